@@ -1,0 +1,318 @@
+/* test-window.c — the application shell, in a real window under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cfai-application.h"
+#include "cfai-shortcuts-dialog.h"
+#include "cfai-window.h"
+
+static CfaiApplication *app;
+
+/* Let GTK lay out and draw: iterate until the condition holds or a generous
+ * deadline passes (the deadline only guards against hangs; a test asserts
+ * the condition afterwards). */
+static void
+wait_until (gboolean (*condition) (gpointer),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!condition (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+window_is_drawn (gpointer data)
+{
+  GtkWidget *w = data;
+
+  return gtk_widget_get_mapped (w) && gtk_widget_get_width (w) > 0;
+}
+
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gpointer
+child (CfaiWindow *window,
+       const char *name)
+{
+  gpointer widget = gtk_widget_get_template_child (GTK_WIDGET (window), CFAI_TYPE_WINDOW, name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static void
+close_all_windows (void)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (windows->data);
+}
+
+static CfaiWindow *
+open_window (int width,
+             int height)
+{
+  CfaiWindow *window = cfai_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_is_drawn, window);
+  settle ();
+  return window;
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+}
+
+static void
+test_sidebar (void)
+{
+  CfaiWindow *window = open_window (1000, 700);
+  AdwViewStack *stack = child (window, "section_stack");
+  AdwStatusPage *chats_empty = child (window, "chats_empty");
+  AdwStatusPage *images_empty = child (window, "images_empty");
+  AdwNavigationSplitView *split = child (window, "split_view");
+
+  g_assert_false (adw_navigation_split_view_get_collapsed (split));
+
+  /* Two sections, Chats first, each with an empty state that says so. */
+  g_assert_nonnull (adw_view_stack_get_child_by_name (stack, "chats"));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (stack, "images"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "chats");
+  g_assert_cmpstr (adw_view_stack_page_get_title (adw_view_stack_get_page (stack, GTK_WIDGET (chats_empty))), ==, "Chats");
+  g_assert_cmpstr (adw_view_stack_page_get_title (adw_view_stack_get_page (stack, GTK_WIDGET (images_empty))), ==, "Images");
+  g_assert_cmpstr (adw_status_page_get_title (chats_empty), ==, "No Chats Yet");
+  g_assert_cmpstr (adw_status_page_get_title (images_empty), ==, "No Images Yet");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chats_empty)));
+
+  adw_view_stack_set_visible_child_name (stack, "images");
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (images_empty)));
+  adw_view_stack_set_visible_child_name (stack, "chats");
+  settle ();
+
+  /* The welcome page shows this build's icon. */
+  g_assert_cmpstr (adw_status_page_get_icon_name (child (window, "welcome_page")), ==, APPLICATION_ID);
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                          APPLICATION_ID));
+
+  save_screenshot (GTK_WIDGET (window), "screenshot-window.png");
+  close_all_windows ();
+}
+
+static gboolean
+is_collapsed (gpointer data)
+{
+  return adw_navigation_split_view_get_collapsed (data);
+}
+
+static gboolean
+is_expanded (gpointer data)
+{
+  return !adw_navigation_split_view_get_collapsed (data);
+}
+
+static void
+test_breakpoint (void)
+{
+  CfaiWindow *window = open_window (480, 700);
+  AdwNavigationSplitView *split = child (window, "split_view");
+
+  wait_until (is_collapsed, split);
+  g_assert_true (adw_navigation_split_view_get_collapsed (split));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 600);
+  save_screenshot (GTK_WIDGET (window), "screenshot-window-narrow.png");
+
+  /* Growing the window past 600 sp brings the sidebar back. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  wait_until (is_expanded, split);
+  g_assert_false (adw_navigation_split_view_get_collapsed (split));
+
+  /* And shrinking collapses it again: the breakpoint is live, not one-shot. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 700);
+  wait_until (is_collapsed, split);
+  g_assert_true (adw_navigation_split_view_get_collapsed (split));
+  close_all_windows ();
+}
+
+static void
+test_actions (void)
+{
+  const char *app_actions[] = { "quit", "about", "preferences", "shortcuts", "new-window" };
+  const CfaiShortcutEntry *entries;
+  gsize n_entries;
+  CfaiWindow *window;
+  AdwDialog *dialog;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (app_actions); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), app_actions[i]));
+
+  /* Every shortcut in the table is installed as an accelerator. */
+  entries = cfai_application_get_shortcuts (&n_entries);
+  g_assert_cmpuint (n_entries, >=, 5);
+  for (gsize i = 0; i < n_entries; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                     entries[i].action);
+      /* Compare parsed keys: GTK normalises the modifier order in names. */
+      g_assert_cmpuint (g_strv_length (accels), ==, g_strv_length ((char **) entries[i].accels));
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          guint key_a, key_b;
+          GdkModifierType mods_a, mods_b;
+
+          g_assert_true (gtk_accelerator_parse (accels[j], &key_a, &mods_a));
+          g_assert_true (gtk_accelerator_parse (entries[i].accels[j], &key_b, &mods_b));
+          g_assert_cmpuint (key_a, ==, key_b);
+          g_assert_cmpuint (mods_a, ==, mods_b);
+        }
+    }
+
+  window = open_window (1000, 700);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  settle ();
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
+  gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  settle ();
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (ADW_IS_ABOUT_DIALOG (dialog));
+  g_assert_cmpstr (adw_about_dialog_get_version (ADW_ABOUT_DIALOG (dialog)), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_dialog_get_application_icon (ADW_ABOUT_DIALOG (dialog)), ==, APPLICATION_ID);
+  g_assert_cmpint (adw_about_dialog_get_license_type (ADW_ABOUT_DIALOG (dialog)), ==, GTK_LICENSE_GPL_3_0);
+  save_screenshot (GTK_WIDGET (window), "screenshot-about.png");
+  adw_dialog_force_close (dialog);
+  settle ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  settle ();
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (ADW_IS_PREFERENCES_DIALOG (dialog));
+  adw_dialog_force_close (dialog);
+  settle ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  settle ();
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (CFAI_IS_SHORTCUTS_DIALOG (dialog));
+  save_screenshot (GTK_WIDGET (window), "screenshot-shortcuts.png");
+  adw_dialog_force_close (dialog);
+  settle ();
+
+  close_all_windows ();
+}
+
+static void
+test_window_state (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  CfaiWindow *window;
+  int width, height;
+
+  /* A new window takes its size from the settings... */
+  g_settings_set_int (settings, "window-width", 777);
+  g_settings_set_int (settings, "window-height", 555);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+  window = cfai_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 777);
+  g_assert_cmpint (height, ==, 555);
+
+  /* ...and saves the size it had when it closes. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_is_drawn, window);
+  gtk_window_close (GTK_WINDOW (window));
+  settle ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* A window that was maximized comes back maximized. */
+  g_settings_set_boolean (settings, "window-maximized", TRUE);
+  window = cfai_window_new (app);
+  g_assert_true (gtk_window_is_maximized (GTK_WINDOW (window)) ||
+                 g_settings_get_boolean (settings, "window-maximized"));
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  gtk_window_close (GTK_WINDOW (window));
+  settle ();
+  g_assert_true (g_settings_get_boolean (settings, "window-maximized"));
+  close_all_windows ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *private_home = NULL;
+  int ret;
+
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it also hides XDG_DATA_DIRS, and GTK
+   * then finds no icon theme at all.  Only the per-user folders are made
+   * private, so the test never reads or writes the user's own data. */
+  private_home = g_dir_make_tmp ("cfai-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", private_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", private_home, TRUE);
+  g_setenv ("XDG_DATA_HOME", private_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", private_home, TRUE);
+  g_setenv ("XDG_STATE_HOME", private_home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    g_error ("UI tests need a display; run them through build-aux/test-session");
+
+  app = cfai_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/window/sidebar", test_sidebar);
+  g_test_add_func ("/window/breakpoint", test_breakpoint);
+  g_test_add_func ("/window/actions", test_actions);
+  g_test_add_func ("/window/state", test_window_state);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  g_rmdir (private_home);
+  return ret;
+}
