@@ -1,0 +1,448 @@
+/* cfai-chat-request.c
+ *
+ * Parameters are only sent when the user set them: Workers AI validates the
+ * body against each model's schema, and a field a model does not know (say,
+ * reasoning_effort on Llama) makes the whole request fail.  "Unset" is a
+ * sentinel per field (NAN, -1 or NULL).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "cfai-chat-request.h"
+#include "cfai-error.h"
+
+typedef struct
+{
+  CfaiChatRole  role;
+  char         *text;
+  GPtrArray    *image_urls;  /* data: URLs, nullable */
+} Message;
+
+struct _CfaiChatRequest
+{
+  GObject    parent_instance;
+
+  char      *model;
+  char      *system_prompt;
+  GPtrArray *messages;       /* Message */
+  gboolean   stream;
+  gint64     max_tokens;     /* -1 = unset (Workers AI then stops at 256) */
+  double     temperature;
+  double     top_p;
+  gint64     top_k;
+  gint64     seed;
+  double     repetition_penalty;
+  double     frequency_penalty;
+  double     presence_penalty;
+  char      *reasoning_effort;
+  char      *lora;
+};
+
+G_DEFINE_FINAL_TYPE (CfaiChatRequest, cfai_chat_request, G_TYPE_OBJECT)
+
+static const char * const role_names[] = { "system", "user", "assistant", "tool" };
+
+static void
+message_free (gpointer data)
+{
+  Message *message = data;
+
+  g_free (message->text);
+  g_clear_pointer (&message->image_urls, g_ptr_array_unref);
+  g_free (message);
+}
+
+static void
+cfai_chat_request_finalize (GObject *object)
+{
+  CfaiChatRequest *self = CFAI_CHAT_REQUEST (object);
+
+  g_clear_pointer (&self->model, g_free);
+  g_clear_pointer (&self->system_prompt, g_free);
+  g_clear_pointer (&self->messages, g_ptr_array_unref);
+  g_clear_pointer (&self->reasoning_effort, g_free);
+  g_clear_pointer (&self->lora, g_free);
+
+  G_OBJECT_CLASS (cfai_chat_request_parent_class)->finalize (object);
+}
+
+static void
+cfai_chat_request_class_init (CfaiChatRequestClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cfai_chat_request_finalize;
+}
+
+static void
+cfai_chat_request_init (CfaiChatRequest *self)
+{
+  self->messages = g_ptr_array_new_with_free_func (message_free);
+  self->stream = TRUE;
+  self->max_tokens = -1;
+  self->temperature = NAN;
+  self->top_p = NAN;
+  self->top_k = -1;
+  self->seed = -1;
+  self->repetition_penalty = NAN;
+  self->frequency_penalty = NAN;
+  self->presence_penalty = NAN;
+}
+
+CfaiChatRequest *
+cfai_chat_request_new (const char *model)
+{
+  CfaiChatRequest *self;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  self = g_object_new (CFAI_TYPE_CHAT_REQUEST, NULL);
+  self->model = g_strdup (model);
+  return self;
+}
+
+const char *
+cfai_chat_request_get_model (CfaiChatRequest *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), NULL);
+  return self->model;
+}
+
+void
+cfai_chat_request_set_system_prompt (CfaiChatRequest *self,
+                                     const char      *system_prompt)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+
+  g_free (self->system_prompt);
+  self->system_prompt = (system_prompt != NULL && *system_prompt != '\0')
+                        ? g_strdup (system_prompt) : NULL;
+}
+
+void
+cfai_chat_request_add_message (CfaiChatRequest *self,
+                               CfaiChatRole     role,
+                               const char      *text)
+{
+  Message *message;
+
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  g_return_if_fail (role <= CFAI_CHAT_ROLE_TOOL);
+
+  message = g_new0 (Message, 1);
+  message->role = role;
+  message->text = g_strdup (text != NULL ? text : "");
+  g_ptr_array_add (self->messages, message);
+}
+
+/**
+ * cfai_chat_request_add_image:
+ *
+ * Attaches an image to the last user message.  Workers AI only takes images
+ * as data: URLs (it refuses HTTP URLs), so the bytes are embedded.
+ */
+gboolean
+cfai_chat_request_add_image (CfaiChatRequest  *self,
+                             GBytes           *image,
+                             const char       *mime_type,
+                             GError          **error)
+{
+  Message *last;
+  g_autofree char *b64 = NULL;
+  gsize len;
+  const guchar *bytes;
+
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), FALSE);
+  g_return_val_if_fail (image != NULL, FALSE);
+  g_return_val_if_fail (mime_type != NULL, FALSE);
+
+  last = self->messages->len > 0 ? g_ptr_array_index (self->messages, self->messages->len - 1) : NULL;
+  if (last == NULL || last->role != CFAI_CHAT_ROLE_USER)
+    {
+      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                           _("An image can only be attached to a message you write."));
+      return FALSE;
+    }
+  if (!g_str_equal (mime_type, "image/png") && !g_str_equal (mime_type, "image/jpeg") &&
+      !g_str_equal (mime_type, "image/webp"))
+    {
+      g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                   _("Images of type %s cannot be sent; use PNG, JPEG or WebP."), mime_type);
+      return FALSE;
+    }
+
+  bytes = g_bytes_get_data (image, &len);
+  b64 = g_base64_encode (bytes, len);
+  if (last->image_urls == NULL)
+    last->image_urls = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (last->image_urls, g_strconcat ("data:", mime_type, ";base64,", b64, NULL));
+  return TRUE;
+}
+
+guint
+cfai_chat_request_get_n_messages (CfaiChatRequest *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), 0);
+  return self->messages->len;
+}
+
+void
+cfai_chat_request_set_stream (CfaiChatRequest *self,
+                              gboolean         stream)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->stream = !!stream;
+}
+
+gboolean
+cfai_chat_request_get_stream (CfaiChatRequest *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), FALSE);
+  return self->stream;
+}
+
+void
+cfai_chat_request_set_max_tokens (CfaiChatRequest *self,
+                                  gint64           max_tokens)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->max_tokens = max_tokens > 0 ? max_tokens : -1;
+}
+
+void
+cfai_chat_request_set_temperature (CfaiChatRequest *self,
+                                   double           temperature)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->temperature = temperature;
+}
+
+void
+cfai_chat_request_set_top_p (CfaiChatRequest *self,
+                             double           top_p)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->top_p = top_p;
+}
+
+void
+cfai_chat_request_set_top_k (CfaiChatRequest *self,
+                             gint64           top_k)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->top_k = top_k > 0 ? top_k : -1;
+}
+
+void
+cfai_chat_request_set_seed (CfaiChatRequest *self,
+                            gint64           seed)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->seed = seed >= 0 ? seed : -1;
+}
+
+void
+cfai_chat_request_set_repetition_penalty (CfaiChatRequest *self,
+                                          double           penalty)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->repetition_penalty = penalty;
+}
+
+void
+cfai_chat_request_set_frequency_penalty (CfaiChatRequest *self,
+                                         double           penalty)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->frequency_penalty = penalty;
+}
+
+void
+cfai_chat_request_set_presence_penalty (CfaiChatRequest *self,
+                                        double           penalty)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->presence_penalty = penalty;
+}
+
+void
+cfai_chat_request_set_reasoning_effort (CfaiChatRequest *self,
+                                        const char      *effort)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  g_free (self->reasoning_effort);
+  self->reasoning_effort = (effort != NULL && *effort != '\0') ? g_strdup (effort) : NULL;
+}
+
+void
+cfai_chat_request_set_lora (CfaiChatRequest *self,
+                            const char      *lora)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  g_free (self->lora);
+  self->lora = (lora != NULL && *lora != '\0') ? g_strdup (lora) : NULL;
+}
+
+static gboolean
+check_range (const char  *field,
+             double       value,
+             double       min,
+             double       max,
+             GError     **error)
+{
+  if (isnan (value) || (value >= min && value <= max))
+    return TRUE;
+  g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+               _("%s must be between %g and %g (it is %g)."), field, min, max, value);
+  cfai_error_set_field (*error, field);
+  return FALSE;
+}
+
+static void
+add_message (JsonBuilder *builder,
+             const char  *role,
+             const char  *text,
+             GPtrArray   *image_urls)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "content");
+  if (image_urls == NULL)
+    json_builder_add_string_value (builder, text);
+  else
+    {
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "text");
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+      for (guint i = 0; i < image_urls->len; i++)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "image_url");
+          json_builder_set_member_name (builder, "image_url");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "url");
+          json_builder_add_string_value (builder, g_ptr_array_index (image_urls, i));
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  if (isnan (value))
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  if (value < 0)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/**
+ * cfai_chat_request_to_json:
+ *
+ * The /ai/run body.  Ranges are checked here, with the documented limits,
+ * so the user hears which value is wrong before anything is sent.
+ */
+GBytes *
+cfai_chat_request_to_json (CfaiChatRequest  *self,
+                           GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  char *json;
+  gsize len;
+
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), NULL);
+
+  if (self->messages->len == 0)
+    {
+      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                           _("There is no message to send."));
+      return NULL;
+    }
+  if (!check_range ("temperature", self->temperature, 0, 5, error) ||
+      !check_range ("top_p", self->top_p, 0, 2, error) ||
+      !check_range ("top_k", self->top_k > 0 ? (double) self->top_k : NAN, 1, 50, error) ||
+      !check_range ("repetition_penalty", self->repetition_penalty, 0, 2, error) ||
+      !check_range ("frequency_penalty", self->frequency_penalty, -2, 2, error) ||
+      !check_range ("presence_penalty", self->presence_penalty, -2, 2, error))
+    return NULL;
+  if (self->reasoning_effort != NULL &&
+      !g_str_equal (self->reasoning_effort, "low") &&
+      !g_str_equal (self->reasoning_effort, "medium") &&
+      !g_str_equal (self->reasoning_effort, "high"))
+    {
+      g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                   _("Reasoning effort must be low, medium or high (not “%s”)."),
+                   self->reasoning_effort);
+      cfai_error_set_field (*error, "reasoning_effort");
+      return NULL;
+    }
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  if (self->system_prompt != NULL)
+    add_message (builder, "system", self->system_prompt, NULL);
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      Message *message = g_ptr_array_index (self->messages, i);
+      add_message (builder, role_names[message->role], message->text, message->image_urls);
+    }
+  json_builder_end_array (builder);
+
+  if (self->stream)
+    {
+      json_builder_set_member_name (builder, "stream");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  add_int (builder, "max_tokens", self->max_tokens);
+  add_double (builder, "temperature", self->temperature);
+  add_double (builder, "top_p", self->top_p);
+  add_int (builder, "top_k", self->top_k);
+  add_int (builder, "seed", self->seed);
+  add_double (builder, "repetition_penalty", self->repetition_penalty);
+  add_double (builder, "frequency_penalty", self->frequency_penalty);
+  add_double (builder, "presence_penalty", self->presence_penalty);
+  if (self->reasoning_effort != NULL)
+    {
+      json_builder_set_member_name (builder, "reasoning_effort");
+      json_builder_add_string_value (builder, self->reasoning_effort);
+    }
+  if (self->lora != NULL)
+    {
+      json_builder_set_member_name (builder, "lora");
+      json_builder_add_string_value (builder, self->lora);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  len = strlen (json);
+  return g_bytes_new_take (json, len);
+}

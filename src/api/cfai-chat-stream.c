@@ -1,0 +1,578 @@
+/* cfai-chat-stream.c
+ *
+ * Reads the answer in 16 KiB reads, frames it with the SSE parser and
+ * decodes each event as it completes, emitting "text-delta" and
+ * "reasoning-delta" for every piece.  Whatever happens — a cut connection,
+ * garbage, a cancel — the text that already arrived stays in the object:
+ * the caller decides what to keep, never this layer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cfai-chat-stream.h"
+#include "cfai-envelope.h"
+#include "cfai-error.h"
+#include "cfai-sse-parser.h"
+#include "cfai-stream-decoder.h"
+
+#define READ_SIZE (16 * 1024)
+
+struct _CfaiChatStream
+{
+  GObject            parent_instance;
+
+  CfaiClient        *client;
+  CfaiChatRequest   *request;
+
+  GInputStream      *body;
+  CfaiSseParser     *parser;
+  CfaiStreamDecoder *decoder;
+  guint8            *buffer;
+
+  GString           *text;
+  GString           *reasoning;
+  char              *finish_reason;
+  CfaiUsage          usage;
+  CfaiUsageKind      usage_kind;
+  gboolean           saw_done;
+  gboolean           truncated;
+  gboolean           running;
+
+  gint64             started_at;
+  gint64             first_token_at;
+  gint64             last_token_at;
+  guint              n_text_events;
+
+  CfaiResponseInfo  *info;
+};
+
+G_DEFINE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, G_TYPE_OBJECT)
+
+enum {
+  TEXT_DELTA,
+  REASONING_DELTA,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+cfai_chat_stream_finalize (GObject *object)
+{
+  CfaiChatStream *self = CFAI_CHAT_STREAM (object);
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->request);
+  g_clear_object (&self->body);
+  g_clear_pointer (&self->parser, cfai_sse_parser_free);
+  g_clear_pointer (&self->decoder, cfai_stream_decoder_free);
+  g_clear_pointer (&self->buffer, g_free);
+  g_string_free (self->text, TRUE);
+  g_string_free (self->reasoning, TRUE);
+  g_clear_pointer (&self->finish_reason, g_free);
+  g_clear_pointer (&self->info, cfai_response_info_free);
+
+  G_OBJECT_CLASS (cfai_chat_stream_parent_class)->finalize (object);
+}
+
+static void
+cfai_chat_stream_class_init (CfaiChatStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cfai_chat_stream_finalize;
+
+  /**
+   * CfaiChatStream::text-delta:
+   * @delta: the new piece of answer text (UTF-8, never empty)
+   */
+  signals[TEXT_DELTA] =
+    g_signal_new ("text-delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[REASONING_DELTA] =
+    g_signal_new ("reasoning-delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+cfai_chat_stream_init (CfaiChatStream *self)
+{
+  self->text = g_string_new (NULL);
+  self->reasoning = g_string_new (NULL);
+  self->first_token_at = -1;
+}
+
+CfaiChatStream *
+cfai_chat_stream_new (CfaiClient      *client,
+                      CfaiChatRequest *request)
+{
+  CfaiChatStream *self;
+
+  g_return_val_if_fail (CFAI_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (request), NULL);
+
+  self = g_object_new (CFAI_TYPE_CHAT_STREAM, NULL);
+  self->client = g_object_ref (client);
+  self->request = g_object_ref (request);
+  return self;
+}
+
+static void
+note_token_time (CfaiChatStream *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->first_token_at < 0)
+    self->first_token_at = now;
+  self->last_token_at = now;
+}
+
+/* Signals are emitted with a NUL-terminated copy on the stack when small,
+ * since the decoder's pointers are not terminated. */
+static void
+emit_piece (CfaiChatStream *self,
+            guint           signal_id,
+            GString        *into,
+            const char     *piece,
+            gsize           len)
+{
+  gsize start = into->len;
+
+  if (len == 0)
+    return;
+  note_token_time (self);
+  g_string_append_len (into, piece, len);
+  g_signal_emit (self, signals[signal_id], 0, into->str + start);
+}
+
+static void
+apply_delta (CfaiChatStream        *self,
+             const CfaiStreamDelta *delta)
+{
+  if (delta == NULL)
+    return;
+  if (delta->reasoning_len > 0)
+    emit_piece (self, REASONING_DELTA, self->reasoning, delta->reasoning, delta->reasoning_len);
+  if (delta->text_len > 0)
+    {
+      self->n_text_events++;
+      emit_piece (self, TEXT_DELTA, self->text, delta->text, delta->text_len);
+    }
+  if (delta->finish_reason != NULL)
+    {
+      g_free (self->finish_reason);
+      self->finish_reason = g_strdup (delta->finish_reason);
+    }
+  /* Cumulative usage (the native final event) always wins; incremental
+   * chunk usage is only a fallback when no cumulative one ever came. */
+  if (delta->usage_kind == CFAI_USAGE_CUMULATIVE ||
+      (delta->usage_kind == CFAI_USAGE_INCREMENTAL && self->usage_kind != CFAI_USAGE_CUMULATIVE))
+    {
+      if (delta->usage_kind == CFAI_USAGE_INCREMENTAL)
+        self->usage_kind = cfai_stream_decoder_get_usage (self->decoder, &self->usage);
+      else
+        {
+          self->usage = delta->usage;
+          self->usage_kind = CFAI_USAGE_CUMULATIVE;
+        }
+    }
+  if (delta->done)
+    self->saw_done = TRUE;
+}
+
+static gboolean
+on_sse_event (CfaiSseParser       *parser,
+              const CfaiSseEvent  *event,
+              gpointer             user_data,
+              GError             **error)
+{
+  CfaiChatStream *self = user_data;
+  const CfaiStreamDelta *delta;
+
+  /* Events after [DONE] are not part of the answer. */
+  if (self->saw_done)
+    return TRUE;
+
+  if (!g_str_equal (event->type, "message"))
+    {
+      /* Cloudflare sends no other types; an "error" event carries a message. */
+      if (g_str_equal (event->type, "error"))
+        {
+          g_autofree char *message = g_strndup (event->data, MIN (event->data_len, 500));
+          g_set_error (error, CFAI_ERROR, CFAI_ERROR_SERVER,
+                       _("The model stopped with an error: %s"), message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  delta = cfai_stream_decoder_decode (self->decoder, event->data, event->data_len, error);
+  if (delta == NULL)
+    return FALSE;
+  apply_delta (self, delta);
+  return TRUE;
+}
+
+static void
+finish_run (GTask  *task,
+            GError *error)   /* (transfer full) (nullable) */
+{
+  CfaiChatStream *self = g_task_get_source_object (task);
+
+  /* Text still held back by the <think> splitter belongs to the answer. */
+  if (self->decoder != NULL)
+    apply_delta (self, cfai_stream_decoder_finish (self->decoder));
+  self->running = FALSE;
+  g_clear_object (&self->body);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void read_next (GTask *task);
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  CfaiChatStream *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (n < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          finish_run (task, g_steal_pointer (&error));
+          return;
+        }
+      self->truncated = TRUE;
+      finish_run (task, g_error_new (CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM,
+                                     _("The stream was cut after %u characters: %s. "
+                                       "The text that arrived is kept."),
+                                     (guint) g_utf8_strlen (self->text->str, self->text->len),
+                                     error->message));
+      return;
+    }
+
+  if (n == 0)
+    {
+      if (!cfai_sse_parser_finish (self->parser, &error))
+        {
+          finish_run (task, g_steal_pointer (&error));
+          return;
+        }
+      if (!self->saw_done)
+        {
+          self->truncated = TRUE;
+          finish_run (task, g_error_new (CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM,
+                                         _("The stream was cut: the connection closed after "
+                                           "%u characters, before the answer was complete. "
+                                           "The text that arrived is kept."),
+                                         (guint) g_utf8_strlen (self->text->str, self->text->len)));
+          return;
+        }
+      finish_run (task, NULL);
+      return;
+    }
+
+  if (!cfai_sse_parser_feed (self->parser, (const char *) self->buffer, n, &error))
+    {
+      finish_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* [DONE] ends the answer even if the server keeps the connection open. */
+  if (self->saw_done)
+    {
+      finish_run (task, NULL);
+      return;
+    }
+
+  read_next (task);
+}
+
+static void
+read_next (GTask *task)
+{
+  CfaiChatStream *self = g_task_get_source_object (task);
+
+  g_input_stream_read_async (self->body, self->buffer, READ_SIZE, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), on_read, task);
+}
+
+/* A JSON answer: either to a non-streaming request, or the plain JSON that
+ * some models send even when asked to stream. */
+static GError *
+apply_json_answer (CfaiChatStream *self,
+                   GBytes         *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) result_node = NULL;
+  g_autofree char *data = NULL;
+  JsonObject *object;
+  const CfaiStreamDelta *delta;
+
+  result = cfai_envelope_parse (self->info->http_status, self->info->content_type, body, &error);
+  if (result == NULL)
+    return g_steal_pointer (&error);
+
+  if (!JSON_NODE_HOLDS_OBJECT (result))
+    return g_error_new (CFAI_ERROR, CFAI_ERROR_PROTOCOL,
+                        _("The server's answer has no text in it (the result is not an object)."));
+
+  /* The result object has the same shape as one native stream event
+   * ({"response": …, "usage": …}) or one chat completion ({"choices": …}),
+   * so the stream decoder reads it too; chat completions carry the text in
+   * "message" rather than "delta", which the decoder does not know, so
+   * rename it. */
+  object = json_node_get_object (result);
+  if (json_object_has_member (object, "choices"))
+    {
+      JsonArray *choices = json_object_get_array_member (object, "choices");
+      for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
+        {
+          JsonObject *choice = json_array_get_object_element (choices, i);
+          if (choice != NULL && json_object_has_member (choice, "message") &&
+              !json_object_has_member (choice, "delta"))
+            json_object_set_member (choice, "delta",
+                                    json_node_copy (json_object_get_member (choice, "message")));
+        }
+    }
+  data = json_to_string (result, FALSE);
+  delta = cfai_stream_decoder_decode (self->decoder, data, strlen (data), &error);
+  if (delta == NULL)
+    return g_steal_pointer (&error);
+  apply_delta (self, delta);
+  /* A complete JSON answer has no [DONE] and is not truncated. */
+  if (self->usage_kind == CFAI_USAGE_INCREMENTAL)
+    self->usage_kind = CFAI_USAGE_CUMULATIVE;
+  self->saw_done = TRUE;
+  return NULL;
+}
+
+static void
+on_json_body_read (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  CfaiChatStream *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+    {
+      finish_run (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                          ? g_steal_pointer (&error)
+                          : g_error_new (CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM,
+                                         _("The answer was cut off: %s"), error->message));
+      return;
+    }
+  body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
+  finish_run (task, apply_json_answer (self, body));
+}
+
+static void
+on_stream_opened (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  CfaiChatStream *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  const char *content_type;
+
+  self->body = cfai_client_post_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
+  if (self->body == NULL)
+    {
+      finish_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  content_type = self->info->content_type;
+  if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/event-stream") == 0)
+    {
+      self->buffer = g_malloc (READ_SIZE);
+      self->parser = cfai_sse_parser_new (CFAI_SSE_PARSER_DEFAULT_MAX_SIZE);
+      cfai_sse_parser_set_callbacks (self->parser, on_sse_event, NULL, self);
+      read_next (task);
+    }
+  else if (cfai_envelope_content_type_is_json (content_type))
+    {
+      g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+
+      g_output_stream_splice_async (sink, self->body,
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                    on_json_body_read, task);
+    }
+  else
+    finish_run (task, g_error_new (CFAI_ERROR, CFAI_ERROR_PROTOCOL,
+                                   _("The server answered with “%s” instead of text. "
+                                     "Check the API base URL and the model."),
+                                   content_type ? content_type : _("no content type")));
+}
+
+/**
+ * cfai_chat_stream_run_async:
+ *
+ * Sends the request and reads the answer to its end.  Cancelling stops the
+ * network transfer at once; the text so far stays readable.  A stream can
+ * run once.
+ */
+void
+cfai_chat_stream_run_async (CfaiChatStream      *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  GTask *task;
+
+  g_return_if_fail (CFAI_IS_CHAT_STREAM (self));
+  g_return_if_fail (!self->running && self->started_at == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cfai_chat_stream_run_async);
+  self->running = TRUE;
+  self->started_at = g_get_monotonic_time ();
+  self->decoder = cfai_stream_decoder_new ();
+
+  body = cfai_chat_request_to_json (self->request, &error);
+  if (body != NULL)
+    url = cfai_client_build_run_url (self->client, cfai_chat_request_get_model (self->request), &error);
+  if (url == NULL)
+    {
+      finish_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  cfai_client_post_stream_async (self->client, url, "application/json", body, NULL,
+                                 cancellable, on_stream_opened, task);
+}
+
+gboolean
+cfai_chat_stream_run_finish (CfaiChatStream  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_chat_stream_run_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+cfai_chat_stream_get_text (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), NULL);
+  return self->text->str;
+}
+
+const char *
+cfai_chat_stream_get_reasoning (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), NULL);
+  return self->reasoning->str;
+}
+
+const char *
+cfai_chat_stream_get_finish_reason (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), NULL);
+  return self->finish_reason;
+}
+
+gboolean
+cfai_chat_stream_get_usage (CfaiChatStream *self,
+                            gint64         *prompt_tokens,
+                            gint64         *completion_tokens,
+                            gint64         *total_tokens)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), FALSE);
+
+  if (prompt_tokens != NULL)
+    *prompt_tokens = self->usage.prompt_tokens;
+  if (completion_tokens != NULL)
+    *completion_tokens = self->usage.completion_tokens;
+  if (total_tokens != NULL)
+    *total_tokens = self->usage.total_tokens;
+  return self->usage_kind != CFAI_USAGE_NONE;
+}
+
+/**
+ * cfai_chat_stream_get_time_to_first_token:
+ *
+ * Returns: microseconds from sending to the first text or reasoning, or -1
+ */
+gint64
+cfai_chat_stream_get_time_to_first_token (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), -1);
+
+  if (self->first_token_at < 0)
+    return -1;
+  return self->first_token_at - self->started_at;
+}
+
+/**
+ * cfai_chat_stream_get_tokens_per_second:
+ *
+ * Generation speed after the first token: the server's completion token
+ * count when it sent one, otherwise the number of text events.
+ *
+ * Returns: tokens per second, or 0 when it cannot be known yet
+ */
+double
+cfai_chat_stream_get_tokens_per_second (CfaiChatStream *self)
+{
+  double seconds;
+  double tokens;
+
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), 0);
+
+  if (self->first_token_at < 0 || self->last_token_at <= self->first_token_at)
+    return 0;
+  seconds = (self->last_token_at - self->first_token_at) / (double) G_USEC_PER_SEC;
+  tokens = self->usage_kind != CFAI_USAGE_NONE && self->usage.completion_tokens > 0
+           ? self->usage.completion_tokens : self->n_text_events;
+  /* The first token opens the interval, so it is not counted in it. */
+  return tokens > 1 ? (tokens - 1) / seconds : 0;
+}
+
+gboolean
+cfai_chat_stream_get_truncated (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), FALSE);
+  return self->truncated;
+}
+
+const char *
+cfai_chat_stream_get_gateway_cache_status (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), NULL);
+  return self->info ? self->info->gateway_cache_status : NULL;
+}
+
+const char *
+cfai_chat_stream_get_gateway_log_id (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), NULL);
+  return self->info ? self->info->gateway_log_id : NULL;
+}

@@ -1,0 +1,39 @@
+/* cfai-chat-stream.h — one answer from a text-generation model, as it arrives
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cfai-chat-request.h"
+#include "cfai-client.h"
+
+G_BEGIN_DECLS
+
+#define CFAI_TYPE_CHAT_STREAM (cfai_chat_stream_get_type ())
+
+G_DECLARE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, CFAI, CHAT_STREAM, GObject)
+
+CfaiChatStream *cfai_chat_stream_new                   (CfaiClient      *client,
+                                                        CfaiChatRequest *request);
+void            cfai_chat_stream_run_async             (CfaiChatStream  *self,
+                                                        GCancellable    *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer         user_data);
+gboolean        cfai_chat_stream_run_finish            (CfaiChatStream  *self,
+                                                        GAsyncResult    *result,
+                                                        GError         **error);
+
+const char     *cfai_chat_stream_get_text              (CfaiChatStream  *self);
+const char     *cfai_chat_stream_get_reasoning         (CfaiChatStream  *self);
+const char     *cfai_chat_stream_get_finish_reason     (CfaiChatStream  *self);
+gboolean        cfai_chat_stream_get_usage             (CfaiChatStream  *self,
+                                                        gint64          *prompt_tokens,
+                                                        gint64          *completion_tokens,
+                                                        gint64          *total_tokens);
+gint64          cfai_chat_stream_get_time_to_first_token (CfaiChatStream *self);
+double          cfai_chat_stream_get_tokens_per_second (CfaiChatStream  *self);
+gboolean        cfai_chat_stream_get_truncated         (CfaiChatStream  *self);
+const char     *cfai_chat_stream_get_gateway_cache_status (CfaiChatStream *self);
+const char     *cfai_chat_stream_get_gateway_log_id    (CfaiChatStream  *self);
+
+G_END_DECLS

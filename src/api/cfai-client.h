@@ -1,0 +1,134 @@
+/* cfai-client.h — the one configured HTTP client for Workers AI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "cfai-retry-policy.h"
+
+G_BEGIN_DECLS
+
+#define CFAI_DEFAULT_API_BASE_URL     "https://api.cloudflare.com/client/v4"
+#define CFAI_DEFAULT_GATEWAY_BASE_URL "https://gateway.ai.cloudflare.com/v1"
+
+#define CFAI_TYPE_CLIENT (cfai_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (CfaiClient, cfai_client, CFAI, CLIENT, GObject)
+
+/* Per-request AI Gateway cache controls (only sent when a gateway is set). */
+typedef struct
+{
+  gint64      cache_ttl;     /* seconds; 0 = do not send cf-aig-cache-ttl */
+  gboolean    skip_cache;    /* cf-aig-skip-cache: true */
+  const char *cache_key;     /* cf-aig-cache-key, nullable */
+  JsonObject *metadata;      /* cf-aig-metadata, nullable, ≤ 5 entries */
+} CfaiGatewayOptions;
+
+/* What came back with an answer besides its body. */
+typedef struct
+{
+  guint  http_status;
+  char  *content_type;
+  char  *gateway_cache_status;  /* cf-aig-cache-status: HIT or MISS, nullable */
+  char  *gateway_log_id;        /* cf-aig-log-id, nullable */
+  guint  attempts;              /* 1 + number of retries made */
+} CfaiResponseInfo;
+
+CfaiClient       *cfai_client_new                   (void);
+CfaiClient       *cfai_client_new_from_environment  (const char          *settings_api_base_url);
+SoupSession      *cfai_client_get_session           (CfaiClient          *self);
+
+const char       *cfai_client_get_account_id        (CfaiClient          *self);
+void              cfai_client_set_account_id        (CfaiClient          *self,
+                                                     const char          *account_id);
+gboolean          cfai_client_has_token             (CfaiClient          *self);
+void              cfai_client_set_token             (CfaiClient          *self,
+                                                     const char          *token);
+const char       *cfai_client_get_api_base_url      (CfaiClient          *self);
+void              cfai_client_set_api_base_url      (CfaiClient          *self,
+                                                     const char          *url);
+const char       *cfai_client_get_gateway_id        (CfaiClient          *self);
+void              cfai_client_set_gateway_id        (CfaiClient          *self,
+                                                     const char          *gateway_id);
+const char       *cfai_client_get_gateway_base_url  (CfaiClient          *self);
+void              cfai_client_set_gateway_base_url  (CfaiClient          *self,
+                                                     const char          *url);
+void              cfai_client_set_gateway_token     (CfaiClient          *self,
+                                                     const char          *token);
+CfaiRetryPolicy  *cfai_client_get_retry_policy      (CfaiClient          *self);
+void              cfai_client_set_retry_policy      (CfaiClient          *self,
+                                                     const CfaiRetryPolicy *policy);
+
+char             *cfai_client_build_url             (CfaiClient          *self,
+                                                     const char          *account_path,
+                                                     GError             **error);
+char             *cfai_client_build_run_url         (CfaiClient          *self,
+                                                     const char          *model,
+                                                     GError             **error);
+SoupMessage      *cfai_client_new_message           (CfaiClient          *self,
+                                                     const char          *method,
+                                                     const char          *url,
+                                                     const CfaiGatewayOptions *gateway,
+                                                     GError             **error);
+
+/* GET a v4 JSON endpoint under /accounts/{id} (e.g. "/ai/models/search?page=2").
+ * Returns the envelope's root object after checking status and success, so
+ * callers can read both "result" and "result_info". Retries per policy. */
+void              cfai_client_get_json_async        (CfaiClient          *self,
+                                                     const char          *account_path,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+JsonNode         *cfai_client_get_json_finish       (CfaiClient          *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+/* POST a body to a URL and read the whole answer, retrying per policy.
+ * Errors (HTTP ≥ 400, transport) come back as CFAI_ERROR; a 2xx body is
+ * returned as it is, for the caller to decode by Content-Type. */
+void              cfai_client_post_async            (CfaiClient          *self,
+                                                     const char          *url,
+                                                     const char          *content_type,
+                                                     GBytes              *body,
+                                                     const CfaiGatewayOptions *gateway,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GBytes           *cfai_client_post_finish           (CfaiClient          *self,
+                                                     GAsyncResult        *result,
+                                                     CfaiResponseInfo   **info,
+                                                     GError             **error);
+
+/* POST and return the open body stream once headers arrived with a 2xx
+ * status (earlier failures are retried per policy; nothing is retried once
+ * the caller starts reading). */
+void              cfai_client_post_stream_async     (CfaiClient          *self,
+                                                     const char          *url,
+                                                     const char          *content_type,
+                                                     GBytes              *body,
+                                                     const CfaiGatewayOptions *gateway,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GInputStream     *cfai_client_post_stream_finish    (CfaiClient          *self,
+                                                     GAsyncResult        *result,
+                                                     CfaiResponseInfo   **info,
+                                                     GError             **error);
+
+/* GET {api base}/user/tokens/verify with the current token. */
+void              cfai_client_verify_token_async    (CfaiClient          *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean          cfai_client_verify_token_finish   (CfaiClient          *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void              cfai_response_info_free           (CfaiResponseInfo    *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfaiResponseInfo, cfai_response_info_free)
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* cfai-image-generator.h — run a text-to-image model once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cfai-client.h"
+#include "cfai-image-model-rules.h"
+#include "cfai-image-request.h"
+
+G_BEGIN_DECLS
+
+void    cfai_image_generate_async  (CfaiClient           *client,
+                                    CfaiImageRequest     *request,
+                                    CfaiImageModelRules  *rules,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data);
+GBytes *cfai_image_generate_finish (CfaiClient           *client,
+                                    GAsyncResult         *result,
+                                    char                **mime_type,
+                                    CfaiResponseInfo    **info,
+                                    GError              **error);
+
+G_END_DECLS

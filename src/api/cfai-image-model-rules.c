@@ -1,0 +1,792 @@
+/* cfai-image-model-rules.c — what a text-to-image model accepts and answers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cfai-error.h"
+#include "cfai-image-model-rules.h"
+
+typedef enum
+{
+  FIELD_HAS_MINIMUM = 1 << 0,
+  FIELD_HAS_MAXIMUM = 1 << 1,
+  FIELD_HAS_DEFAULT = 1 << 2,
+  FIELD_IS_INTEGER  = 1 << 3,
+  FIELD_REQUIRED    = 1 << 4,
+} FieldFlags;
+
+typedef struct
+{
+  char       *name;          /* as sent; NULL when the model does not take it */
+  FieldFlags  flags;
+  double      minimum;
+  double      maximum;
+  double      default_value;
+} FieldRule;
+
+struct _CfaiImageModelRules
+{
+  gatomicrefcount         ref_count;
+  char                   *model_id;
+  char                   *display_name;
+  CfaiImageInputEncoding  input;
+  CfaiImageOutputKind     output;
+  char                   *output_content_type;
+  char                   *output_field;
+  FieldRule               fields[CFAI_IMAGE_N_FIELDS];
+};
+
+G_DEFINE_BOXED_TYPE (CfaiImageModelRules, cfai_image_model_rules,
+                     cfai_image_model_rules_ref, cfai_image_model_rules_unref)
+
+/* The built-in table is the fallback for when no schema could be fetched
+ * (offline, or the schema endpoint failed).  Every entry must agree with
+ * Cloudflare's published schema for the model; tests/test-image-request.c
+ * checks that against the schema files.  The FLUX.2 schemas only say
+ * "multipart", so their fields come from Cloudflare's launch notes
+ * (changelog 2025-11-25 for [dev]: width 256–1920 default 1024, height
+ * 256–1920 default 768; 2026-01-28 for [klein] 9B: steps fixed at 4, like
+ * the 4B). */
+typedef struct
+{
+  const char *name;
+  FieldFlags  flags;
+  double      minimum;
+  double      maximum;
+  double      default_value;
+} BuiltinField;
+
+typedef struct
+{
+  const char             *id;
+  const char             *display_name;
+  CfaiImageInputEncoding  input;
+  CfaiImageOutputKind     output;
+  const char             *output_content_type;
+  BuiltinField            fields[CFAI_IMAGE_N_FIELDS];
+} BuiltinModel;
+
+#define INT_FIELD(name, flags, min, max, def) { name, (flags) | FIELD_IS_INTEGER, min, max, def }
+#define PROMPT_FIELD(flags, min, max) { "prompt", (flags) | FIELD_REQUIRED, min, max, 0 }
+#define NO_FIELD { NULL, 0, 0, 0, 0 }
+
+#define SDXL_FIELDS \
+  { \
+    [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0), \
+    [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = { "negative_prompt", 0, 0, 0, 0 }, \
+    [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("num_steps", FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 20, 20), \
+    [CFAI_IMAGE_FIELD_WIDTH] = INT_FIELD ("width", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 256, 2048, 0), \
+    [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 256, 2048, 0), \
+    [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", 0, 0, 0, 0), \
+    [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", FIELD_HAS_DEFAULT, 0, 0, 7.5 }, \
+  }
+
+#define FLUX2_KLEIN_FIELDS \
+  { \
+    [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0), \
+    [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = NO_FIELD, \
+    [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("steps", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 4, 4, 4), \
+    [CFAI_IMAGE_FIELD_WIDTH] = INT_FIELD ("width", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 256, 1920, 0), \
+    [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 256, 1920, 0), \
+    [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", 0, 0, 0, 0), \
+    [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", 0, 0, 0, 0 }, \
+  }
+
+static const BuiltinModel builtin_models[] = {
+  {
+    "@cf/black-forest-labs/flux-1-schnell", "FLUX.1 [schnell]",
+    CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_JSON_BASE64, "application/json",
+    {
+      [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 1, 2048),
+      [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = NO_FIELD,
+      /* Only the description says "Default is 4". */
+      [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("steps", FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 8, 4),
+      [CFAI_IMAGE_FIELD_WIDTH] = NO_FIELD,
+      [CFAI_IMAGE_FIELD_HEIGHT] = NO_FIELD,
+      [CFAI_IMAGE_FIELD_SEED] = NO_FIELD,
+      [CFAI_IMAGE_FIELD_GUIDANCE] = NO_FIELD,
+    },
+  },
+  {
+    "@cf/black-forest-labs/flux-2-dev", "FLUX.2 [dev]",
+    CFAI_IMAGE_INPUT_MULTIPART, CFAI_IMAGE_OUTPUT_JSON_BASE64, "application/json",
+    {
+      [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0),
+      [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = NO_FIELD,
+      [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("steps", 0, 0, 0, 0),
+      [CFAI_IMAGE_FIELD_WIDTH] = INT_FIELD ("width", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 256, 1920, 1024),
+      [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 256, 1920, 768),
+      [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", 0, 0, 0, 0),
+      [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", 0, 0, 0, 0 },
+    },
+  },
+  {
+    "@cf/black-forest-labs/flux-2-klein-4b", "FLUX.2 [klein] 4B",
+    CFAI_IMAGE_INPUT_MULTIPART, CFAI_IMAGE_OUTPUT_JSON_BASE64, "application/json",
+    FLUX2_KLEIN_FIELDS,
+  },
+  {
+    "@cf/black-forest-labs/flux-2-klein-9b", "FLUX.2 [klein] 9B",
+    CFAI_IMAGE_INPUT_MULTIPART, CFAI_IMAGE_OUTPUT_JSON_BASE64, "application/json",
+    FLUX2_KLEIN_FIELDS,
+  },
+  {
+    "@cf/stabilityai/stable-diffusion-xl-base-1.0", "Stable Diffusion XL",
+    CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_BINARY, "image/png",
+    SDXL_FIELDS,
+  },
+  {
+    "@cf/bytedance/stable-diffusion-xl-lightning", "SDXL-Lightning",
+    CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_BINARY, "image/png",
+    SDXL_FIELDS,
+  },
+  {
+    "@cf/lykon/dreamshaper-8-lcm", "DreamShaper 8 LCM",
+    CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_BINARY, "image/png",
+    SDXL_FIELDS,
+  },
+  {
+    "@cf/leonardo/phoenix-1.0", "Phoenix 1.0",
+    CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_BINARY, "image/jpeg",
+    {
+      [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0),
+      /* minLength 1: an empty negative prompt is refused, so it is never sent. */
+      [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = { "negative_prompt", FIELD_HAS_MINIMUM, 1, 0, 0 },
+      [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("num_steps", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 1, 50, 25),
+      [CFAI_IMAGE_FIELD_WIDTH] = INT_FIELD ("width", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 2048, 1024),
+      [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 2048, 1024),
+      [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", FIELD_HAS_MINIMUM, 0, 0, 0),
+      [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 2, 10, 2 },
+    },
+  },
+  {
+    "@cf/leonardo/lucid-origin", "Lucid Origin",
+    CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_JSON_BASE64, "application/json",
+    {
+      [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0),
+      [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = NO_FIELD,
+      /* The schema has both "num_steps" and "steps" with the same limits;
+       * we send num_steps, as for Leonardo's Phoenix. */
+      [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("num_steps", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 1, 40, 0),
+      [CFAI_IMAGE_FIELD_WIDTH] = INT_FIELD ("width", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 2500, 1120),
+      [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 2500, 1120),
+      [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", FIELD_HAS_MINIMUM, 0, 0, 0),
+      [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 10, 4.5 },
+    },
+  },
+};
+
+static const char * const builtin_ids[] = {
+  "@cf/black-forest-labs/flux-1-schnell",
+  "@cf/black-forest-labs/flux-2-dev",
+  "@cf/black-forest-labs/flux-2-klein-4b",
+  "@cf/black-forest-labs/flux-2-klein-9b",
+  "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+  "@cf/bytedance/stable-diffusion-xl-lightning",
+  "@cf/lykon/dreamshaper-8-lcm",
+  "@cf/leonardo/phoenix-1.0",
+  "@cf/leonardo/lucid-origin",
+  NULL
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (builtin_ids) == G_N_ELEMENTS (builtin_models) + 1);
+
+static const BuiltinModel *
+find_builtin (const char *model_id)
+{
+  if (model_id == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (builtin_models); i++)
+    {
+      if (g_str_equal (builtin_models[i].id, model_id))
+        return &builtin_models[i];
+    }
+
+  return NULL;
+}
+
+static CfaiImageModelRules *
+rules_new (const char *model_id)
+{
+  CfaiImageModelRules *self = g_new0 (CfaiImageModelRules, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->model_id = g_strdup (model_id);
+
+  return self;
+}
+
+static void
+copy_builtin_fields (CfaiImageModelRules *self,
+                     const BuiltinModel  *builtin)
+{
+  for (guint i = 0; i < CFAI_IMAGE_N_FIELDS; i++)
+    {
+      const BuiltinField *from = &builtin->fields[i];
+      FieldRule *to = &self->fields[i];
+
+      g_clear_pointer (&to->name, g_free);
+      to->name = g_strdup (from->name);
+      to->flags = from->name != NULL ? from->flags : 0;
+      to->minimum = from->minimum;
+      to->maximum = from->maximum;
+      to->default_value = from->default_value;
+    }
+}
+
+static void
+copy_builtin_output (CfaiImageModelRules *self,
+                     const BuiltinModel  *builtin)
+{
+  self->output = builtin->output;
+  g_free (self->output_content_type);
+  self->output_content_type = g_strdup (builtin->output_content_type);
+  g_free (self->output_field);
+  self->output_field = builtin->output == CFAI_IMAGE_OUTPUT_JSON_BASE64 ? g_strdup ("image") : NULL;
+}
+
+/**
+ * cfai_image_model_rules_lookup:
+ * @model_id: a full model id such as `@cf/black-forest-labs/flux-1-schnell`
+ *
+ * The built-in rules of a known text-to-image model, for when its schema
+ * has not been fetched.
+ *
+ * Returns: (transfer full) (nullable): the rules, or %NULL for a model we
+ *   know nothing about
+ */
+CfaiImageModelRules *
+cfai_image_model_rules_lookup (const char *model_id)
+{
+  const BuiltinModel *builtin = find_builtin (model_id);
+  CfaiImageModelRules *self;
+
+  if (builtin == NULL)
+    return NULL;
+
+  self = rules_new (builtin->id);
+  self->display_name = g_strdup (builtin->display_name);
+  self->input = builtin->input;
+  copy_builtin_fields (self, builtin);
+  copy_builtin_output (self, builtin);
+
+  return self;
+}
+
+/**
+ * cfai_image_model_rules_list_builtin:
+ *
+ * Returns: (transfer none): the ids of the models with built-in rules
+ */
+const char * const *
+cfai_image_model_rules_list_builtin (void)
+{
+  return builtin_ids;
+}
+
+/* Several schemas give the default only in prose ("… take longer. Default
+ * is 4"), and a Flux request without steps fails, so the prose is the only
+ * place to learn what to send. */
+static gboolean
+parse_default_from_description (const char *description,
+                                double     *value)
+{
+  static const char * const markers[] = { "default is ", "defaults to ", "default: " };
+  g_autofree char *lower = NULL;
+
+  if (description == NULL)
+    return FALSE;
+
+  lower = g_ascii_strdown (description, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      const char *found = strstr (lower, markers[i]);
+      const char *start;
+      char *end = NULL;
+      double parsed;
+
+      if (found == NULL)
+        continue;
+
+      start = found + strlen (markers[i]);
+      if (!g_ascii_isdigit (*start) && !(*start == '-' && g_ascii_isdigit (start[1])))
+        continue;
+
+      parsed = g_ascii_strtod (start, &end);
+      if (end == start || !isfinite (parsed))
+        continue;
+
+      *value = parsed;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+read_number (JsonObject *object,
+             const char *member,
+             double     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+
+  *value = json_node_get_double (node);
+  return isfinite (*value);
+}
+
+static void
+read_field (FieldRule  *rule,
+            const char *name,
+            JsonObject *property,
+            gboolean    is_text,
+            gboolean    required)
+{
+  const char *type = json_object_get_string_member_with_default (property, "type", NULL);
+  const char *min_member = is_text ? "minLength" : "minimum";
+  const char *max_member = is_text ? "maxLength" : "maximum";
+
+  g_clear_pointer (&rule->name, g_free);
+  rule->name = g_strdup (name);
+  rule->flags = 0;
+
+  if (required)
+    rule->flags |= FIELD_REQUIRED;
+  if (g_strcmp0 (type, "integer") == 0)
+    rule->flags |= FIELD_IS_INTEGER;
+  if (read_number (property, min_member, &rule->minimum))
+    rule->flags |= FIELD_HAS_MINIMUM;
+  if (read_number (property, max_member, &rule->maximum))
+    rule->flags |= FIELD_HAS_MAXIMUM;
+
+  if (!is_text)
+    {
+      if (read_number (property, "default", &rule->default_value) ||
+          parse_default_from_description (json_object_get_string_member_with_default (property, "description", NULL),
+                                          &rule->default_value))
+        rule->flags |= FIELD_HAS_DEFAULT;
+    }
+}
+
+static JsonObject *
+get_object_member (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+static gboolean
+is_required (JsonObject *schema,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (schema, "required");
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) &&
+          json_node_get_value_type (element) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (element), name) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+read_output (CfaiImageModelRules *self,
+             JsonObject          *output)
+{
+  const char *content_type = json_object_get_string_member_with_default (output, "contentType", NULL);
+  const char *type = json_object_get_string_member_with_default (output, "type", NULL);
+  const char *format = json_object_get_string_member_with_default (output, "format", NULL);
+  JsonObject *properties = get_object_member (output, "properties");
+
+  g_clear_pointer (&self->output_content_type, g_free);
+  g_clear_pointer (&self->output_field, g_free);
+
+  if ((content_type != NULL && g_str_has_prefix (content_type, "image/")) ||
+      (g_strcmp0 (type, "string") == 0 && g_strcmp0 (format, "binary") == 0))
+    {
+      self->output = CFAI_IMAGE_OUTPUT_BINARY;
+      self->output_content_type = g_strdup (content_type);
+      return;
+    }
+
+  self->output = CFAI_IMAGE_OUTPUT_JSON_BASE64;
+  self->output_content_type = g_strdup (content_type != NULL ? content_type : "application/json");
+  if (properties != NULL && json_object_has_member (properties, "image"))
+    self->output_field = g_strdup ("image");
+}
+
+static char *
+display_name_from_id (const char *model_id)
+{
+  const char *slash = strrchr (model_id, '/');
+
+  return g_strdup (slash != NULL && slash[1] != '\0' ? slash + 1 : model_id);
+}
+
+/**
+ * cfai_image_model_rules_new_from_schema:
+ * @model_id: the full model id
+ * @input_schema: the model's input JSON Schema, or the `{input, output}`
+ *   pair that `/ai/models/schema` answers (then the output is read too)
+ * @error: return location for a #GError
+ *
+ * Reads the field names, limits and defaults a text-to-image model
+ * accepts from its published schema.  A live schema is newer than our
+ * built-in table, so where it says something it wins.  FLUX.2 schemas only
+ * say "multipart" and nothing about the fields inside: for a model in the
+ * built-in table those fields come from the table; for an unknown
+ * multipart model only the prompt is sent, since guessing names would risk
+ * a refused request.
+ *
+ * Returns: (transfer full): the rules, or %NULL with @error set
+ */
+CfaiImageModelRules *
+cfai_image_model_rules_new_from_schema (const char  *model_id,
+                                        JsonNode    *input_schema,
+                                        GError     **error)
+{
+  g_autoptr(CfaiImageModelRules) self = NULL;
+  const BuiltinModel *builtin;
+  JsonObject *schema;
+  JsonObject *output = NULL;
+  JsonObject *properties;
+  JsonObject *property;
+
+  g_return_val_if_fail (model_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (input_schema == NULL || !JSON_NODE_HOLDS_OBJECT (input_schema))
+    {
+      g_set_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL,
+                   _("The schema of the model “%s” is not a JSON object."), model_id);
+      return NULL;
+    }
+
+  schema = json_node_get_object (input_schema);
+  if (!json_object_has_member (schema, "properties") && get_object_member (schema, "input") != NULL)
+    {
+      output = get_object_member (schema, "output");
+      schema = get_object_member (schema, "input");
+    }
+
+  properties = get_object_member (schema, "properties");
+  if (properties == NULL)
+    {
+      g_set_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL,
+                   _("The schema of the model “%s” lists no input fields."), model_id);
+      return NULL;
+    }
+
+  builtin = find_builtin (model_id);
+  self = rules_new (model_id);
+  self->display_name = builtin != NULL ? g_strdup (builtin->display_name) : display_name_from_id (model_id);
+
+  if (get_object_member (properties, "prompt") == NULL &&
+      get_object_member (properties, "multipart") != NULL)
+    {
+      self->input = CFAI_IMAGE_INPUT_MULTIPART;
+      if (builtin != NULL)
+        {
+          copy_builtin_fields (self, builtin);
+        }
+      else
+        {
+          self->fields[CFAI_IMAGE_FIELD_PROMPT].name = g_strdup ("prompt");
+          self->fields[CFAI_IMAGE_FIELD_PROMPT].flags = FIELD_REQUIRED;
+        }
+    }
+  else
+    {
+      static const struct {
+        CfaiImageField field;
+        const char *name;
+      } numeric[] = {
+        { CFAI_IMAGE_FIELD_WIDTH, "width" },
+        { CFAI_IMAGE_FIELD_HEIGHT, "height" },
+        { CFAI_IMAGE_FIELD_SEED, "seed" },
+        { CFAI_IMAGE_FIELD_GUIDANCE, "guidance" },
+      };
+
+      self->input = CFAI_IMAGE_INPUT_JSON;
+
+      if (!(property = get_object_member (properties, "prompt")))
+        {
+          g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                       _("The model “%s” does not take a text prompt, so it cannot make images from text."),
+                       model_id);
+          return NULL;
+        }
+      read_field (&self->fields[CFAI_IMAGE_FIELD_PROMPT], "prompt", property, TRUE,
+                  is_required (schema, "prompt"));
+
+      if ((property = get_object_member (properties, "negative_prompt")))
+        read_field (&self->fields[CFAI_IMAGE_FIELD_NEGATIVE_PROMPT], "negative_prompt", property, TRUE,
+                    is_required (schema, "negative_prompt"));
+
+      /* Lucid Origin lists both spellings; num_steps is what the other
+       * Leonardo and Stability models use. */
+      if ((property = get_object_member (properties, "num_steps")))
+        read_field (&self->fields[CFAI_IMAGE_FIELD_STEPS], "num_steps", property, FALSE,
+                    is_required (schema, "num_steps"));
+      else if ((property = get_object_member (properties, "steps")))
+        read_field (&self->fields[CFAI_IMAGE_FIELD_STEPS], "steps", property, FALSE,
+                    is_required (schema, "steps"));
+
+      for (guint i = 0; i < G_N_ELEMENTS (numeric); i++)
+        {
+          if ((property = get_object_member (properties, numeric[i].name)))
+            read_field (&self->fields[numeric[i].field], numeric[i].name, property, FALSE,
+                        is_required (schema, numeric[i].name));
+        }
+    }
+
+  if (output != NULL)
+    read_output (self, output);
+  else if (builtin != NULL)
+    copy_builtin_output (self, builtin);
+  else
+    {
+      /* Without an output schema, assume what the newer models do; the
+       * decoder looks at the answer's Content-Type in any case. */
+      self->output = CFAI_IMAGE_OUTPUT_JSON_BASE64;
+      self->output_content_type = g_strdup ("application/json");
+      self->output_field = g_strdup ("image");
+    }
+
+  return g_steal_pointer (&self);
+}
+
+CfaiImageModelRules *
+cfai_image_model_rules_ref (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+cfai_image_model_rules_unref (CfaiImageModelRules *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  for (guint i = 0; i < CFAI_IMAGE_N_FIELDS; i++)
+    g_clear_pointer (&self->fields[i].name, g_free);
+  g_clear_pointer (&self->model_id, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->output_content_type, g_free);
+  g_clear_pointer (&self->output_field, g_free);
+  g_free (self);
+}
+
+const char *
+cfai_image_model_rules_get_model_id (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->model_id;
+}
+
+/**
+ * cfai_image_model_rules_get_display_name:
+ *
+ * Returns: the model's product name ("FLUX.2 [dev]") for known models, the
+ *   last part of the id otherwise; used in error messages
+ */
+const char *
+cfai_image_model_rules_get_display_name (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->display_name;
+}
+
+CfaiImageInputEncoding
+cfai_image_model_rules_get_input_encoding (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, CFAI_IMAGE_INPUT_JSON);
+
+  return self->input;
+}
+
+CfaiImageOutputKind
+cfai_image_model_rules_get_output_kind (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, CFAI_IMAGE_OUTPUT_JSON_BASE64);
+
+  return self->output;
+}
+
+/**
+ * cfai_image_model_rules_get_output_content_type:
+ *
+ * Returns: (nullable): the documented Content-Type of the answer
+ *   ("image/png", "application/json"), or %NULL when the schema says
+ *   binary without naming a type
+ */
+const char *
+cfai_image_model_rules_get_output_content_type (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->output_content_type;
+}
+
+/**
+ * cfai_image_model_rules_get_output_field:
+ *
+ * Returns: (nullable): the JSON member that carries the base64 image
+ *   ("image"), or %NULL for binary answers
+ */
+const char *
+cfai_image_model_rules_get_output_field (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->output_field;
+}
+
+/**
+ * cfai_image_model_rules_get_field_name:
+ *
+ * Returns: (nullable): the name the model expects for @field ("steps" or
+ *   "num_steps"), or %NULL when the model does not take it — a UI hides
+ *   the control then, and the request leaves the field out
+ */
+const char *
+cfai_image_model_rules_get_field_name (CfaiImageModelRules *self,
+                                       CfaiImageField       field)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (field < CFAI_IMAGE_N_FIELDS, NULL);
+
+  return self->fields[field].name;
+}
+
+gboolean
+cfai_image_model_rules_get_field_is_integer (CfaiImageModelRules *self,
+                                             CfaiImageField       field)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (field < CFAI_IMAGE_N_FIELDS, FALSE);
+
+  return (self->fields[field].flags & FIELD_IS_INTEGER) != 0;
+}
+
+static gboolean
+get_limit (CfaiImageModelRules *self,
+           CfaiImageField       field,
+           FieldFlags           flag,
+           double               value,
+           double              *out)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (field < CFAI_IMAGE_N_FIELDS, FALSE);
+
+  if ((self->fields[field].flags & flag) == 0)
+    return FALSE;
+
+  if (out != NULL)
+    *out = value;
+
+  return TRUE;
+}
+
+gboolean
+cfai_image_model_rules_get_minimum (CfaiImageModelRules *self,
+                                    CfaiImageField       field,
+                                    double              *minimum)
+{
+  g_return_val_if_fail (self != NULL && field < CFAI_IMAGE_N_FIELDS, FALSE);
+
+  return get_limit (self, field, FIELD_HAS_MINIMUM, self->fields[field].minimum, minimum);
+}
+
+gboolean
+cfai_image_model_rules_get_maximum (CfaiImageModelRules *self,
+                                    CfaiImageField       field,
+                                    double              *maximum)
+{
+  g_return_val_if_fail (self != NULL && field < CFAI_IMAGE_N_FIELDS, FALSE);
+
+  return get_limit (self, field, FIELD_HAS_MAXIMUM, self->fields[field].maximum, maximum);
+}
+
+gboolean
+cfai_image_model_rules_get_default (CfaiImageModelRules *self,
+                                    CfaiImageField       field,
+                                    double              *default_value)
+{
+  g_return_val_if_fail (self != NULL && field < CFAI_IMAGE_N_FIELDS, FALSE);
+
+  return get_limit (self, field, FIELD_HAS_DEFAULT, self->fields[field].default_value, default_value);
+}
+
+/**
+ * cfai_image_model_rules_get_steps_fixed:
+ *
+ * Returns: %TRUE when the model runs a fixed number of steps (its minimum
+ *   equals its maximum, as for FLUX.2 [klein]); the request then leaves
+ *   steps out and refuses any other value
+ */
+gboolean
+cfai_image_model_rules_get_steps_fixed (CfaiImageModelRules *self)
+{
+  const FieldRule *steps;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  steps = &self->fields[CFAI_IMAGE_FIELD_STEPS];
+
+  return steps->name != NULL &&
+         (steps->flags & FIELD_HAS_MINIMUM) != 0 &&
+         (steps->flags & FIELD_HAS_MAXIMUM) != 0 &&
+         steps->minimum == steps->maximum;
+}
+
+gboolean
+cfai_image_model_rules_get_field_required (CfaiImageModelRules *self,
+                                           CfaiImageField       field)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (field < CFAI_IMAGE_N_FIELDS, FALSE);
+
+  return (self->fields[field].flags & FIELD_REQUIRED) != 0;
+}

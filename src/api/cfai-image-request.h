@@ -1,0 +1,48 @@
+/* cfai-image-request.h — one text-to-image request and its body
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "cfai-image-model-rules.h"
+
+G_BEGIN_DECLS
+
+#define CFAI_TYPE_IMAGE_REQUEST (cfai_image_request_get_type ())
+
+G_DECLARE_FINAL_TYPE (CfaiImageRequest, cfai_image_request, CFAI, IMAGE_REQUEST, GObject)
+
+CfaiImageRequest *cfai_image_request_new                 (const char           *model);
+const char       *cfai_image_request_get_model           (CfaiImageRequest     *self);
+void              cfai_image_request_set_model           (CfaiImageRequest     *self,
+                                                          const char           *model);
+const char       *cfai_image_request_get_prompt          (CfaiImageRequest     *self);
+void              cfai_image_request_set_prompt          (CfaiImageRequest     *self,
+                                                          const char           *prompt);
+const char       *cfai_image_request_get_negative_prompt (CfaiImageRequest     *self);
+void              cfai_image_request_set_negative_prompt (CfaiImageRequest     *self,
+                                                          const char           *negative_prompt);
+guint             cfai_image_request_get_steps           (CfaiImageRequest     *self);
+void              cfai_image_request_set_steps           (CfaiImageRequest     *self,
+                                                          guint                 steps);
+guint             cfai_image_request_get_width           (CfaiImageRequest     *self);
+void              cfai_image_request_set_width           (CfaiImageRequest     *self,
+                                                          guint                 width);
+guint             cfai_image_request_get_height          (CfaiImageRequest     *self);
+void              cfai_image_request_set_height          (CfaiImageRequest     *self,
+                                                          guint                 height);
+gint64            cfai_image_request_get_seed            (CfaiImageRequest     *self);
+void              cfai_image_request_set_seed            (CfaiImageRequest     *self,
+                                                          gint64                seed);
+double            cfai_image_request_get_guidance        (CfaiImageRequest     *self);
+void              cfai_image_request_set_guidance        (CfaiImageRequest     *self,
+                                                          double                guidance);
+gboolean          cfai_image_request_build               (CfaiImageRequest     *self,
+                                                          CfaiImageModelRules  *rules,
+                                                          char                **out_content_type,
+                                                          GBytes              **out_body,
+                                                          GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,563 @@
+/* cfai-cli.c — a terminal front end on the model layer, for scripting and
+ * prompt experiments.  It uses exactly the objects the app uses, with the
+ * same credential and base URL rules.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cfai-chat-stream.h"
+#include "cfai-client.h"
+#include "cfai-envelope.h"
+#include "cfai-error.h"
+#include "cfai-image-generator.h"
+#include "cfai-model-catalog.h"
+
+#define DEFAULT_CHAT_MODEL  "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+#define DEFAULT_IMAGE_MODEL "@cf/black-forest-labs/flux-1-schnell"
+
+/* Exit codes, so scripts can tell what kind of failure happened. */
+enum {
+  EXIT_OK          = 0,
+  EXIT_API_ERROR   = 1,   /* the API refused or failed the request */
+  EXIT_USAGE       = 2,   /* wrong command line */
+  EXIT_AUTH        = 3,   /* missing or rejected credentials */
+  EXIT_NETWORK     = 4,   /* could not reach the server, or the stream was cut */
+  EXIT_INTERRUPTED = 130, /* Ctrl+C */
+};
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  GError       *error;
+  gboolean      interrupted;
+  gboolean      color;
+} Run;
+
+static int
+exit_code_for (const GError *error,
+               gboolean      interrupted)
+{
+  if (error == NULL)
+    return EXIT_OK;
+  if (interrupted || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return EXIT_INTERRUPTED;
+  if (error->domain == CFAI_ERROR)
+    switch ((CfaiErrorCode) error->code)
+      {
+      case CFAI_ERROR_AUTH:
+      case CFAI_ERROR_NO_CREDENTIALS:
+        return EXIT_AUTH;
+      case CFAI_ERROR_NETWORK:
+      case CFAI_ERROR_TIMEOUT:
+      case CFAI_ERROR_TRUNCATED_STREAM:
+        return EXIT_NETWORK;
+      case CFAI_ERROR_FAILED:
+      case CFAI_ERROR_NO_SUCH_MODEL:
+      case CFAI_ERROR_INVALID_INPUT:
+      case CFAI_ERROR_LICENCE_REQUIRED:
+      case CFAI_ERROR_MODEL_NOT_ALLOWED:
+      case CFAI_ERROR_PAID_PLAN_REQUIRED:
+      case CFAI_ERROR_ACCOUNT_BLOCKED:
+      case CFAI_ERROR_CONTEXT_EXCEEDED:
+      case CFAI_ERROR_DAILY_LIMIT:
+      case CFAI_ERROR_CAPACITY:
+      case CFAI_ERROR_RATE_LIMITED:
+      case CFAI_ERROR_NSFW:
+      case CFAI_ERROR_TOO_LARGE:
+      case CFAI_ERROR_SERVER:
+      case CFAI_ERROR_PROTOCOL:
+      case CFAI_ERROR_NO_KEYRING:
+      default:
+        return EXIT_API_ERROR;
+      }
+  return EXIT_API_ERROR;
+}
+
+static int
+report (Run *run)
+{
+  if (run->error != NULL)
+    {
+      if (run->interrupted)
+        g_printerr ("\n%s\n", _("Interrupted."));
+      else
+        g_printerr ("\ncfai-cli: %s\n", run->error->message);
+    }
+  return exit_code_for (run->error, run->interrupted);
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->interrupted = TRUE;
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_init (Run *run)
+{
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->cancellable = g_cancellable_new ();
+  run->color = isatty (STDERR_FILENO) && g_getenv ("NO_COLOR") == NULL;
+  g_unix_signal_add (SIGINT, on_sigint, run);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_object (&run->cancellable);
+  g_clear_error (&run->error);
+}
+
+static CfaiClient *
+make_client (void)
+{
+  /* The CLI has no settings: environment, then defaults. */
+  return cfai_client_new_from_environment (NULL);
+}
+
+static gboolean
+parse_options (GOptionContext  *context,
+               int             *argc,
+               char          ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("cfai-cli: %s\n", error->message);
+      g_printerr ("%s\n", _("Run with --help for the usage."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- chat ------------------------------------------------------------- */
+
+static void
+on_text_delta (CfaiChatStream *stream,
+               const char     *delta,
+               gpointer        user_data)
+{
+  fputs (delta, stdout);
+  fflush (stdout);
+}
+
+static void
+on_reasoning_delta (CfaiChatStream *stream,
+                    const char     *delta,
+                    gpointer        user_data)
+{
+  Run *run = user_data;
+
+  /* Thinking goes to stderr, so stdout holds only the answer. */
+  fprintf (stderr, run->color ? "\033[2m%s\033[0m" : "%s", delta);
+  fflush (stderr);
+}
+
+static void
+on_chat_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+
+  cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static char *
+read_stdin (GError **error)
+{
+  g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+    return NULL;
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static int
+command_chat (int    argc,
+              char **argv)
+{
+  g_autofree char *model = NULL;
+  g_autofree char *system_prompt = NULL;
+  g_autofree char *prompt = NULL;
+  gint64 max_tokens = 0;
+  double temperature = -1;
+  gboolean no_stream = FALSE;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_("Model ID (default " DEFAULT_CHAT_MODEL ")"), N_("MODEL") },
+    { "system", 's', 0, G_OPTION_ARG_STRING, &system_prompt, N_("System prompt"), N_("SYSTEM") },
+    { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &max_tokens, N_("Most tokens to generate (Workers AI stops at 256 when not set)"), N_("N") },
+    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, N_("Sampling temperature, 0–5"), N_("T") },
+    { "no-stream", 0, 0, G_OPTION_ARG_NONE, &no_stream, N_("Wait for the whole answer instead of streaming"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROMPT — chat with a text-generation model"));
+  g_autoptr(CfaiClient) client = NULL;
+  g_autoptr(CfaiChatRequest) request = NULL;
+  g_autoptr(CfaiChatStream) stream = NULL;
+  gint64 prompt_tokens, completion_tokens, total_tokens;
+  Run run = { 0 };
+  int ret;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("The answer streams to standard output as it arrives; usage, time to first\n"
+      "token and speed go to standard error. PROMPT “-” reads the prompt from\n"
+      "standard input."));
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    {
+      g_printerr ("%s\n", _("cfai-cli chat: give exactly one PROMPT (or “-” for standard input)."));
+      return EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "-"))
+    {
+      g_autoptr(GError) error = NULL;
+      prompt = read_stdin (&error);
+      if (prompt == NULL)
+        {
+          g_printerr ("cfai-cli: %s\n", error->message);
+          return EXIT_USAGE;
+        }
+    }
+  else
+    prompt = g_strdup (argv[1]);
+
+  client = make_client ();
+  request = cfai_chat_request_new (model ? model : DEFAULT_CHAT_MODEL);
+  cfai_chat_request_set_system_prompt (request, system_prompt);
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, prompt);
+  cfai_chat_request_set_stream (request, !no_stream);
+  if (max_tokens > 0)
+    cfai_chat_request_set_max_tokens (request, max_tokens);
+  if (temperature >= 0)
+    cfai_chat_request_set_temperature (request, temperature);
+
+  run_init (&run);
+  stream = cfai_chat_stream_new (client, request);
+  g_signal_connect (stream, "text-delta", G_CALLBACK (on_text_delta), &run);
+  g_signal_connect (stream, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &run);
+  cfai_chat_stream_run_async (stream, run.cancellable, on_chat_done, &run);
+  g_main_loop_run (run.loop);
+
+  if (cfai_chat_stream_get_text (stream)[0] != '\0')
+    fputc ('\n', stdout);
+  fflush (stdout);
+
+  if (cfai_chat_stream_get_usage (stream, &prompt_tokens, &completion_tokens, &total_tokens))
+    g_printerr (_("usage: %" G_GINT64_FORMAT " prompt + %" G_GINT64_FORMAT " completion = %"
+                  G_GINT64_FORMAT " tokens\n"),
+                prompt_tokens, completion_tokens, total_tokens);
+  if (cfai_chat_stream_get_time_to_first_token (stream) >= 0)
+    g_printerr (_("time to first token: %.0f ms · %.1f tokens/s\n"),
+                cfai_chat_stream_get_time_to_first_token (stream) / 1000.0,
+                cfai_chat_stream_get_tokens_per_second (stream));
+  if (g_strcmp0 (cfai_chat_stream_get_finish_reason (stream), "length") == 0)
+    g_printerr ("%s\n", _("The answer stopped at the token limit; raise --max-tokens for more."));
+
+  ret = report (&run);
+  run_clear (&run);
+  return ret;
+}
+
+/* ---- image ------------------------------------------------------------ */
+
+typedef struct
+{
+  Run    *run;
+  GBytes *image;
+  char   *mime_type;
+} ImageRun;
+
+static void
+on_image_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ImageRun *image_run = user_data;
+
+  image_run->image = cfai_image_generate_finish (CFAI_CLIENT (source), result,
+                                                 &image_run->mime_type, NULL,
+                                                 &image_run->run->error);
+  g_main_loop_quit (image_run->run->loop);
+}
+
+static int
+command_image (int    argc,
+               char **argv)
+{
+  g_autofree char *model = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *negative = NULL;
+  int steps = 0, width = 0, height = 0;
+  gint64 seed = -1;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_("Model ID (default " DEFAULT_IMAGE_MODEL ")"), N_("MODEL") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where to write the image (required)"), N_("FILE") },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, N_("Diffusion steps (default: the model's)"), N_("N") },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width in pixels"), N_("W") },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Height in pixels"), N_("H") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed, for repeatable images"), N_("S") },
+    { "negative", 0, 0, G_OPTION_ARG_STRING, &negative, N_("What the image should not show (models that support it)"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("-o FILE PROMPT — generate an image"));
+  g_autoptr(CfaiClient) client = NULL;
+  g_autoptr(CfaiImageRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  ImageRun image_run = { 0 };
+  Run run = { 0 };
+  int ret;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2 || output == NULL)
+    {
+      g_printerr ("%s\n", _("cfai-cli image: give -o FILE and exactly one PROMPT."));
+      return EXIT_USAGE;
+    }
+  if (steps < 0 || width < 0 || height < 0)
+    {
+      g_printerr ("%s\n", _("cfai-cli image: --steps, --width and --height must be positive."));
+      return EXIT_USAGE;
+    }
+
+  client = make_client ();
+  request = cfai_image_request_new (model ? model : DEFAULT_IMAGE_MODEL);
+  cfai_image_request_set_prompt (request, argv[1]);
+  cfai_image_request_set_negative_prompt (request, negative);
+  cfai_image_request_set_steps (request, steps);
+  cfai_image_request_set_width (request, width);
+  cfai_image_request_set_height (request, height);
+  cfai_image_request_set_seed (request, seed);
+
+  run_init (&run);
+  image_run.run = &run;
+  cfai_image_generate_async (client, request, NULL, run.cancellable, on_image_done, &image_run);
+  g_main_loop_run (run.loop);
+
+  if (image_run.image != NULL)
+    {
+      if (g_file_set_contents (output, g_bytes_get_data (image_run.image, NULL),
+                               g_bytes_get_size (image_run.image), &error))
+        g_printerr (_("wrote %s (%s, %zu bytes)\n"), output, image_run.mime_type,
+                    g_bytes_get_size (image_run.image));
+      else
+        {
+          g_printerr ("cfai-cli: %s\n", error->message);
+          run.error = g_steal_pointer (&error);
+        }
+    }
+
+  ret = report (&run);
+  g_clear_pointer (&image_run.image, g_bytes_unref);
+  g_clear_pointer (&image_run.mime_type, g_free);
+  run_clear (&run);
+  return ret;
+}
+
+/* ---- models ----------------------------------------------------------- */
+
+static void
+on_catalog_refreshed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Run *run = user_data;
+
+  cfai_model_catalog_refresh_finish (CFAI_MODEL_CATALOG (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static int
+command_models (int    argc,
+                char **argv)
+{
+  g_autofree char *task = NULL;
+  g_autofree char *search = NULL;
+  const GOptionEntry entries[] = {
+    { "task", 't', 0, G_OPTION_ARG_STRING, &task, N_("Only models of this task, e.g. “Text Generation” or “Text-to-Image”"), N_("TASK") },
+    { "search", 's', 0, G_OPTION_ARG_STRING, &search, N_("Only models whose ID, name or description contains this"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the Workers AI model catalog"));
+  g_autoptr(CfaiClient) client = NULL;
+  g_autoptr(CfaiModelCatalog) catalog = NULL;
+  Run run = { 0 };
+  guint n_shown = 0;
+  int ret;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 1)
+    {
+      g_printerr ("%s\n", _("cfai-cli models takes no arguments besides its options."));
+      return EXIT_USAGE;
+    }
+
+  client = make_client ();
+  catalog = cfai_model_catalog_new (client, NULL);
+  run_init (&run);
+  cfai_model_catalog_refresh_async (catalog, run.cancellable, on_catalog_refreshed, &run);
+  g_main_loop_run (run.loop);
+
+  /* A failed refresh still lists what we know (cache or built-in list),
+   * but says so and exits non-zero. */
+  if (run.error != NULL && !run.interrupted)
+    {
+      g_autoptr(GError) cache_error = NULL;
+      cfai_model_catalog_load_cache (catalog, &cache_error);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
+    {
+      g_autoptr(CfaiModel) item = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+      gint64 context_window = cfai_model_get_context_window (item);
+
+      if (!cfai_model_matches (item, task, search))
+        continue;
+      if (context_window > 0)
+        g_print ("%s\t%s\t%" G_GINT64_FORMAT "\n", cfai_model_get_id (item),
+                 cfai_model_get_task (item) ? cfai_model_get_task (item) : "",
+                 context_window);
+      else
+        g_print ("%s\t%s\t-\n", cfai_model_get_id (item),
+                 cfai_model_get_task (item) ? cfai_model_get_task (item) : "");
+      n_shown++;
+    }
+  if (n_shown == 0 && run.error == NULL)
+    g_printerr ("%s\n", _("No model matches."));
+
+  ret = report (&run);
+  run_clear (&run);
+  return ret;
+}
+
+/* ---- verify ----------------------------------------------------------- */
+
+static void
+on_verified (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Run *run = user_data;
+
+  cfai_client_verify_token_finish (CFAI_CLIENT (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static int
+command_verify (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— check that the API token is valid and active"));
+  g_autoptr(CfaiClient) client = NULL;
+  Run run = { 0 };
+  int ret;
+
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_USAGE;
+
+  client = make_client ();
+  run_init (&run);
+  cfai_client_verify_token_async (client, run.cancellable, on_verified, &run);
+  g_main_loop_run (run.loop);
+  if (run.error == NULL)
+    g_print ("%s\n", _("The API token is valid and active."));
+
+  ret = report (&run);
+  run_clear (&run);
+  return ret;
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s",
+           _("Usage: cfai-cli COMMAND [OPTIONS…]\n"
+             "\n"
+             "Commands:\n"
+             "  chat     chat with a text-generation model (streams the answer)\n"
+             "  image    generate an image\n"
+             "  models   list the model catalog\n"
+             "  verify   check the API token\n"
+             "\n"
+             "Run “cfai-cli COMMAND --help” for a command's options.\n"
+             "\n"
+             "Credentials come from CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN.\n"
+             "CFAI_API_BASE_URL replaces https://api.cloudflare.com/client/v4.\n"
+             "\n"
+             "Exit status: 0 success, 1 API error, 2 usage error, 3 authentication,\n"
+             "4 network or cut stream, 130 interrupted.\n"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("cfai-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+
+  command = argv[1];
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h") || g_str_equal (command, "help"))
+    {
+      print_usage (stdout);
+      return EXIT_OK;
+    }
+  if (g_str_equal (command, "--version"))
+    {
+      g_print ("cfai-cli %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  /* Each command parses the rest as if it were the program. */
+  argv[1] = argv[0];
+  if (g_str_equal (command, "chat"))
+    return command_chat (argc - 1, argv + 1);
+  if (g_str_equal (command, "image"))
+    return command_image (argc - 1, argv + 1);
+  if (g_str_equal (command, "models"))
+    return command_models (argc - 1, argv + 1);
+  if (g_str_equal (command, "verify"))
+    return command_verify (argc - 1, argv + 1);
+
+  g_printerr (_("cfai-cli: unknown command “%s”.\n"), command);
+  print_usage (stderr);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,641 @@
+/* fake-inference.c — /ai/run and /ai/v1/chat/completions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fake-image.h"
+#include "fake-server.h"
+#include "fake-stream.h"
+#include "fake-text.h"
+
+#define SLOW_DELAY_MS 50
+
+/* Request bodies ---------------------------------------------------------- */
+
+GBytes *
+fake_request_body (const FakeRequest *req)
+{
+  return soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+}
+
+static gboolean
+is_multipart (const FakeRequest *req)
+{
+  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (req->msg), NULL);
+
+  return type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0;
+}
+
+/* Parses the body as a JSON object, or answers the error and returns NULL. */
+static JsonNode *
+parse_json_body (const FakeRequest *req)
+{
+  g_autoptr(GBytes) body = fake_request_body (req);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+  JsonNode *root;
+
+  if (len == 0)
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 3003, "Request is missing headers or body: body");
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, len, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("Invalid input: body is not valid JSON (%s)", error->message);
+
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004, message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004,
+                          "Invalid input: Type mismatch of '/', body is not an object");
+      return NULL;
+    }
+
+  return json_node_copy (root);
+}
+
+static gboolean
+looks_like_image (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  return (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+         (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0) ||
+         (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0);
+}
+
+/* Form fields are strings; numbers are coerced to what the schema wants
+ * so that "4" passes as an integer while "four" still fails. */
+static JsonNode *
+parse_multipart_body (const FakeRequest *req,
+                      const FakeModel   *model)
+{
+  g_autoptr(GBytes) body = fake_request_body (req);
+  g_autoptr(SoupMultipart) multipart = NULL;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  JsonNode *root;
+  int n;
+
+  multipart = soup_multipart_new_from_message (soup_server_message_get_request_headers (req->msg), body);
+  if (multipart == NULL)
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 3003,
+                          "Request is missing headers or body: multipart/form-data body does not parse");
+      return NULL;
+    }
+
+  n = soup_multipart_get_length (multipart);
+  for (int i = 0; i < n; i++)
+    {
+      SoupMessageHeaders *headers;
+      GBytes *part;
+      g_autoptr(GHashTable) params = NULL;
+      g_autofree char *disposition = NULL;
+      g_autofree char *text = NULL;
+      const char *name;
+      JsonObject *property;
+      const char *type = NULL;
+      gsize len;
+      const char *data;
+
+      if (!soup_multipart_get_part (multipart, i, &headers, &part))
+        continue;
+      if (!soup_message_headers_get_content_disposition (headers, &disposition, &params) ||
+          (name = g_hash_table_lookup (params, "name")) == NULL)
+        {
+          fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 3003,
+                              "Request is missing headers or body: form part without a name");
+          return NULL;
+        }
+
+      if (g_str_has_prefix (name, "input_image_"))
+        {
+          if (!looks_like_image (part))
+            {
+              g_autofree char *message = g_strdup_printf ("Invalid input: '%s' is not a PNG, JPEG or WebP image", name);
+
+              fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004, message);
+              return NULL;
+            }
+          text = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", g_bytes_get_size (part));
+          json_object_set_string_member (fields, name, text);
+          continue;
+        }
+
+      data = g_bytes_get_data (part, &len);
+      text = g_strndup (data, len);
+      property = fake_model_get_input_property (model, name);
+      if (property != NULL)
+        type = fake_json_string (property, "type");
+
+      if (g_strcmp0 (type, "integer") == 0)
+        {
+          gint64 value;
+
+          if (g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL))
+            {
+              json_object_set_int_member (fields, name, value);
+              continue;
+            }
+        }
+      else if (g_strcmp0 (type, "number") == 0)
+        {
+          char *end = NULL;
+          double value = g_ascii_strtod (text, &end);
+
+          if (*text != '\0' && end != NULL && *end == '\0')
+            {
+              json_object_set_double_member (fields, name, value);
+              continue;
+            }
+        }
+
+      json_object_set_string_member (fields, name, text);
+    }
+
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, fields);
+
+  return root;
+}
+
+/* Checks a body against the model schema; answers and returns FALSE when
+ * it fails. */
+static gboolean
+validate_body (const FakeRequest *req,
+               const FakeModel   *model,
+               JsonNode          *body)
+{
+  g_autoptr(FakeSchemaError) error = fake_schema_validate (model->input_schema, body);
+
+  if (error == NULL)
+    return TRUE;
+
+  fake_send_validation_error (req, error);
+  return FALSE;
+}
+
+/* Text generation --------------------------------------------------------- */
+
+static double
+neurons_for (const FakeModel  *model,
+             const FakeAnswer *answer)
+{
+  /* Models without a price in their file cost like a small model. */
+  double input = model->price_input > 0 ? model->price_input : 0.10;
+  double output = model->price_output > 0 ? model->price_output : 0.30;
+  double usd = (answer->prompt_tokens * input + answer->completion_tokens * output) / 1e6;
+
+  /* $0.011 per 1,000 neurons; keep two decimals like the dashboard. */
+  return (double) (gint64) (usd / 0.011 * 1000 * 100 + 0.5) / 100;
+}
+
+static gboolean
+thinking_enabled (JsonObject *body)
+{
+  JsonNode *kwargs = fake_json_member (body, "chat_template_kwargs");
+  JsonObject *object;
+
+  if (kwargs == NULL || !JSON_NODE_HOLDS_OBJECT (kwargs))
+    return TRUE;
+
+  object = json_node_get_object (kwargs);
+  return !fake_json_false (object, "enable_thinking") && !fake_json_false (object, "thinking");
+}
+
+static FakeStreamOptions
+stream_options (const FakeRequest *req,
+                guint              n_events)
+{
+  FakeStreamOptions options = { 0, FALSE, -1, FALSE };
+
+  if (fake_scenario_is (req, "slow"))
+    options.delay_ms = SLOW_DELAY_MS;
+  if (fake_scenario_is (req, "chunked-awkward"))
+    options.awkward = TRUE;
+  if (fake_scenario_is (req, "cut-stream") || fake_scenario_is (req, "cut-stream-hard"))
+    {
+      /* Enough to show text, never the last two events (usage, [DONE]). */
+      options.cut_after = MIN (MAX (2, n_events / 2), n_events - 2);
+      options.cut_hard = fake_scenario_is (req, "cut-stream-hard");
+    }
+
+  return options;
+}
+
+static void
+start_event_stream (const FakeRequest *req,
+                    GPtrArray         *events)
+{
+  FakeStreamOptions options = stream_options (req, events->len);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  fake_stream_start (req->msg, events, &options);
+}
+
+/* Fills prompt-cache numbers when the client sends x-session-affinity:
+ * a later turn of the same conversation reuses the earlier prompt. */
+static void
+apply_session_affinity (const FakeRequest *req,
+                        FakeAnswer        *answer)
+{
+  const char *session = fake_request_header (req, "x-session-affinity");
+  gpointer previous;
+
+  if (session == NULL)
+    return;
+
+  previous = g_hash_table_lookup (req->self->affinity, session);
+  answer->cached_tokens = MIN ((guint) GPOINTER_TO_UINT (previous), answer->prompt_tokens);
+  g_hash_table_insert (req->self->affinity, g_strdup (session),
+                       GUINT_TO_POINTER (answer->prompt_tokens));
+}
+
+/* Builds the answer, or answers an error and returns NULL. */
+static FakeAnswer *
+make_answer (const FakeRequest *req,
+             const FakeModel   *model,
+             JsonObject        *body,
+             gboolean           chat_format)
+{
+  FakeAnswerOptions options = { 0 };
+  g_autoptr(FakeAnswer) answer = NULL;
+  gint64 max_tokens = model->default_max_tokens;
+  guint prompt_tokens;
+
+  /* Chat-completions and Responses names first, then the classic one. */
+  if (!fake_json_int (body, "max_completion_tokens", &max_tokens) &&
+      !fake_json_int (body, "max_output_tokens", &max_tokens))
+    fake_json_int (body, "max_tokens", &max_tokens);
+
+  prompt_tokens = fake_text_count_prompt_tokens (body);
+  if (model->context_window > 0 && prompt_tokens + max_tokens > model->context_window)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("The estimated number of input and maximum output tokens (%" G_GINT64_FORMAT ") "
+                         "exceeded this model context window limit (%" G_GINT64_FORMAT ").",
+                         prompt_tokens + max_tokens, model->context_window);
+
+      fake_send_ai_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 5021, message);
+      return NULL;
+    }
+
+  options.max_tokens = max_tokens;
+  options.think_tags = fake_scenario_is (req, "think-tags");
+  options.reasoning = options.think_tags || (chat_format && thinking_enabled (body));
+
+  answer = fake_answer_new (model->name, body, &options);
+  apply_session_affinity (req, answer);
+  answer->neurons = neurons_for (model, answer);
+
+  return g_steal_pointer (&answer);
+}
+
+static gboolean
+wants_chat_format (const FakeRequest *req,
+                   const FakeModel   *model)
+{
+  return model->chat_style || fake_scenario_is (req, "reasoning") || fake_scenario_is (req, "reasoning-field");
+}
+
+static const char *
+reasoning_field (const FakeRequest *req)
+{
+  return fake_scenario_is (req, "reasoning-field") ? "reasoning" : "reasoning_content";
+}
+
+/* Returns TRUE when a stream was started. */
+static gboolean
+run_text (const FakeRequest *req,
+          const FakeModel   *model,
+          JsonNode          *body_node)
+{
+  JsonObject *body = json_node_get_object (body_node);
+  g_autoptr(FakeAnswer) answer = NULL;
+  gboolean chat_format;
+  gboolean responses;
+  gboolean stream;
+
+  if (!json_object_has_member (body, "prompt") && !json_object_has_member (body, "messages") &&
+      !json_object_has_member (body, "input"))
+    {
+      /* Some schemas have a variant (Async Batch) that requires nothing. */
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004,
+                          "Invalid input: required properties at '/' are 'prompt' or 'messages'");
+      return FALSE;
+    }
+
+  responses = json_object_has_member (body, "input") &&
+              !json_object_has_member (body, "prompt") && !json_object_has_member (body, "messages");
+  chat_format = wants_chat_format (req, model);
+  stream = fake_json_true (body, "stream") && !fake_scenario_is (req, "json-for-stream");
+
+  if (!(answer = make_answer (req, model, body, chat_format)))
+    return FALSE;
+
+  /* The Responses API has no stream here: a stream request gets the JSON
+   * object, like the reported gpt-oss behaviour. */
+  if (responses)
+    {
+      fake_send_json (req, SOUP_STATUS_OK, fake_envelope_success (fake_answer_responses_result (answer), NULL, NULL));
+      return FALSE;
+    }
+
+  if (!stream)
+    {
+      JsonNode *result = chat_format ? fake_answer_chat_completion (answer) : fake_answer_native_result (answer);
+
+      fake_send_json (req, SOUP_STATUS_OK, fake_envelope_success (result, NULL, NULL));
+      return FALSE;
+    }
+
+  if (chat_format)
+    {
+      FakeChatStreamOptions options = { TRUE, FALSE, reasoning_field (req) };
+
+      start_event_stream (req, fake_answer_chat_events (answer, &options));
+    }
+  else
+    start_event_stream (req, fake_answer_native_events (answer));
+
+  return TRUE;
+}
+
+/* Images ------------------------------------------------------------------ */
+
+static gint64
+image_dimension (const FakeModel *model,
+                 JsonObject      *body,
+                 const char      *name)
+{
+  gint64 value;
+
+  if (fake_json_int (body, name, &value) && value > 0)
+    return value;
+
+  return fake_model_get_input_default (model, name, 1024);
+}
+
+static void
+run_image (const FakeRequest *req,
+           const FakeModel   *model,
+           JsonNode          *body_node)
+{
+  JsonObject *body = json_node_get_object (body_node);
+  g_autofree guint8 *rgb = NULL;
+  g_autofree char *size = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autofree char *prompt = NULL;
+  FakeImageOutput output = model->image_output;
+  gboolean png;
+  gint64 width;
+  gint64 height;
+  gint64 seed = 0;
+  guint w;
+  guint h;
+
+  prompt = g_strdup (fake_json_string (body, "prompt"));
+  g_strstrip (prompt);
+
+  if (fake_scenario_is (req, "nsfw-oneword") && strpbrk (prompt, " \t\n") == NULL)
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 3030, "Input prompt contains NSFW content.");
+      return;
+    }
+
+  /* Flux has been reported to fail like this without its steps field;
+   * either name counts for models that take both (lucid-origin). */
+  if (fake_scenario_is (req, "strict-steps") &&
+      (fake_model_get_input_property (model, "steps") || fake_model_get_input_property (model, "num_steps")) &&
+      !json_object_has_member (body, "steps") && !json_object_has_member (body, "num_steps"))
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 1000, "unexpected type 'int32' with value 'undefined'");
+      return;
+    }
+
+  width = image_dimension (model, body, "width");
+  height = image_dimension (model, body, "height");
+  fake_json_int (body, "seed", &seed);
+
+  rgb = fake_image_render (prompt, seed, CLAMP (width, 1, 65535), CLAMP (height, 1, 65535), &w, &h);
+  size = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT, width, height);
+  fake_set_header (req, "x-fake-requested-size", size);
+
+  if (fake_scenario_is (req, "image-json-for-png"))
+    {
+      if (output == FAKE_IMAGE_PNG_BYTES)
+        output = FAKE_IMAGE_JSON_PNG;
+      else if (output == FAKE_IMAGE_JPEG_BYTES)
+        output = FAKE_IMAGE_JSON_JPEG;
+    }
+  else if (fake_scenario_is (req, "image-bytes-for-json"))
+    {
+      if (output == FAKE_IMAGE_JSON_PNG)
+        output = FAKE_IMAGE_PNG_BYTES;
+      else if (output == FAKE_IMAGE_JSON_JPEG)
+        output = FAKE_IMAGE_JPEG_BYTES;
+    }
+
+  png = output == FAKE_IMAGE_PNG_BYTES || output == FAKE_IMAGE_JSON_PNG;
+  image = png ? fake_image_encode_png (rgb, w, h) : fake_image_encode_jpeg (rgb, w, h);
+
+  if (fake_scenario_is (req, "image-corrupt"))
+    {
+      GBytes *half = g_bytes_new_from_bytes (image, 0, g_bytes_get_size (image) / 2);
+
+      g_bytes_unref (image);
+      image = half;
+    }
+
+  switch (output)
+    {
+    case FAKE_IMAGE_PNG_BYTES:
+      fake_send_bytes (req, SOUP_STATUS_OK, "image/png", image);
+      break;
+
+    case FAKE_IMAGE_JPEG_BYTES:
+      fake_send_bytes (req, SOUP_STATUS_OK, "image/jpeg", image);
+      break;
+
+    case FAKE_IMAGE_JSON_JPEG:
+    case FAKE_IMAGE_JSON_PNG:
+      {
+        g_autofree char *base64 = g_base64_encode (g_bytes_get_data (image, NULL), g_bytes_get_size (image));
+        JsonObject *result = json_object_new ();
+        JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+        json_object_set_string_member (result, "image", base64);
+        json_node_take_object (node, result);
+        fake_send_json (req, SOUP_STATUS_OK, fake_envelope_success (node, NULL, NULL));
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Inference endpoints ------------------------------------------------------ */
+
+static gboolean
+model_name_is_valid (const char *name)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter_pointer (&regex))
+    g_once_init_leave_pointer (&regex, g_regex_new ("^@(cf|hf)/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$", 0, 0, NULL));
+
+  return g_regex_match (regex, name, 0, NULL);
+}
+
+/* Looks the model up, or answers 3042/5007 and returns NULL. */
+const FakeModel *
+fake_find_model (const FakeRequest *req,
+                 const char        *name)
+{
+  const FakeModel *model;
+
+  if (name == NULL || !model_name_is_valid (name))
+    {
+      fake_send_ai_error (req, SOUP_STATUS_NOT_FOUND, 3042, "The model name is invalid");
+      return NULL;
+    }
+
+  model = fake_catalog_lookup (req->self->catalog, name);
+  if (model == NULL || model->kind == FAKE_MODEL_OTHER)
+    {
+      g_autofree char *message = g_strdup_printf ("No such model %s or task", name);
+
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5007, message);
+      return NULL;
+    }
+
+  return model;
+}
+
+/* POST …/ai/run/{model}; returns TRUE when a stream was started. */
+gboolean
+fake_handle_run (const FakeRequest *req,
+                 const char        *model_name)
+{
+  g_autoptr(JsonNode) body = NULL;
+  const FakeModel *model;
+
+  if (fake_send_scenario_ai_error (req, model_name))
+    return FALSE;
+
+  if (!(model = fake_find_model (req, model_name)))
+    return FALSE;
+
+  if (model->multipart != is_multipart (req))
+    {
+      if (model->multipart)
+        fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004,
+                            "Invalid input: required properties at '/' are 'multipart' "
+                            "(this model takes multipart/form-data)");
+      else
+        fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004,
+                            "Invalid input: this model takes a JSON body, not multipart/form-data");
+      return FALSE;
+    }
+
+  body = model->multipart ? parse_multipart_body (req, model) : parse_json_body (req);
+  if (body == NULL || !validate_body (req, model, body))
+    return FALSE;
+
+  switch (model->kind)
+    {
+    case FAKE_MODEL_TEXT:
+      return run_text (req, model, body);
+
+    case FAKE_MODEL_IMAGE:
+      run_image (req, model, body);
+      return FALSE;
+
+    case FAKE_MODEL_OTHER:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return FALSE;
+}
+
+/* POST …/ai/v1/chat/completions: plain OpenAI objects, no envelope.
+ * Errors keep the v4 envelope.  Returns TRUE when a stream was started. */
+gboolean
+fake_handle_chat_completions (const FakeRequest *req)
+{
+  g_autoptr(JsonNode) body_node = NULL;
+  g_autoptr(FakeAnswer) answer = NULL;
+  const FakeModel *model;
+  JsonObject *body;
+  JsonNode *options_node;
+  gboolean chat_format;
+
+  if (!(body_node = parse_json_body (req)))
+    return FALSE;
+  body = json_node_get_object (body_node);
+
+  if (fake_json_string (body, "model") == NULL)
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004, "Invalid input: required properties at '/' are 'model'");
+      return FALSE;
+    }
+
+  if (fake_send_scenario_ai_error (req, fake_json_string (body, "model")))
+    return FALSE;
+
+  if (!(model = fake_find_model (req, fake_json_string (body, "model"))))
+    return FALSE;
+
+  if (model->kind != FAKE_MODEL_TEXT)
+    {
+      g_autofree char *message = g_strdup_printf ("No such model %s or task", model->name);
+
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5007, message);
+      return FALSE;
+    }
+
+  if (!validate_body (req, model, body_node))
+    return FALSE;
+
+  if (!json_object_has_member (body, "messages"))
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004,
+                          "Invalid input: required properties at '/' are 'messages'");
+      return FALSE;
+    }
+
+  chat_format = wants_chat_format (req, model);
+  if (!(answer = make_answer (req, model, body, chat_format)))
+    return FALSE;
+
+  if (fake_json_true (body, "stream") && !fake_scenario_is (req, "json-for-stream"))
+    {
+      FakeChatStreamOptions options = { FALSE, FALSE, reasoning_field (req) };
+
+      options_node = fake_json_member (body, "stream_options");
+      if (options_node != NULL && JSON_NODE_HOLDS_OBJECT (options_node))
+        options.include_usage = fake_json_true (json_node_get_object (options_node), "include_usage");
+
+      start_event_stream (req, fake_answer_chat_events (answer, &options));
+      return TRUE;
+    }
+
+  fake_send_json (req, SOUP_STATUS_OK, fake_answer_chat_completion (answer));
+  return FALSE;
+}

@@ -1,0 +1,25 @@
+/* fake-stream.h — Server-Sent Events written over time, without blocking
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint    delay_ms;    /* pause before each event */
+  gboolean awkward;     /* CRLF line ends, body in HTTP chunks of 1–7 bytes */
+  gint     cut_after;   /* < 0: whole stream; else events sent before the cut */
+  gboolean cut_hard;    /* the cut resets the TCP connection in mid-event
+                         * instead of ending the body cleanly */
+} FakeStreamOptions;
+
+void fake_stream_start    (SoupServerMessage       *msg,
+                           GPtrArray               *events,
+                           const FakeStreamOptions *options);
+void fake_stream_shutdown (void);
+
+G_END_DECLS

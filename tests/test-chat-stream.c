@@ -1,0 +1,475 @@
+/* test-chat-stream.c — CfaiClient and CfaiChatStream against the fake server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cfai-chat-stream.h"
+#include "cfai-client.h"
+#include "cfai-error.h"
+#include "cfai-test-server.h"
+
+#define LLAMA   "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+#define GPT_OSS "@cf/openai/gpt-oss-20b"
+
+static CfaiTestServer *server;
+
+typedef struct
+{
+  GString      *deltas;
+  GString      *reasoning;
+  guint         n_deltas;
+  GError       *error;
+  gboolean      done;
+  GCancellable *cancel_after_first;
+} Outcome;
+
+static CfaiClient *
+make_client (const char *scenario)
+{
+  g_autofree char *base = cfai_test_server_api_base (server, scenario);
+  CfaiClient *client = cfai_client_new ();
+
+  cfai_client_set_api_base_url (client, base);
+  cfai_client_set_account_id (client, "test-account");
+  cfai_client_set_token (client, "test-token");
+  return client;
+}
+
+static void
+on_text (CfaiChatStream *stream,
+         const char     *delta,
+         Outcome        *outcome)
+{
+  g_assert_cmpstr (delta, !=, "");
+  g_string_append (outcome->deltas, delta);
+  outcome->n_deltas++;
+  if (outcome->cancel_after_first != NULL)
+    g_cancellable_cancel (outcome->cancel_after_first);
+}
+
+static void
+on_reasoning (CfaiChatStream *stream,
+              const char     *delta,
+              Outcome        *outcome)
+{
+  g_string_append (outcome->reasoning, delta);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static CfaiChatStream *
+run_chat (const char   *scenario,
+          const char   *model,
+          gboolean      stream,
+          GCancellable *cancellable,
+          Outcome      *outcome)
+{
+  g_autoptr(CfaiClient) client = make_client (scenario);
+  g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (model);
+  CfaiChatStream *chat;
+
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Tell me about the sea");
+  cfai_chat_request_set_max_tokens (request, 64);
+  cfai_chat_request_set_stream (request, stream);
+
+  outcome->deltas = g_string_new (NULL);
+  outcome->reasoning = g_string_new (NULL);
+  chat = cfai_chat_stream_new (client, request);
+  g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), outcome);
+  g_signal_connect (chat, "reasoning-delta", G_CALLBACK (on_reasoning), outcome);
+  cfai_chat_stream_run_async (chat, cancellable, on_done, outcome);
+  while (!outcome->done)
+    g_main_context_iteration (NULL, TRUE);
+  return chat;
+}
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_string_free (outcome->deltas, TRUE);
+  g_string_free (outcome->reasoning, TRUE);
+  g_clear_error (&outcome->error);
+}
+
+static char *
+reference_text (void)
+{
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat (NULL, LLAMA, TRUE, NULL, &outcome);
+  char *text = g_strdup (cfai_chat_stream_get_text (chat));
+
+  g_assert_no_error (outcome.error);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+  return text;
+}
+
+static void
+test_native_stream (void)
+{
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat (NULL, LLAMA, TRUE, NULL, &outcome);
+  gint64 prompt, completion, total;
+
+  g_assert_no_error (outcome.error);
+  /* Token by token: many deltas, and they add up to the final text. */
+  g_assert_cmpuint (outcome.n_deltas, >, 5);
+  g_assert_cmpstr (outcome.deltas->str, ==, cfai_chat_stream_get_text (chat));
+  g_assert_nonnull (strstr (cfai_chat_stream_get_text (chat), "Tell me about the sea"));
+  /* Padding is never text. */
+  g_assert_null (strstr (cfai_chat_stream_get_text (chat), "\"p\""));
+  g_assert_true (cfai_chat_stream_get_usage (chat, &prompt, &completion, &total));
+  g_assert_cmpint (prompt, >, 0);
+  g_assert_cmpint (completion, >, 0);
+  g_assert_cmpint (total, ==, prompt + completion);
+  g_assert_cmpint (cfai_chat_stream_get_time_to_first_token (chat), >=, 0);
+  g_assert_false (cfai_chat_stream_get_truncated (chat));
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_awkward_chunks_same_text (void)
+{
+  g_autofree char *reference = reference_text ();
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat ("chunked-awkward", LLAMA, TRUE, NULL, &outcome);
+
+  g_assert_no_error (outcome.error);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, reference);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_chat_completions_reasoning (void)
+{
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat ("reasoning", GPT_OSS, TRUE, NULL, &outcome);
+  gint64 prompt, completion, total;
+
+  g_assert_no_error (outcome.error);
+  g_assert_cmpstr (outcome.reasoning->str, !=, "");
+  g_assert_cmpstr (outcome.reasoning->str, ==, cfai_chat_stream_get_reasoning (chat));
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), !=, "");
+  g_assert_nonnull (cfai_chat_stream_get_finish_reason (chat));
+  /* The cumulative final usage, not the sum of per-chunk usage. */
+  g_assert_true (cfai_chat_stream_get_usage (chat, &prompt, &completion, &total));
+  g_assert_cmpint (total, ==, prompt + completion);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_think_tags (void)
+{
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat ("think-tags", LLAMA, TRUE, NULL, &outcome);
+
+  g_assert_no_error (outcome.error);
+  g_assert_cmpstr (cfai_chat_stream_get_reasoning (chat), !=, "");
+  g_assert_null (strstr (cfai_chat_stream_get_text (chat), "<think>"));
+  g_assert_null (strstr (cfai_chat_stream_get_text (chat), "</think>"));
+  g_assert_null (strstr (cfai_chat_stream_get_reasoning (chat), "think>"));
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_cut_stream_keeps_text (void)
+{
+  const char *scenarios[] = { "cut-stream", "cut-stream-hard" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      Outcome outcome = { 0 };
+      CfaiChatStream *chat = run_chat (scenarios[i], LLAMA, TRUE, NULL, &outcome);
+
+      g_test_message ("%s: %s", scenarios[i], outcome.error ? outcome.error->message : "no error");
+      g_assert_error (outcome.error, CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM);
+      g_assert_true (cfai_chat_stream_get_truncated (chat));
+      g_assert_cmpstr (cfai_chat_stream_get_text (chat), !=, "");
+      g_assert_cmpstr (outcome.deltas->str, ==, cfai_chat_stream_get_text (chat));
+      g_assert_finalize_object (chat);
+      outcome_clear (&outcome);
+    }
+}
+
+static void
+test_json_answer_to_stream (void)
+{
+  g_autofree char *reference = reference_text ();
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat ("json-for-stream", LLAMA, TRUE, NULL, &outcome);
+
+  g_assert_no_error (outcome.error);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, reference);
+  g_assert_false (cfai_chat_stream_get_truncated (chat));
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_not_streaming (void)
+{
+  g_autofree char *reference = reference_text ();
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat (NULL, LLAMA, FALSE, NULL, &outcome);
+
+  g_assert_no_error (outcome.error);
+  g_assert_cmpuint (outcome.n_deltas, ==, 1);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, reference);
+  g_assert_true (cfai_chat_stream_get_usage (chat, NULL, NULL, NULL));
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_cancel_mid_stream (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat;
+  gint64 start = g_get_monotonic_time ();
+
+  /* The slow scenario takes seconds; a cancel after the first token must
+   * end the run at once and keep that token. */
+  outcome.cancel_after_first = cancellable;
+  chat = run_chat ("slow", LLAMA, TRUE, cancellable, &outcome);
+  g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (outcome.n_deltas, ==, 1);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, outcome.deltas->str);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_api_errors (void)
+{
+  struct {
+    const char *scenario;
+    int         code;
+  } cases[] = {
+    { "error-10000", CFAI_ERROR_AUTH },
+    { "error-5007", CFAI_ERROR_NO_SUCH_MODEL },
+    { "error-5016", CFAI_ERROR_LICENCE_REQUIRED },
+    { "error-5021", CFAI_ERROR_CONTEXT_EXCEEDED },
+    { "error-3036", CFAI_ERROR_DAILY_LIMIT },
+    { "error-3030", CFAI_ERROR_NSFW },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Outcome outcome = { 0 };
+      CfaiChatStream *chat = run_chat (cases[i].scenario, LLAMA, TRUE, NULL, &outcome);
+
+      g_test_message ("%s: %s", cases[i].scenario, outcome.error ? outcome.error->message : "-");
+      g_assert_error (outcome.error, CFAI_ERROR, cases[i].code);
+      g_assert_cmpstr (outcome.error->message, !=, "");
+      g_assert_null (strstr (outcome.error->message, "test-token"));
+      if (cases[i].code == CFAI_ERROR_CONTEXT_EXCEEDED)
+        {
+          gint64 requested = 0, limit = 0;
+          g_assert_true (cfai_error_get_context_tokens (outcome.error, &requested, &limit));
+          g_assert_cmpint (requested, >, limit);
+          g_assert_cmpint (limit, >, 0);
+        }
+      g_assert_finalize_object (chat);
+      outcome_clear (&outcome);
+    }
+}
+
+static void
+on_posted (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+  *out = g_object_ref (result);
+}
+
+static GBytes *
+post_and_wait (CfaiClient                *client,
+               const char                *model,
+               const char                *json,
+               const CfaiGatewayOptions  *gateway,
+               CfaiResponseInfo         **info,
+               GError                   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autofree char *url = cfai_client_build_run_url (client, model, error);
+
+  g_assert_nonnull (url);
+  cfai_client_post_async (client, url, "application/json", body, gateway, NULL, on_posted, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return cfai_client_post_finish (client, result, info, error);
+}
+
+static void
+test_retry_after (void)
+{
+  g_autoptr(CfaiClient) client = make_client ("rate-limit-ms");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CfaiResponseInfo) info = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  /* The scenario answers 429 + retry-after-ms: 150 once, then succeeds. */
+  body = post_and_wait (client, LLAMA, "{\"prompt\":\"hello\"}", NULL, &info, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body);
+  g_assert_cmpuint (info->attempts, ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * G_TIME_SPAN_MILLISECOND);
+}
+
+static void
+test_daily_limit_not_retried (void)
+{
+  g_autoptr(CfaiClient) client = make_client ("error-3036");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  body = post_and_wait (client, LLAMA, "{\"prompt\":\"hello\"}", NULL, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_DAILY_LIMIT);
+  /* No retry means no backoff wait either. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 400 * G_TIME_SPAN_MILLISECOND);
+}
+
+static void
+test_gateway_cache (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autofree char *gateway_base = g_strconcat (server->url, "/v1", NULL);
+  g_autoptr(JsonObject) metadata = json_object_new ();
+  CfaiGatewayOptions options = { .cache_ttl = 3600, .cache_key = "k-1", .metadata = metadata };
+  g_autofree char *url = NULL;
+  g_autofree char *expected_url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (metadata, "user", "tester");
+  cfai_client_set_gateway_id (client, "my-gateway");
+  cfai_client_set_gateway_base_url (client, gateway_base);
+  url = cfai_client_build_run_url (client, LLAMA, &error);
+  g_assert_no_error (error);
+  expected_url = g_strconcat (gateway_base, "/test-account/my-gateway/workers-ai/" LLAMA, NULL);
+  g_assert_cmpstr (url, ==, expected_url);
+
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(CfaiResponseInfo) info = NULL;
+      g_autoptr(GBytes) body = post_and_wait (client, LLAMA, "{\"prompt\":\"cache me\"}", &options, &info, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (body);
+      g_assert_cmpstr (info->gateway_cache_status, ==, i == 0 ? "MISS" : "HIT");
+      g_assert_nonnull (info->gateway_log_id);
+    }
+}
+
+static void
+test_bad_config_errors (void)
+{
+  g_autoptr(CfaiClient) client = cfai_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  url = cfai_client_build_run_url (client, LLAMA, &error);
+  g_assert_null (url);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS);
+  g_clear_error (&error);
+
+  cfai_client_set_account_id (client, "test-account");
+  cfai_client_set_token (client, "test-token");
+  url = cfai_client_build_run_url (client, "@cf/../../user/tokens", &error);
+  g_assert_null (url);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
+  g_clear_error (&error);
+
+  cfai_client_set_account_id (client, "acct?x=1");
+  url = cfai_client_build_run_url (client, LLAMA, &error);
+  g_assert_null (url);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS);
+}
+
+static void
+on_verified (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+  *out = g_object_ref (result);
+}
+
+static void
+test_verify_token (void)
+{
+  const char *tokens[] = { "test-token", "wrong-token" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (tokens); i++)
+    {
+      g_autoptr(CfaiClient) client = make_client (NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      cfai_client_set_token (client, tokens[i]);
+      cfai_client_verify_token_async (client, NULL, on_verified, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      ok = cfai_client_verify_token_finish (client, result, &error);
+      if (i == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_error (error, CFAI_ERROR, CFAI_ERROR_AUTH);
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  server = cfai_test_server_start ();
+
+  g_test_add_func ("/chat-stream/native", test_native_stream);
+  g_test_add_func ("/chat-stream/awkward-chunks", test_awkward_chunks_same_text);
+  g_test_add_func ("/chat-stream/chat-completions-reasoning", test_chat_completions_reasoning);
+  g_test_add_func ("/chat-stream/think-tags", test_think_tags);
+  g_test_add_func ("/chat-stream/cut-keeps-text", test_cut_stream_keeps_text);
+  g_test_add_func ("/chat-stream/json-answer-to-stream", test_json_answer_to_stream);
+  g_test_add_func ("/chat-stream/not-streaming", test_not_streaming);
+  g_test_add_func ("/chat-stream/cancel", test_cancel_mid_stream);
+  g_test_add_func ("/chat-stream/api-errors", test_api_errors);
+  g_test_add_func ("/client/retry-after", test_retry_after);
+  g_test_add_func ("/client/daily-limit-not-retried", test_daily_limit_not_retried);
+  g_test_add_func ("/client/gateway-cache", test_gateway_cache);
+  g_test_add_func ("/client/bad-config", test_bad_config_errors);
+  g_test_add_func ("/client/verify-token", test_verify_token);
+
+  ret = g_test_run ();
+  cfai_test_server_stop (server);
+  return ret;
+}

@@ -1,0 +1,1509 @@
+/* test-model-catalog.c — CfaiModelCatalog: pages, disk cache, refresh
+ *
+ * Refreshes go over real HTTP through CfaiClient: to a SoupServer in this
+ * process that pages the catalog in the ways a server might (short last
+ * page, no result_info, a capped per_page, repeated or endless pages,
+ * failures), and, when $FAKE_WORKERS_AI names it, to the fake Workers AI
+ * server with Cloudflare's model files.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cfai-client.h"
+#include "cfai-error.h"
+#include "cfai-model-catalog.h"
+#include "cfai-test-server.h"
+
+#define N_BUILTIN 19
+#define SEARCH_PATH "/client/v4/accounts/test-account/ai/models/search"
+
+static char *models_dir;
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                            */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+dir_has_json (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".json"))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+find_models_dir (void)
+{
+  g_autofree char *local = g_test_build_filename (G_TEST_DIST, "data", "models", NULL);
+  const char *shared = g_getenv ("CFAI_SHARED_DIR");
+
+  if (dir_has_json (local))
+    return g_steal_pointer (&local);
+
+  if (shared != NULL)
+    {
+      g_autofree char *path = g_build_filename (shared, "workers-ai", "models", NULL);
+
+      if (dir_has_json (path))
+        return g_steal_pointer (&path);
+    }
+
+  return NULL;
+}
+
+/* Every model file, parsed, sorted by file name. */
+static GPtrArray *
+load_fixture_entries (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (models_dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".json"))
+        g_ptr_array_add (names, g_build_filename (models_dir, name, NULL));
+    }
+  g_ptr_array_sort_values (names, (GCompareFunc) g_strcmp0);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+
+      json_parser_load_from_file (parser, g_ptr_array_index (names, i), &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (entries, json_node_ref (json_parser_get_root (parser)));
+    }
+
+  g_assert_cmpuint (entries->len, >=, 28);
+
+  return entries;
+}
+
+/* A v4 envelope holding entries [first, first + count) of @entries. */
+static JsonNode *
+make_page (GPtrArray *entries,
+           guint      first,
+           guint      count,
+           guint      page,
+           guint      per_page)
+{
+  JsonObject *root = json_object_new ();
+  JsonArray *result = json_array_new ();
+  JsonObject *info = json_object_new ();
+  JsonNode *node;
+
+  for (guint i = first; i < first + count && i < entries->len; i++)
+    json_array_add_element (result, json_node_copy (g_ptr_array_index (entries, i)));
+
+  json_object_set_int_member (info, "page", page);
+  json_object_set_int_member (info, "per_page", per_page);
+  json_object_set_int_member (info, "count", json_array_get_length (result));
+  json_object_set_int_member (info, "total_count", entries->len);
+
+  json_object_set_array_member (root, "result", result);
+  json_object_set_object_member (root, "result_info", info);
+  json_object_set_boolean_member (root, "success", TRUE);
+  json_object_set_array_member (root, "errors", json_array_new ());
+  json_object_set_array_member (root, "messages", json_array_new ());
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, root);
+
+  return node;
+}
+
+static JsonNode *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (json, &error);
+
+  g_assert_no_error (error);
+
+  return node;
+}
+
+typedef struct
+{
+  guint n_calls;
+  guint position;
+  guint removed;
+  guint added;
+} ItemsChanged;
+
+static void
+on_items_changed (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *record)
+{
+  record->n_calls++;
+  record->position = position;
+  record->removed = removed;
+  record->added = added;
+
+  /* The index is ready when the list says it changed. */
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(CfaiModel) item = g_list_model_get_item (model, i);
+
+      g_assert_true (cfai_model_catalog_lookup (CFAI_MODEL_CATALOG (model), cfai_model_get_id (item)) == item);
+    }
+}
+
+static void
+watch_items (CfaiModelCatalog *catalog,
+             ItemsChanged     *record)
+{
+  memset (record, 0, sizeof *record);
+  g_signal_connect (catalog, "items-changed", G_CALLBACK (on_items_changed), record);
+}
+
+static void
+unwatch_items (CfaiModelCatalog *catalog,
+               ItemsChanged     *record)
+{
+  g_assert_cmpuint (g_signal_handlers_disconnect_by_data (catalog, record), ==, 1);
+}
+
+/* The items as pointers, to show a failed operation left them alone. */
+static GPtrArray *
+snapshot_items (CfaiModelCatalog *catalog)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (catalog));
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (catalog), i));
+
+  return items;
+}
+
+static void
+assert_items_are (CfaiModelCatalog *catalog,
+                  GPtrArray        *items)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, items->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr(CfaiModel) item = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+
+      g_assert_true (item == g_ptr_array_index (items, i));
+    }
+}
+
+static char *
+model_to_string (CfaiModel *model)
+{
+  g_autoptr(JsonNode) node = cfai_model_to_json (model);
+
+  return json_to_string (node, FALSE);
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  if (dir != NULL)
+    {
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_assert_cmpint (g_rmdir (path), ==, 0);
+    }
+  else
+    {
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+}
+
+static char *
+make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("cfai-catalog-XXXXXX", &error);
+
+  g_assert_no_error (error);
+
+  return dir;
+}
+
+/* ------------------------------------------------------------------ */
+/* Offline                                                            */
+/* ------------------------------------------------------------------ */
+
+static void
+test_builtin (void)
+{
+  static const char *expected[] = {
+    "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    "@cf/meta/llama-3.1-8b-instruct-fast",
+    "@cf/openai/gpt-oss-20b",
+    "@cf/openai/gpt-oss-120b",
+    "@cf/mistralai/mistral-small-3.1-24b-instruct",
+    "@cf/meta/llama-4-scout-17b-16e-instruct",
+    "@cf/qwen/qwq-32b",
+    "@cf/qwen/qwen2.5-coder-32b-instruct",
+    "@cf/zai-org/glm-4.7-flash",
+    "@cf/google/gemma-4-26b-a4b-it",
+    "@cf/black-forest-labs/flux-1-schnell",
+    "@cf/black-forest-labs/flux-2-dev",
+    "@cf/black-forest-labs/flux-2-klein-4b",
+    "@cf/black-forest-labs/flux-2-klein-9b",
+    "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    "@cf/bytedance/stable-diffusion-xl-lightning",
+    "@cf/lykon/dreamshaper-8-lcm",
+    "@cf/leonardo/phoenix-1.0",
+    "@cf/leonardo/lucid-origin",
+  };
+  g_autofree char *tmpdir = make_tmpdir ();
+  g_autofree char *cache_path = g_build_filename (tmpdir, "models.json", NULL);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog;
+  CfaiModel *model;
+  guint n_text = 0;
+  guint n_image = 0;
+
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  g_assert_cmpstr (cfai_model_catalog_get_cache_path (catalog), ==, cache_path);
+  g_assert_null (cfai_model_catalog_get_client (catalog));
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+  g_assert_null (cfai_model_catalog_get_fetched_at (catalog));
+  g_assert_false (cfai_model_catalog_get_is_refreshing (catalog));
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (catalog)) == CFAI_TYPE_MODEL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, N_BUILTIN);
+  g_assert_cmpuint (G_N_ELEMENTS (expected), ==, N_BUILTIN);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (catalog), N_BUILTIN));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      model = cfai_model_catalog_lookup (catalog, expected[i]);
+      g_assert_nonnull (model);
+      g_assert_cmpstr (cfai_model_get_id (model), ==, expected[i]);
+      /* The fallback lists no retired or deprecated models. */
+      g_assert_null (cfai_model_catalog_suggest_replacement (expected[i]));
+      g_assert_false (cfai_model_is_deprecated_at (model, NULL));
+      if (cfai_model_is_text_generation (model))
+        n_text++;
+      else if (cfai_model_is_text_to_image (model))
+        n_image++;
+      g_assert_true (cfai_model_matches (model, NULL, NULL));
+    }
+  g_assert_cmpuint (n_text, ==, 10);
+  g_assert_cmpuint (n_image, ==, 9);
+
+  g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
+  g_assert_null (cfai_model_catalog_lookup (catalog, NULL));
+
+  /* The values docs/workers-ai.md gives. */
+  model = cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.3-70b-instruct-fp8-fast");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 24000);
+  g_assert_cmpstr (cfai_model_get_display_name (model), ==, "Llama 3.3 70B Instruct FP8 Fast");
+  model = cfai_model_catalog_lookup (catalog, "@cf/openai/gpt-oss-120b");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 128000);
+  g_assert_true (cfai_model_get_reasoning (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/openai/gpt-oss-20b");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 128000);
+  g_assert_true (cfai_model_get_reasoning (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/mistralai/mistral-small-3.1-24b-instruct");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 128000);
+  g_assert_true (cfai_model_get_vision (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/meta/llama-4-scout-17b-16e-instruct");
+  g_assert_true (cfai_model_get_vision (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/qwen/qwq-32b");
+  g_assert_true (cfai_model_get_reasoning (model));
+  g_assert_false (cfai_model_get_vision (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/black-forest-labs/flux-1-schnell");
+  g_assert_true (cfai_model_is_text_to_image (model));
+  /* No prices offline: they change, and a stale one misleads. */
+  g_assert_cmpuint (cfai_model_get_prices (model)->len, ==, 0);
+
+  /* Without a cache file the built-in list stays. */
+  before = snapshot_items (catalog);
+  g_assert_false (cfai_model_catalog_load_cache (catalog, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  assert_items_are (catalog, before);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+  g_clear_error (&error);
+
+  /* Nothing fetched, nothing to save. */
+  g_assert_false (cfai_model_catalog_save_cache (catalog, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (g_file_test (cache_path, G_FILE_TEST_EXISTS));
+
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (catalog);
+  remove_tree (tmpdir);
+}
+
+static void
+test_default_cache_path (void)
+{
+  g_autofree char *expected = g_build_filename (g_get_user_cache_dir (), "cfai", "models.json", NULL);
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  g_autofree char *path = NULL;
+
+  g_assert_cmpstr (cfai_model_catalog_get_cache_path (catalog), ==, expected);
+  g_object_get (catalog, "cache-path", &path, NULL);
+  g_assert_cmpstr (path, ==, expected);
+  g_assert_finalize_object (catalog);
+}
+
+/* The fallback must not contradict Cloudflare's own files where both
+ * speak: same task, same context window, and every capability a file
+ * sets is set here too. */
+static void
+test_builtin_agrees_with_files (void)
+{
+  static const char *flags[] = {
+    "vision", "reasoning", "function-calling", "lora", "beta", "partner", "async-queue",
+  };
+  g_autoptr(GPtrArray) entries = load_fixture_entries ();
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  guint n_compared = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      JsonObject *entry = json_node_get_object (g_ptr_array_index (entries, i));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CfaiModel) file_model = cfai_model_new_from_json (entry, &error);
+      CfaiModel *builtin;
+
+      g_assert_no_error (error);
+      builtin = cfai_model_catalog_lookup (catalog, cfai_model_get_id (file_model));
+      if (builtin == NULL)
+        continue;
+
+      g_test_message ("%s", cfai_model_get_id (builtin));
+      n_compared++;
+      g_assert_cmpstr (cfai_model_get_task (builtin), ==, cfai_model_get_task (file_model));
+      if (cfai_model_get_context_window (file_model) > 0)
+        g_assert_cmpint (cfai_model_get_context_window (builtin), ==,
+                         cfai_model_get_context_window (file_model));
+      for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
+        {
+          gboolean in_file, in_builtin;
+
+          g_object_get (file_model, flags[f], &in_file, NULL);
+          g_object_get (builtin, flags[f], &in_builtin, NULL);
+          if (in_file)
+            g_assert_true (in_builtin);
+        }
+    }
+
+  /* Every built-in model has a file except gemma-4 (not saved, too large). */
+  g_assert_cmpuint (n_compared, ==, N_BUILTIN - 1);
+
+  g_assert_finalize_object (catalog);
+}
+
+static void
+test_replacements (void)
+{
+  static const struct
+  {
+    const char *retired;
+    const char *replacement;
+  } cases[] = {
+    { "@cf/meta/llama-3.1-8b-instruct", "@cf/meta/llama-3.1-8b-instruct-fast" },
+    { "@cf/meta/llama-3-8b-instruct", "@cf/meta/llama-3.1-8b-instruct-fast" },
+    { "@cf/mistral/mistral-7b-instruct-v0.1", "@cf/mistralai/mistral-small-3.1-24b-instruct" },
+    { "@cf/google/gemma-3-12b-it", "@cf/google/gemma-4-26b-a4b-it" },
+    { "@hf/thebloke/llama-2-13b-chat-awq", "@cf/meta/llama-3.1-8b-instruct-fast" },
+    { "@hf/thebloke/mistral-7b-instruct-v0.1-awq", "@cf/meta/llama-3.1-8b-instruct-fast" },
+    { "@hf/thebloke/", NULL },
+    { "@hf/thebloke", NULL },
+    { "@cf/meta/llama-3.1-8b-instruct-fast", NULL },
+    { "@cf/meta/llama-3.1-8b-instruct-fp8", NULL },
+    { "@cf/meta/llama-3.1-8b", NULL },
+    { "@cf/openai/gpt-oss-120b", NULL },
+    { "", NULL },
+  };
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *suggestion = cfai_model_catalog_suggest_replacement (cases[i].retired);
+
+      g_assert_cmpstr (suggestion, ==, cases[i].replacement);
+      /* Suggestions are models the offline list itself offers. */
+      if (suggestion != NULL)
+        g_assert_nonnull (cfai_model_catalog_lookup (catalog, suggestion));
+    }
+
+  g_assert_finalize_object (catalog);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pages                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+test_load_pages (void)
+{
+  g_autoptr(GPtrArray) entries = load_fixture_entries ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GDateTime) fetched_at = g_date_time_new_utc (2026, 3, 1, 12, 0, 0);
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  ItemsChanged changed;
+  guint n_notify_source = 0;
+  guint n_notify_fetched_at = 0;
+
+  for (guint first = 0; first < entries->len; first += 10)
+    g_ptr_array_add (pages, make_page (entries, first, 10, first / 10 + 1, 10));
+
+  watch_items (catalog, &changed);
+  g_signal_connect (catalog, "notify::source", G_CALLBACK (on_notify_count), &n_notify_source);
+  g_signal_connect (catalog, "notify::fetched-at", G_CALLBACK (on_notify_count), &n_notify_fetched_at);
+
+  g_assert_true (cfai_model_catalog_load_from_pages (catalog, pages, fetched_at, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, N_BUILTIN);
+  g_assert_cmpuint (changed.added, ==, entries->len);
+  g_assert_cmpuint (n_notify_source, ==, 1);
+  g_assert_cmpuint (n_notify_fetched_at, ==, 1);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_NETWORK);
+  g_assert_true (g_date_time_equal (cfai_model_catalog_get_fetched_at (catalog), fetched_at));
+
+  /* In the server's order, each findable, each what its file says. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      JsonObject *entry = json_node_get_object (g_ptr_array_index (entries, i));
+      g_autoptr(CfaiModel) item = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+      const char *name = json_object_get_string_member (entry, "name");
+
+      g_assert_cmpstr (cfai_model_get_id (item), ==, name);
+      g_assert_cmpstr (cfai_model_get_uuid (item), ==, json_object_get_string_member (entry, "id"));
+      g_assert_true (cfai_model_catalog_lookup (catalog, name) == item);
+    }
+
+  g_assert_cmpint (cfai_model_get_context_window (cfai_model_catalog_lookup (catalog, "@cf/qwen/qwq-32b")), ==, 24000);
+  g_assert_true (cfai_model_get_partner (cfai_model_catalog_lookup (catalog, "@cf/leonardo/lucid-origin")));
+  /* The retired model is listed while the catalog lists it. */
+  g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
+  /* gemma-4 is only in the built-in list, which is gone now. */
+  g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/google/gemma-4-26b-a4b-it"));
+
+  unwatch_items (catalog, &changed);
+  g_signal_handlers_disconnect_by_func (catalog, on_notify_count, &n_notify_source);
+  g_signal_handlers_disconnect_by_func (catalog, on_notify_count, &n_notify_fetched_at);
+  g_assert_finalize_object (catalog);
+}
+
+static void
+test_load_pages_tolerant (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GDateTime) before_load = g_date_time_new_now_utc ();
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  GDateTime *fetched_at;
+  CfaiModel *model;
+
+  /* A page repeated by the server, a bare result array, entries that are
+   * not models: the good ones are kept, each once, in first-seen order. */
+  g_ptr_array_add (pages, parse ("{\"result\": [{\"name\": \"@cf/a/one\", \"id\": \"1\"},"
+                                 "             {\"name\": \"@cf/a/two\"}],"
+                                 " \"success\": true}"));
+  g_ptr_array_add (pages, parse ("{\"result\": [{\"name\": \"@cf/a/one\", \"id\": \"1-again\"},"
+                                 "             {\"name\": \"@cf/a/two\"}],"
+                                 " \"success\": true}"));
+  g_ptr_array_add (pages, parse ("[17, \"text\", null, {\"description\": \"no name\"},"
+                                 " {\"name\": \"@cf/a/three\", \"properties\": \"bad\"},"
+                                 " {\"name\": \"@cf/a/four\", \"properties\": [{\"property_id\": \"context_window\", \"value\": \"4096\"}]}]"));
+
+  g_assert_true (cfai_model_catalog_load_from_pages (catalog, pages, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, 3);
+  model = cfai_model_catalog_lookup (catalog, "@cf/a/one");
+  g_assert_cmpstr (cfai_model_get_uuid (model), ==, "1");
+  g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/a/two"));
+  g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/a/three"));
+  model = cfai_model_catalog_lookup (catalog, "@cf/a/four");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 4096);
+
+  /* No time given means now. */
+  fetched_at = cfai_model_catalog_get_fetched_at (catalog);
+  g_assert_nonnull (fetched_at);
+  g_assert_cmpint (g_date_time_compare (fetched_at, before_load), >=, 0);
+
+  g_assert_finalize_object (catalog);
+}
+
+static void
+test_load_pages_errors (void)
+{
+  static const struct
+  {
+    const char *page;
+    const char *message_part;
+  } cases[] = {
+    { "{\"success\": true}", "Page 1" },
+    { "{\"result\": {\"models\": []}, \"success\": true}", "no list of models" },
+    { "\"result\"", "no list of models" },
+    { "{\"result\": [], \"success\": true}", "empty" },
+    { "[]", "empty" },
+    { "[{\"id\": \"x\"}, 3, {\"name\": 4}]", "None of the 3 models" },
+  };
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  g_autoptr(GPtrArray) before = snapshot_items (catalog);
+  ItemsChanged changed;
+
+  watch_items (catalog, &changed);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) page = parse (cases[i].page);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].page);
+      g_assert_false (cfai_model_catalog_load_from_json (catalog, page, NULL, &error));
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, cases[i].message_part));
+      assert_items_are (catalog, before);
+      g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+      g_assert_null (cfai_model_catalog_get_fetched_at (catalog));
+    }
+
+  /* A good first page does not excuse a broken second one. */
+  {
+    g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+    g_autoptr(GError) error = NULL;
+
+    g_ptr_array_add (pages, parse ("{\"result\": [{\"name\": \"@cf/a/one\"}]}"));
+    g_ptr_array_add (pages, parse ("{\"result\": null}"));
+    g_assert_false (cfai_model_catalog_load_from_pages (catalog, pages, NULL, &error));
+    g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+    g_assert_nonnull (strstr (error->message, "Page 2"));
+    assert_items_are (catalog, before);
+  }
+
+  g_assert_cmpuint (changed.n_calls, ==, 0);
+
+  unwatch_items (catalog, &changed);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (catalog);
+}
+
+/* ------------------------------------------------------------------ */
+/* Disk cache                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+test_cache_round_trip (void)
+{
+  g_autoptr(GPtrArray) entries = load_fixture_entries ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GDateTime) fetched_at = g_date_time_new_utc (2026, 4, 2, 8, 30, 15.25);
+  g_autofree char *tmpdir = make_tmpdir ();
+  g_autofree char *cache_path = g_build_filename (tmpdir, "nested", "cfai", "models.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GDateTime) written_at = NULL;
+  CfaiModelCatalog *written;
+  CfaiModelCatalog *read;
+  JsonObject *root;
+  ItemsChanged changed;
+  guint n_notify_fetched_at = 0;
+  GStatBuf st;
+
+  g_ptr_array_add (pages, make_page (entries, 0, entries->len, 1, 100));
+
+  written = cfai_model_catalog_new (NULL, cache_path);
+  g_assert_true (cfai_model_catalog_load_from_pages (written, pages, fetched_at, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfai_model_catalog_save_cache (written, &error));
+  g_assert_no_error (error);
+
+  /* The file says what it is, which version, and when it was fetched;
+   * only its owner can read it. */
+  g_assert_cmpint (g_stat (cache_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  json_parser_load_from_file (parser, cache_path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "cfai-model-catalog");
+  g_assert_cmpint (json_object_get_int_member (root, "version"), ==, CFAI_MODEL_CATALOG_CACHE_VERSION);
+  written_at = g_date_time_new_from_iso8601 (json_object_get_string_member (root, "fetched_at"), NULL);
+  g_assert_nonnull (written_at);
+  g_assert_true (g_date_time_equal (written_at, fetched_at));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "models")), ==, entries->len);
+
+  read = cfai_model_catalog_new (NULL, cache_path);
+  watch_items (read, &changed);
+  g_signal_connect (read, "notify::fetched-at", G_CALLBACK (on_notify_count), &n_notify_fetched_at);
+
+  g_assert_true (cfai_model_catalog_load_cache (read, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpuint (changed.removed, ==, N_BUILTIN);
+  g_assert_cmpuint (changed.added, ==, entries->len);
+  g_assert_cmpuint (n_notify_fetched_at, ==, 1);
+  g_assert_cmpint (cfai_model_catalog_get_source (read), ==, CFAI_MODEL_CATALOG_SOURCE_CACHE);
+  g_assert_true (g_date_time_equal (cfai_model_catalog_get_fetched_at (read), fetched_at));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (read)), ==, entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autoptr(CfaiModel) a = g_list_model_get_item (G_LIST_MODEL (written), i);
+      g_autoptr(CfaiModel) b = g_list_model_get_item (G_LIST_MODEL (read), i);
+      g_autofree char *text_a = model_to_string (a);
+      g_autofree char *text_b = model_to_string (b);
+
+      g_assert_cmpstr (text_a, ==, text_b);
+      g_assert_cmpstr (cfai_model_get_display_name (a), ==, cfai_model_get_display_name (b));
+      g_assert_cmpfloat (cfai_model_get_price_per_m_output (a), ==, cfai_model_get_price_per_m_output (b));
+    }
+
+  /* Saving what was read gives the same file. */
+  {
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    g_file_get_contents (cache_path, &first, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (cfai_model_catalog_save_cache (read, &error));
+    g_assert_no_error (error);
+    g_file_get_contents (cache_path, &second, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (first, ==, second);
+  }
+
+  unwatch_items (read, &changed);
+  g_signal_handlers_disconnect_by_func (read, on_notify_count, &n_notify_fetched_at);
+  g_assert_finalize_object (written);
+  g_assert_finalize_object (read);
+  remove_tree (tmpdir);
+}
+
+static void
+test_cache_corrupt (void)
+{
+  static const struct
+  {
+    const char *contents;
+    GQuark      (*domain) (void);
+    int         code;
+    const char *message_part;
+  } cases[] = {
+    { "", g_io_error_quark, G_IO_ERROR_INVALID_DATA, "damaged" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"fetc", g_io_error_quark, G_IO_ERROR_INVALID_DATA, "damaged" },
+    { "\x89PNG\r\n\x1a\n", g_io_error_quark, G_IO_ERROR_INVALID_DATA, "damaged" },
+    { "[]", g_io_error_quark, G_IO_ERROR_INVALID_DATA, "not a JSON object" },
+    { "{\"result\": []}", g_io_error_quark, G_IO_ERROR_INVALID_DATA, "not a model cache" },
+    { "{\"format\": \"cfai-model-catalog\", \"fetched_at\": \"2026-01-01T00:00:00Z\", \"models\": []}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "no format version" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": \"1\", \"fetched_at\": \"2026-01-01T00:00:00Z\", \"models\": []}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "no format version" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 2, \"fetched_at\": \"2026-01-01T00:00:00Z\", \"models\": []}",
+      g_io_error_quark, G_IO_ERROR_NOT_SUPPORTED, "newer version" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"models\": [{\"name\": \"@cf/a/b\"}]}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "when it was fetched" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"fetched_at\": \"yesterday\", \"models\": [{\"name\": \"@cf/a/b\"}]}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "when it was fetched" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"fetched_at\": \"2026-01-01T00:00:00Z\"}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "no list of models" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"fetched_at\": \"2026-01-01T00:00:00Z\", \"models\": []}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "empty" },
+    /* Our own file is all or nothing: one bad model means damage. */
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"fetched_at\": \"2026-01-01T00:00:00Z\","
+      " \"models\": [{\"name\": \"@cf/a/b\"}, {\"name\": 5}]}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "Model 2 of page 1" },
+    { "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"fetched_at\": \"2026-01-01T00:00:00Z\","
+      " \"models\": [{\"name\": \"@cf/a/b\"}, []]}",
+      g_io_error_quark, G_IO_ERROR_INVALID_DATA, "not an object" },
+  };
+  g_autofree char *tmpdir = make_tmpdir ();
+  g_autofree char *cache_path = g_build_filename (tmpdir, "models.json", NULL);
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, cache_path);
+  g_autoptr(GPtrArray) before = snapshot_items (catalog);
+  ItemsChanged changed;
+
+  watch_items (catalog, &changed);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].contents);
+      g_file_set_contents (cache_path, cases[i].contents, -1, &error);
+      g_assert_no_error (error);
+
+      g_assert_false (cfai_model_catalog_load_cache (catalog, &error));
+      g_assert_error (error, cases[i].domain (), cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].message_part));
+      /* The message names the file, so the user can find it. */
+      g_assert_nonnull (strstr (error->message, cache_path));
+      g_clear_error (&error);
+
+      assert_items_are (catalog, before);
+      g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+      g_assert_null (cfai_model_catalog_get_fetched_at (catalog));
+    }
+
+  g_assert_cmpuint (changed.n_calls, ==, 0);
+
+  /* A good file after all that loads. */
+  g_file_set_contents (cache_path,
+                       "{\"format\": \"cfai-model-catalog\", \"version\": 1, \"fetched_at\": \"2026-01-01T00:00:00Z\","
+                       " \"models\": [{\"name\": \"@cf/a/b\"}]}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfai_model_catalog_load_cache (catalog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, 1);
+
+  unwatch_items (catalog, &changed);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (catalog);
+  remove_tree (tmpdir);
+}
+
+static void
+test_cache_unwritable (void)
+{
+  g_autofree char *tmpdir = make_tmpdir ();
+  g_autofree char *blocker = g_build_filename (tmpdir, "file", NULL);
+  g_autofree char *cache_path = g_build_filename (blocker, "models.json", NULL);
+  g_autoptr(JsonNode) page = parse ("[{\"name\": \"@cf/a/b\"}]");
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog;
+
+  /* The cache's folder would have to be inside a regular file. */
+  g_file_set_contents (blocker, "", 0, &error);
+  g_assert_no_error (error);
+
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  g_assert_true (cfai_model_catalog_load_from_json (catalog, page, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (cfai_model_catalog_save_cache (catalog, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (cache_path, G_FILE_TEST_EXISTS));
+  /* The loaded catalog is still in use. */
+  g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/a/b"));
+
+  g_assert_finalize_object (catalog);
+  remove_tree (tmpdir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Refresh                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  gboolean  refreshing_in_callback;
+} RefreshOutcome;
+
+static void
+on_refreshed (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RefreshOutcome *outcome = user_data;
+
+  outcome->ok = cfai_model_catalog_refresh_finish (CFAI_MODEL_CATALOG (object), result, &outcome->error);
+  outcome->refreshing_in_callback = cfai_model_catalog_get_is_refreshing (CFAI_MODEL_CATALOG (object));
+  outcome->done = TRUE;
+}
+
+static void
+wait_for (RefreshOutcome *outcome)
+{
+  while (!outcome->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+refresh (CfaiModelCatalog  *catalog,
+         GError           **error)
+{
+  RefreshOutcome outcome = { 0 };
+
+  cfai_model_catalog_refresh_async (catalog, NULL, on_refreshed, &outcome);
+  g_assert_true (cfai_model_catalog_get_is_refreshing (catalog) ==
+                 (cfai_model_catalog_get_client (catalog) != NULL));
+  wait_for (&outcome);
+  g_assert_false (outcome.refreshing_in_callback);
+  g_assert_false (cfai_model_catalog_get_is_refreshing (catalog));
+  g_assert_true (outcome.ok == (outcome.error == NULL));
+  if (outcome.error != NULL)
+    g_propagate_error (error, outcome.error);
+
+  return outcome.ok;
+}
+
+static void
+test_refresh_offline (void)
+{
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  g_autoptr(GPtrArray) before = snapshot_items (catalog);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (refresh (catalog, &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS);
+  assert_items_are (catalog, before);
+
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (catalog);
+}
+
+typedef enum
+{
+  SERVE_PAGED,          /* result_info with total_count */
+  SERVE_NO_INFO,        /* no result_info at all */
+  SERVE_REPEAT,         /* every page is page 1; total_count lies */
+  SERVE_ENDLESS,        /* new models on every page, no total */
+  SERVE_FAIL_PAGE_2,    /* page 2 answers 500 */
+  SERVE_NO_RESULT,      /* "result" is not a list */
+} ServeMode;
+
+typedef struct
+{
+  SoupServer *server;
+  CfaiClient *client;
+  char       *tmpdir;
+  char       *cache_path;
+  ServeMode   mode;
+  guint       n_models;
+  guint       max_per_page;
+  GArray     *pages;       /* of guint: the page numbers asked for */
+} Fixture;
+
+static void
+add_model (JsonArray *array,
+           guint      i)
+{
+  JsonObject *entry = json_object_new ();
+  JsonObject *task = json_object_new ();
+  JsonArray *props = json_array_new ();
+  JsonObject *context = json_object_new ();
+  g_autofree char *name = g_strdup_printf ("@cf/test/model-%04u", i);
+  g_autofree char *uuid = g_strdup_printf ("00000000-0000-4000-8000-%012u", i);
+  g_autofree char *window = g_strdup_printf ("%u", 1000 + i);
+
+  json_object_set_string_member (task, "name", "Text Generation");
+  json_object_set_string_member (context, "property_id", "context_window");
+  json_object_set_string_member (context, "value", window);
+  json_array_add_object_element (props, context);
+
+  json_object_set_string_member (entry, "id", uuid);
+  json_object_set_string_member (entry, "name", name);
+  json_object_set_object_member (entry, "task", task);
+  json_object_set_array_member (entry, "properties", props);
+  json_array_add_object_element (array, entry);
+}
+
+static guint
+query_uint (GHashTable *query,
+            const char *name)
+{
+  const char *value = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  guint64 n = 0;
+
+  g_assert_nonnull (value);
+  g_assert_true (g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT, &n, NULL));
+
+  return n;
+}
+
+static void
+handle_search (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  guint page = query_uint (query, "page");
+  guint per_page = query_uint (query, "per_page");
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *envelope;
+  JsonArray *result = json_array_new ();
+  guint first;
+  guint end;
+  char *body;
+
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "GET");
+  g_assert_cmpstr (soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization"),
+                   ==, "Bearer test-token");
+  /* The catalog always asks for the largest page. */
+  g_assert_cmpuint (per_page, ==, CFAI_MODEL_CATALOG_PER_PAGE);
+  g_array_append_val (fixture->pages, page);
+
+  per_page = MIN (per_page, fixture->max_per_page);
+
+  if (fixture->mode == SERVE_FAIL_PAGE_2 && page >= 2)
+    {
+      json_array_unref (result);
+      soup_server_message_set_status (msg, 500, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
+                                        "<html>Internal error</html>", 27);
+      return;
+    }
+
+  first = fixture->mode == SERVE_REPEAT ? 0 : (page - 1) * per_page;
+  end = first + per_page;
+  if (fixture->mode != SERVE_ENDLESS)
+    end = MIN (end, fixture->n_models);
+  for (guint i = first; i < end; i++)
+    add_model (result, i);
+
+  envelope = json_object_new ();
+  if (fixture->mode == SERVE_NO_RESULT)
+    {
+      json_array_unref (result);
+      json_object_set_object_member (envelope, "result", json_object_new ());
+    }
+  else
+    {
+      json_object_set_array_member (envelope, "result", result);
+    }
+
+  if (fixture->mode != SERVE_NO_INFO)
+    {
+      JsonObject *info = json_object_new ();
+
+      json_object_set_int_member (info, "page", page);
+      json_object_set_int_member (info, "per_page", per_page);
+      json_object_set_int_member (info, "count", end > first ? end - first : 0);
+      if (fixture->mode == SERVE_REPEAT)
+        json_object_set_int_member (info, "total_count", 1000);
+      else if (fixture->mode != SERVE_ENDLESS)
+        json_object_set_int_member (info, "total_count", fixture->n_models);
+      json_object_set_object_member (envelope, "result_info", info);
+    }
+
+  json_object_set_boolean_member (envelope, "success", TRUE);
+  json_object_set_array_member (envelope, "errors", json_array_new ());
+  json_object_set_array_member (envelope, "messages", json_array_new ());
+
+  root = json_node_init_object (json_node_alloc (), envelope);
+  json_object_unref (envelope);
+  body = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CfaiRetryPolicy) policy = cfai_retry_policy_new ();
+  g_autoslist(GUri) uris = NULL;
+  g_autofree char *base = NULL;
+
+  fixture->tmpdir = make_tmpdir ();
+  fixture->cache_path = g_build_filename (fixture->tmpdir, "cache", "models.json", NULL);
+  fixture->pages = g_array_new (FALSE, FALSE, sizeof (guint));
+  fixture->max_per_page = 100;
+
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, SEARCH_PATH, handle_search, fixture, NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  base = g_strdup_printf ("http://127.0.0.1:%d/client/v4", g_uri_get_port (uris->data));
+
+  /* Failures are the point of some tests: do not wait out retries. */
+  cfai_retry_policy_set_max_retries (policy, 0);
+
+  fixture->client = cfai_client_new ();
+  cfai_client_set_api_base_url (fixture->client, base);
+  cfai_client_set_account_id (fixture->client, "test-account");
+  cfai_client_set_token (fixture->client, "test-token");
+  cfai_client_set_retry_policy (fixture->client, policy);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (fixture->client);
+  soup_server_disconnect (fixture->server);
+  g_assert_finalize_object (fixture->server);
+  g_array_unref (fixture->pages);
+  remove_tree (fixture->tmpdir);
+  g_free (fixture->tmpdir);
+  g_free (fixture->cache_path);
+}
+
+static void
+assert_pages (Fixture *fixture,
+              guint    n_pages)
+{
+  g_assert_cmpuint (fixture->pages->len, ==, n_pages);
+  for (guint i = 0; i < n_pages; i++)
+    g_assert_cmpuint (g_array_index (fixture->pages, guint, i), ==, i + 1);
+}
+
+static void
+assert_test_models (CfaiModelCatalog *catalog,
+                    guint             n_models)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, n_models);
+  for (guint i = 0; i < n_models; i++)
+    {
+      g_autoptr(CfaiModel) model = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+      g_autofree char *name = g_strdup_printf ("@cf/test/model-%04u", i);
+
+      g_assert_cmpstr (cfai_model_get_id (model), ==, name);
+      g_assert_cmpint (cfai_model_get_context_window (model), ==, 1000 + i);
+    }
+}
+
+/* One refresh against the local server: returns the catalog. */
+static CfaiModelCatalog *
+refresh_ok (Fixture *fixture,
+            guint    expected_models,
+            guint    expected_pages)
+{
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (fixture->client, fixture->cache_path);
+  ItemsChanged changed;
+
+  g_assert_true (cfai_model_catalog_get_client (catalog) == fixture->client);
+
+  watch_items (catalog, &changed);
+  g_assert_true (refresh (catalog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpuint (changed.removed, ==, N_BUILTIN);
+  g_assert_cmpuint (changed.added, ==, expected_models);
+  unwatch_items (catalog, &changed);
+
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_NETWORK);
+  g_assert_nonnull (cfai_model_catalog_get_fetched_at (catalog));
+  assert_test_models (catalog, expected_models);
+  assert_pages (fixture, expected_pages);
+
+  return catalog;
+}
+
+static void
+test_refresh_pages (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CfaiModelCatalog *catalog;
+  CfaiModelCatalog *offline;
+  g_autoptr(GError) error = NULL;
+
+  /* 100 + 100 + 50: the short page is the last. */
+  fixture->n_models = 250;
+  catalog = refresh_ok (fixture, 250, 3);
+
+  /* The refresh saved what it fetched. */
+  offline = cfai_model_catalog_new (NULL, fixture->cache_path);
+  g_assert_true (cfai_model_catalog_load_cache (offline, &error));
+  g_assert_no_error (error);
+  assert_test_models (offline, 250);
+  g_assert_true (g_date_time_equal (cfai_model_catalog_get_fetched_at (offline),
+                                    cfai_model_catalog_get_fetched_at (catalog)));
+
+  g_assert_finalize_object (offline);
+  g_assert_finalize_object (catalog);
+}
+
+static void
+test_refresh_total_count (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  /* Two full pages make total_count: no third request for nothing. */
+  fixture->n_models = 200;
+  g_assert_finalize_object (refresh_ok (fixture, 200, 2));
+}
+
+static void
+test_refresh_capped_per_page (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  /* A server that serves 20 per page and says so is paged to the end,
+   * not taken as finished after its first "short" page. */
+  fixture->n_models = 250;
+  fixture->max_per_page = 20;
+  g_assert_finalize_object (refresh_ok (fixture, 250, 13));
+}
+
+static void
+test_refresh_no_info (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  fixture->mode = SERVE_NO_INFO;
+  fixture->n_models = 200;
+  /* Full, full, empty. */
+  g_assert_finalize_object (refresh_ok (fixture, 200, 3));
+}
+
+static void
+test_refresh_repeated_pages (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  fixture->mode = SERVE_REPEAT;
+  fixture->n_models = 100;
+  /* Page 2 brings nothing new, so page 3 is never asked for. */
+  g_assert_finalize_object (refresh_ok (fixture, 100, 2));
+}
+
+static void
+test_refresh_endless (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  fixture->mode = SERVE_ENDLESS;
+  g_assert_finalize_object (refresh_ok (fixture,
+                                        CFAI_MODEL_CATALOG_MAX_PAGES * CFAI_MODEL_CATALOG_PER_PAGE,
+                                        CFAI_MODEL_CATALOG_MAX_PAGES));
+}
+
+static void
+test_refresh_failure_keeps_items (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GDateTime) cached_at = NULL;
+  g_autofree char *cache_before = NULL;
+  g_autofree char *cache_after = NULL;
+  CfaiModelCatalog *catalog;
+  ItemsChanged changed;
+
+  /* A good refresh first, to have a cache. */
+  fixture->n_models = 250;
+  g_assert_finalize_object (refresh_ok (fixture, 250, 3));
+  g_file_get_contents (fixture->cache_path, &cache_before, NULL, &error);
+  g_assert_no_error (error);
+
+  catalog = cfai_model_catalog_new (fixture->client, fixture->cache_path);
+  g_assert_true (cfai_model_catalog_load_cache (catalog, &error));
+  g_assert_no_error (error);
+  cached_at = g_date_time_ref (cfai_model_catalog_get_fetched_at (catalog));
+  before = snapshot_items (catalog);
+  watch_items (catalog, &changed);
+
+  /* Page 1 arrives, page 2 fails: nothing of page 1 is used. */
+  fixture->mode = SERVE_FAIL_PAGE_2;
+  g_array_set_size (fixture->pages, 0);
+  g_assert_false (refresh (catalog, &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_SERVER);
+  g_clear_error (&error);
+  assert_pages (fixture, 2);
+
+  g_assert_cmpuint (changed.n_calls, ==, 0);
+  assert_items_are (catalog, before);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_CACHE);
+  g_assert_true (g_date_time_equal (cfai_model_catalog_get_fetched_at (catalog), cached_at));
+
+  /* An answer that is not a catalog fails the same way. */
+  fixture->mode = SERVE_NO_RESULT;
+  g_array_set_size (fixture->pages, 0);
+  g_assert_false (refresh (catalog, &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+  assert_pages (fixture, 1);
+  g_assert_cmpuint (changed.n_calls, ==, 0);
+  assert_items_are (catalog, before);
+
+  /* And the cache file was not touched. */
+  g_file_get_contents (fixture->cache_path, &cache_after, NULL, NULL);
+  g_assert_cmpstr (cache_before, ==, cache_after);
+
+  unwatch_items (catalog, &changed);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (catalog);
+}
+
+static void
+test_refresh_pending (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  RefreshOutcome first = { 0 };
+  RefreshOutcome second = { 0 };
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (fixture->client, fixture->cache_path);
+
+  fixture->n_models = 30;
+
+  cfai_model_catalog_refresh_async (catalog, NULL, on_refreshed, &first);
+  cfai_model_catalog_refresh_async (catalog, NULL, on_refreshed, &second);
+  wait_for (&second);
+  g_assert_false (second.ok);
+  g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_assert_true (cfai_model_catalog_get_is_refreshing (catalog));
+
+  wait_for (&first);
+  g_assert_no_error (first.error);
+  g_assert_true (first.ok);
+  assert_test_models (catalog, 30);
+  assert_pages (fixture, 1);
+
+  g_clear_error (&second.error);
+  g_assert_finalize_object (catalog);
+}
+
+static void
+test_refresh_cancel (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  RefreshOutcome outcome = { 0 };
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (fixture->client, fixture->cache_path);
+  g_autoptr(GPtrArray) before = snapshot_items (catalog);
+
+  fixture->n_models = 250;
+
+  cfai_model_catalog_refresh_async (catalog, cancellable, on_refreshed, &outcome);
+  g_cancellable_cancel (cancellable);
+  wait_for (&outcome);
+  g_assert_false (outcome.ok);
+  g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (cfai_model_catalog_get_is_refreshing (catalog));
+  assert_items_are (catalog, before);
+  g_assert_false (g_file_test (fixture->cache_path, G_FILE_TEST_EXISTS));
+
+  g_clear_error (&outcome.error);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (catalog);
+}
+
+static void
+on_is_refreshing (GObject    *object,
+                  GParamSpec *pspec,
+                  GString    *log)
+{
+  g_string_append_c (log, cfai_model_catalog_get_is_refreshing (CFAI_MODEL_CATALOG (object)) ? 'T' : 'F');
+}
+
+static void
+test_refresh_notifies (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (fixture->client, fixture->cache_path);
+  guint n_source = 0;
+
+  fixture->n_models = 5;
+  g_signal_connect (catalog, "notify::is-refreshing", G_CALLBACK (on_is_refreshing), log);
+  g_signal_connect (catalog, "notify::source", G_CALLBACK (on_notify_count), &n_source);
+
+  g_assert_true (refresh (catalog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (log->str, ==, "TF");
+  g_assert_cmpuint (n_source, ==, 1);
+
+  g_assert_true (refresh (catalog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (log->str, ==, "TFTF");
+  /* Still from the network: no change to announce. */
+  g_assert_cmpuint (n_source, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (catalog, log);
+  g_signal_handlers_disconnect_by_data (catalog, &n_source);
+  g_assert_finalize_object (catalog);
+}
+
+/* ------------------------------------------------------------------ */
+/* Against the fake Workers AI server                                 */
+/* ------------------------------------------------------------------ */
+
+static CfaiClient *
+fake_client (CfaiTestServer *server,
+             const char     *scenario)
+{
+  g_autofree char *base = cfai_test_server_api_base (server, scenario);
+  g_autoptr(CfaiRetryPolicy) policy = cfai_retry_policy_new ();
+  CfaiClient *client = cfai_client_new ();
+
+  cfai_retry_policy_set_max_retries (policy, 0);
+  cfai_client_set_api_base_url (client, base);
+  cfai_client_set_account_id (client, "test-account");
+  cfai_client_set_token (client, "test-token");
+  cfai_client_set_retry_policy (client, policy);
+
+  return client;
+}
+
+static void
+on_total_count (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gint64 *total = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = cfai_client_get_json_finish (CFAI_CLIENT (object), result, &error);
+  JsonObject *info;
+
+  g_assert_no_error (error);
+  info = json_object_get_object_member (json_node_get_object (root), "result_info");
+  *total = json_object_get_int_member (info, "total_count");
+}
+
+static void
+test_refresh_fake_server (void)
+{
+  g_autoptr(CfaiTestServer) server = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *cache_path = NULL;
+  g_autofree char *cache_before = NULL;
+  g_autofree char *cache_after = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog;
+  CfaiClient *client;
+  CfaiModel *model;
+  gint64 total = -1;
+  ItemsChanged changed;
+
+  if (g_getenv ("FAKE_WORKERS_AI") == NULL)
+    {
+      g_test_skip ("FAKE_WORKERS_AI does not name the fake server");
+      return;
+    }
+
+  server = cfai_test_server_start ();
+  tmpdir = make_tmpdir ();
+  cache_path = g_build_filename (tmpdir, "models.json", NULL);
+
+  /* What the server says it has, asked in one page of 20. */
+  client = fake_client (server, NULL);
+  cfai_client_get_json_async (client, "/ai/models/search?per_page=20&page=1", NULL, on_total_count, &total);
+  while (total < 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (total, >=, 28);
+
+  catalog = cfai_model_catalog_new (client, cache_path);
+  watch_items (catalog, &changed);
+  g_assert_true (refresh (catalog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, total);
+
+  model = cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.3-70b-instruct-fp8-fast");
+  g_assert_nonnull (model);
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 24000);
+  g_assert_cmpfloat_with_epsilon (cfai_model_get_price_per_m_output (model), 2.25, 1e-12);
+  model = cfai_model_catalog_lookup (catalog, "@cf/black-forest-labs/flux-2-dev");
+  g_assert_nonnull (model);
+  g_assert_true (cfai_model_is_text_to_image (model));
+  unwatch_items (catalog, &changed);
+  g_assert_finalize_object (catalog);
+  g_assert_finalize_object (client);
+
+  g_file_get_contents (cache_path, &cache_before, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Next start: the cache loads, then the server fails; the cached
+   * catalog stays, and so does the file. */
+  client = fake_client (server, "server-error");
+  catalog = cfai_model_catalog_new (client, cache_path);
+  g_assert_true (cfai_model_catalog_load_cache (catalog, &error));
+  g_assert_no_error (error);
+  before = snapshot_items (catalog);
+  g_assert_cmpuint (before->len, ==, total);
+  watch_items (catalog, &changed);
+
+  g_assert_false (refresh (catalog, &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_SERVER);
+  g_assert_cmpuint (changed.n_calls, ==, 0);
+  assert_items_are (catalog, before);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_CACHE);
+  g_file_get_contents (cache_path, &cache_after, NULL, NULL);
+  g_assert_cmpstr (cache_before, ==, cache_after);
+
+  unwatch_items (catalog, &changed);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (catalog);
+  g_assert_finalize_object (client);
+  remove_tree (tmpdir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  models_dir = find_models_dir ();
+  if (models_dir == NULL)
+    g_error ("No model files: neither tests/data/models nor $CFAI_SHARED_DIR/workers-ai/models has any");
+
+  g_test_add_func ("/catalog/builtin/list", test_builtin);
+  g_test_add_func ("/catalog/builtin/default-cache-path", test_default_cache_path);
+  g_test_add_func ("/catalog/builtin/agrees-with-files", test_builtin_agrees_with_files);
+  g_test_add_func ("/catalog/replacements", test_replacements);
+  g_test_add_func ("/catalog/pages/load", test_load_pages);
+  g_test_add_func ("/catalog/pages/tolerant", test_load_pages_tolerant);
+  g_test_add_func ("/catalog/pages/errors", test_load_pages_errors);
+  g_test_add_func ("/catalog/cache/round-trip", test_cache_round_trip);
+  g_test_add_func ("/catalog/cache/corrupt", test_cache_corrupt);
+  g_test_add_func ("/catalog/cache/unwritable", test_cache_unwritable);
+  g_test_add_func ("/catalog/refresh/offline", test_refresh_offline);
+
+#define ADD_REFRESH_TEST(path, func) \
+  g_test_add ("/catalog/refresh/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD_REFRESH_TEST ("pages", test_refresh_pages);
+  ADD_REFRESH_TEST ("total-count", test_refresh_total_count);
+  ADD_REFRESH_TEST ("capped-per-page", test_refresh_capped_per_page);
+  ADD_REFRESH_TEST ("no-result-info", test_refresh_no_info);
+  ADD_REFRESH_TEST ("repeated-pages", test_refresh_repeated_pages);
+  ADD_REFRESH_TEST ("endless", test_refresh_endless);
+  ADD_REFRESH_TEST ("failure-keeps-items", test_refresh_failure_keeps_items);
+  ADD_REFRESH_TEST ("pending", test_refresh_pending);
+  ADD_REFRESH_TEST ("cancel", test_refresh_cancel);
+  ADD_REFRESH_TEST ("notifies", test_refresh_notifies);
+
+#undef ADD_REFRESH_TEST
+
+  g_test_add_func ("/catalog/refresh/fake-server", test_refresh_fake_server);
+
+  ret = g_test_run ();
+  g_free (models_dir);
+
+  return ret;
+}

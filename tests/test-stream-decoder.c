@@ -1,0 +1,509 @@
+/* test-stream-decoder.c — CfaiStreamDecoder on both Workers AI stream formats
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "cfai-error.h"
+#include "cfai-stream-decoder.h"
+
+static const CfaiStreamDelta *
+decode (CfaiStreamDecoder *decoder,
+        const char        *json)
+{
+  g_autoptr(GError) error = NULL;
+  const CfaiStreamDelta *delta = cfai_stream_decoder_decode (decoder, json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (delta);
+  g_assert_cmpuint (strlen (delta->text), ==, delta->text_len);
+  g_assert_cmpuint (strlen (delta->reasoning), ==, delta->reasoning_len);
+  return delta;
+}
+
+static void
+assert_usage (const CfaiUsage *usage,
+              gint64           prompt,
+              gint64           completion,
+              gint64           total,
+              gint64           cached)
+{
+  g_assert_cmpint (usage->prompt_tokens, ==, prompt);
+  g_assert_cmpint (usage->completion_tokens, ==, completion);
+  g_assert_cmpint (usage->total_tokens, ==, total);
+  g_assert_cmpint (usage->cached_tokens, ==, cached);
+}
+
+static void
+test_native (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const CfaiStreamDelta *delta;
+  CfaiUsage usage;
+
+  delta = decode (decoder, "{\"response\":\"Hello\",\"p\":\"abdefghijklmn\"}");
+  g_assert_cmpstr (delta->text, ==, "Hello");
+  g_assert_cmpstr (delta->reasoning, ==, "");
+  g_assert_null (delta->finish_reason);
+  g_assert_cmpint (delta->usage_kind, ==, CFAI_USAGE_NONE);
+  g_assert_false (delta->done);
+
+  delta = decode (decoder, "{\"response\":\" w\\u00f6rld \\\"\\ud83d\\udc4b\\\"\\n\",\"p\":\"x\"}");
+  g_assert_cmpstr (delta->text, ==, " wörld \"👋\"\n");
+
+  delta = decode (decoder, "{\"tool_calls\":[],\"p\":\"abdefghijklmnoprstuvxyz1234\"}");
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpint (delta->usage_kind, ==, CFAI_USAGE_NONE);
+
+  delta = decode (decoder, "{\"response\":\"\",\"usage\":{\"prompt_tokens\":169,"
+                           "\"completion_tokens\":48,\"total_tokens\":217}}");
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpint (delta->usage_kind, ==, CFAI_USAGE_CUMULATIVE);
+  assert_usage (&delta->usage, 169, 48, 217, -1);
+
+  delta = decode (decoder, "[DONE]");
+  g_assert_true (delta->done);
+  g_assert_cmpstr (delta->text, ==, "");
+
+  g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_CUMULATIVE);
+  assert_usage (&usage, 169, 48, 217, -1);
+}
+
+static void
+test_padding_is_not_text (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const CfaiStreamDelta *delta;
+
+  delta = decode (decoder, "{\"p\":\"Hello\"}");
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpstr (delta->reasoning, ==, "");
+
+  /* Padding that looks like a tag must not touch the <think> state. */
+  delta = decode (decoder, "{\"response\":\"a\",\"p\":\"<think>\"}");
+  g_assert_cmpstr (delta->text, ==, "a");
+  delta = decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\"b\"}}],\"p\":\"<thi\"}");
+  g_assert_cmpstr (delta->text, ==, "b");
+  delta = decode (decoder, "{\"response\":\"c\"}");
+  g_assert_cmpstr (delta->text, ==, "c");
+  g_assert_cmpstr (delta->reasoning, ==, "");
+}
+
+static void
+test_response_shapes (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const CfaiStreamDelta *delta;
+
+  g_assert_cmpstr (decode (decoder, "{\"response\":null}")->text, ==, "");
+  g_assert_cmpstr (decode (decoder, "{\"response\":42}")->text, ==, "42");
+  g_assert_cmpstr (decode (decoder, "{\"response\":-3.5}")->text, ==, "-3.5");
+  g_assert_cmpstr (decode (decoder, "{\"response\":true}")->text, ==, "true");
+  g_assert_cmpstr (decode (decoder, "{\"response\":[1,\"two\"]}")->text, ==, "[1,\"two\"]");
+
+  /* JSON mode: the answer is an object and must reach the user as JSON. */
+  delta = decode (decoder, "{\"response\":{\"name\":\"Ada\",\"age\":36,\"tags\":[\"x\"]},"
+                           "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7}}");
+  g_assert_cmpstr (delta->text, ==, "{\"name\":\"Ada\",\"age\":36,\"tags\":[\"x\"]}");
+  g_assert_cmpint (delta->usage_kind, ==, CFAI_USAGE_CUMULATIVE);
+  /* A missing total is the sum of the parts. */
+  assert_usage (&delta->usage, 5, 7, 12, -1);
+}
+
+static void
+test_chat_completions (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const CfaiStreamDelta *delta;
+  CfaiUsage usage;
+
+  delta = decode (decoder, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":"
+                           "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
+                           "\"reasoning_content\":\"Let me think.\"},\"finish_reason\":null}],"
+                           "\"p\":\"abc\"}");
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpstr (delta->reasoning, ==, "Let me think.");
+  g_assert_null (delta->finish_reason);
+  g_assert_cmpint (delta->usage_kind, ==, CFAI_USAGE_NONE);
+
+  delta = decode (decoder, "{\"choices\":[{\"delta\":{\"reasoning\":\" Done.\"}}]}");
+  g_assert_cmpstr (delta->reasoning, ==, " Done.");
+
+  delta = decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\"Hi \\u2728\"},"
+                           "\"finish_reason\":null}],\"usage\":{\"prompt_tokens\":10,"
+                           "\"completion_tokens\":1,\"total_tokens\":11,"
+                           "\"prompt_tokens_details\":{\"cached_tokens\":8}}}");
+  g_assert_cmpstr (delta->text, ==, "Hi ✨");
+  g_assert_cmpint (delta->usage_kind, ==, CFAI_USAGE_INCREMENTAL);
+  assert_usage (&delta->usage, 10, 1, 11, 8);
+
+  delta = decode (decoder, "{\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}");
+  g_assert_cmpstr (delta->finish_reason, ==, "length");
+  g_assert_cmpstr (delta->text, ==, "");
+
+  /* finish_reason belongs to one delta only. */
+  delta = decode (decoder, "{\"choices\":[]}");
+  g_assert_null (delta->finish_reason);
+
+  g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_INCREMENTAL);
+  assert_usage (&usage, 10, 1, 11, 8);
+}
+
+static void
+test_usage_rule (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  CfaiUsage usage;
+
+  g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_NONE);
+
+  decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\"a\"}}],"
+                   "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21}}");
+  decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\"b\"}}],"
+                   "\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":1,\"total_tokens\":1}}");
+  g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_INCREMENTAL);
+  assert_usage (&usage, 0, 1, 1, -1);
+
+  /* The native final event carries the totals: it wins, and is not added to. */
+  decode (decoder, "{\"response\":\"\",\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":2,"
+                   "\"total_tokens\":22,\"prompt_tokens_details\":{\"cached_tokens\":16},"
+                   "\"neurons\":3.5}}");
+  g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_CUMULATIVE);
+  assert_usage (&usage, 20, 2, 22, 16);
+
+  /* A chunk's increment arriving late must not replace the totals. */
+  decode (decoder, "{\"choices\":[{\"delta\":{}}],\"usage\":{\"prompt_tokens\":0,"
+                   "\"completion_tokens\":0,\"total_tokens\":0}}");
+  g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_CUMULATIVE);
+  assert_usage (&usage, 20, 2, 22, 16);
+
+  cfai_stream_decoder_reset (decoder);
+  g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_NONE);
+}
+
+static void
+test_done_flushes (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const CfaiStreamDelta *delta;
+
+  delta = decode (decoder, "{\"response\":\"x <thin\"}");
+  g_assert_cmpstr (delta->text, ==, "x ");
+  delta = decode (decoder, "[DONE]");
+  g_assert_true (delta->done);
+  g_assert_cmpstr (delta->text, ==, "<thin");
+
+  /* Without [DONE], finish() releases it instead, into the open channel. */
+  cfai_stream_decoder_reset (decoder);
+  decode (decoder, "{\"response\":\"<think>hmm </thi\"}");
+  delta = cfai_stream_decoder_finish (decoder);
+  g_assert_false (delta->done);
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpstr (delta->reasoning, ==, "</thi");
+}
+
+/* <think> splitting */
+
+/* A plainly written model of the splitter: look for the next tag with
+ * strstr over the whole text. */
+static gboolean
+reference_split (const char *input,
+                 gsize       len,
+                 GString    *text,
+                 GString    *reasoning)
+{
+  g_autofree char *copy = g_strndup (input, len);
+  gboolean in_think = FALSE;
+  const char *p = copy;
+
+  for (;;)
+    {
+      const char *tag = in_think ? "</think>" : "<think>";
+      const char *found = strstr (p, tag);
+
+      if (found == NULL)
+        {
+          g_string_append (in_think ? reasoning : text, p);
+          return in_think;
+        }
+
+      g_string_append_len (in_think ? reasoning : text, p, found - p);
+      p = found + strlen (tag);
+      in_think = !in_think;
+    }
+}
+
+/* What a streaming splitter may have emitted after input[0:k]: everything
+ * but a tail that is still a proper prefix of the tag it is waiting for. */
+static void
+reference_prefix (const char *input,
+                  gsize       k,
+                  GString    *text,
+                  GString    *reasoning)
+{
+  gsize held = 0;
+
+  for (gsize j = k; j > 0 && k - (j - 1) < strlen ("</think>"); j--)
+    {
+      if (input[j - 1] == '<')
+        {
+          g_autoptr(GString) t = g_string_new (NULL);
+          g_autoptr(GString) r = g_string_new (NULL);
+          const char *tag = reference_split (input, j - 1, t, r) ? "</think>" : "<think>";
+
+          if (k - (j - 1) < strlen (tag) && strncmp (input + j - 1, tag, k - (j - 1)) == 0)
+            held = k - (j - 1);
+          break;
+        }
+    }
+
+  reference_split (input, k - held, text, reasoning);
+}
+
+static char *
+native_event (const char *text,
+              gsize       len)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *piece = g_strndup (text, len);
+  g_autofree char *quoted = NULL;
+
+  json_node_set_string (node, piece);
+  quoted = json_to_string (node, FALSE);
+  return g_strdup_printf ("{\"response\":%s,\"p\":\"abcdefgh\"}", quoted);
+}
+
+static void
+feed_piece (CfaiStreamDecoder *decoder,
+            const char        *input,
+            gsize              from,
+            gsize              to,
+            GString           *text,
+            GString           *reasoning)
+{
+  g_autofree char *event = native_event (input + from, to - from);
+  const CfaiStreamDelta *delta = decode (decoder, event);
+
+  g_string_append_len (text, delta->text, delta->text_len);
+  g_string_append_len (reasoning, delta->reasoning, delta->reasoning_len);
+}
+
+static void
+assert_prefix_output (const char *input,
+                      gsize       k,
+                      GString    *text,
+                      GString    *reasoning)
+{
+  g_autoptr(GString) want_text = g_string_new (NULL);
+  g_autoptr(GString) want_reasoning = g_string_new (NULL);
+
+  reference_prefix (input, k, want_text, want_reasoning);
+  g_assert_cmpstr (text->str, ==, want_text->str);
+  g_assert_cmpstr (reasoning->str, ==, want_reasoning->str);
+}
+
+static const char * const think_samples[] = {
+  ("Intro <think>I think 1 < 2, and <b>bold</b> matters; <thin is no tag</think>"
+   "The answer: <thinking> stays, </think> too, <think>again</think>! Ünïcode ✓"),
+  "<think></think><think>\n</think>\n\nDone <",
+  "a<<think>>b</think</think>c",
+};
+
+static void
+test_think_every_split (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (think_samples); s++)
+    {
+      const char *input = think_samples[s];
+      gsize len = strlen (input);
+      g_autoptr(GString) whole_text = g_string_new (NULL);
+      g_autoptr(GString) whole_reasoning = g_string_new (NULL);
+
+      reference_split (input, len, whole_text, whole_reasoning);
+
+      for (gsize k = 0; k <= len; k++)
+        {
+          g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+          g_autoptr(GString) text = g_string_new (NULL);
+          g_autoptr(GString) reasoning = g_string_new (NULL);
+          const CfaiStreamDelta *delta;
+
+          /* Events carry whole characters: JSON strings are valid UTF-8. */
+          if (k < len && ((guchar) input[k] & 0xC0) == 0x80)
+            continue;
+
+          feed_piece (decoder, input, 0, k, text, reasoning);
+          assert_prefix_output (input, k, text, reasoning);
+
+          feed_piece (decoder, input, k, len, text, reasoning);
+          assert_prefix_output (input, len, text, reasoning);
+
+          delta = decode (decoder, "[DONE]");
+          g_string_append (text, delta->text);
+          g_string_append (reasoning, delta->reasoning);
+          g_assert_cmpstr (text->str, ==, whole_text->str);
+          g_assert_cmpstr (reasoning->str, ==, whole_reasoning->str);
+        }
+    }
+}
+
+static void
+test_think_char_by_char (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (think_samples); s++)
+    {
+      const char *input = think_samples[s];
+      gsize len = strlen (input);
+      g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GString) reasoning = g_string_new (NULL);
+      g_autoptr(GString) whole_text = g_string_new (NULL);
+      g_autoptr(GString) whole_reasoning = g_string_new (NULL);
+      const CfaiStreamDelta *delta;
+
+      for (const char *p = input; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          const char *next = g_utf8_next_char (p);
+
+          feed_piece (decoder, input, p - input, next - input, text, reasoning);
+          assert_prefix_output (input, next - input, text, reasoning);
+        }
+
+      delta = cfai_stream_decoder_finish (decoder);
+      g_string_append (text, delta->text);
+      g_string_append (reasoning, delta->reasoning);
+      reference_split (input, len, whole_text, whole_reasoning);
+      g_assert_cmpstr (text->str, ==, whole_text->str);
+      g_assert_cmpstr (reasoning->str, ==, whole_reasoning->str);
+    }
+}
+
+/* Spelled out, so the test does not only agree with its own model. */
+static void
+test_think_examples (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const CfaiStreamDelta *delta;
+
+  delta = decode (decoder, "{\"response\":\"Hello <\"}");
+  g_assert_cmpstr (delta->text, ==, "Hello ");
+  delta = decode (decoder, "{\"response\":\"b> a < b <t\"}");
+  g_assert_cmpstr (delta->text, ==, "<b> a < b ");
+  delta = decode (decoder, "{\"response\":\"able><thi\"}");
+  g_assert_cmpstr (delta->text, ==, "<table>");
+  delta = decode (decoder, "{\"response\":\"nk>Plan: x</th\"}");
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpstr (delta->reasoning, ==, "Plan: x");
+  delta = decode (decoder, "{\"response\":\"ink>\\n\\nAnswer\"}");
+  g_assert_cmpstr (delta->text, ==, "\n\nAnswer");
+  g_assert_cmpstr (delta->reasoning, ==, "");
+
+  /* Chat-completions content goes through the same splitter. */
+  delta = decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\"<think>why\"}}]}");
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpstr (delta->reasoning, ==, "why");
+}
+
+static void
+assert_decode_error (CfaiStreamDecoder *decoder,
+                     const char        *data,
+                     gsize              len,
+                     int                code,
+                     const char        *in_message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (cfai_stream_decoder_decode (decoder, data, len, &error));
+  g_assert_error (error, CFAI_ERROR, code);
+  if (in_message != NULL && strstr (error->message, in_message) == NULL)
+    g_error ("“%s” is not in the error “%s”", in_message, error->message);
+}
+
+static void
+test_invalid (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const char with_nul[] = "{\"response\":\"a\0b\"}";
+  const char *s;
+
+  s = "{\"response\":\"Hi\"";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, "{\"response\":\"Hi\"");
+  s = "data: {\"response\":\"Hi\"}";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, "data: {");
+  s = "\"just a string\"";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, "just a string");
+  s = "[1,2]";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, "[1,2]");
+  s = "{\"response\":\"\xff\xfe\"}";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, NULL);
+  assert_decode_error (decoder, with_nul, sizeof with_nul - 1, CFAI_ERROR_PROTOCOL, NULL);
+  s = "[DONE] ";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, NULL);
+  s = "   ";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, NULL);
+
+  /* The excerpt is short and stays on one line. */
+  {
+    g_autoptr(GString) long_event = g_string_new ("{\"response\":\"line\\n");
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 100; i++)
+      g_string_append (long_event, "ééééé\n");
+    g_assert_null (cfai_stream_decoder_decode (decoder, long_event->str, long_event->len,
+                                               &error));
+    g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+    g_assert_null (strchr (error->message, '\n'));
+    g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 250);
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    g_assert_nonnull (strstr (error->message, "…"));
+  }
+
+  /* An empty event is no error, just nothing. */
+  g_assert_cmpstr (decode (decoder, "")->text, ==, "");
+  g_assert_cmpstr (cfai_stream_decoder_decode (decoder, NULL, 0, NULL)->text, ==, "");
+
+  /* Errors leave the decoder usable. */
+  g_assert_cmpstr (decode (decoder, "{\"response\":\"fine\"}")->text, ==, "fine");
+}
+
+static void
+test_error_event (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const char *s;
+
+  s = "{\"errors\":[{\"code\":3040,\"message\":\"Capacity temporarily exceeded\"}],"
+      "\"success\":false}";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_SERVER, "Capacity temporarily exceeded");
+  s = "{\"error\":{\"message\":\"Model overloaded\",\"type\":\"server_error\"}}";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_SERVER, "Model overloaded");
+  s = "{\"error\":\"boom\"}";
+  assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_SERVER, "boom");
+
+  /* An object we do not know, without an error in it, is just empty. */
+  g_assert_cmpstr (decode (decoder, "{\"something\":\"new\"}")->text, ==, "");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stream-decoder/native", test_native);
+  g_test_add_func ("/stream-decoder/padding-is-not-text", test_padding_is_not_text);
+  g_test_add_func ("/stream-decoder/response-shapes", test_response_shapes);
+  g_test_add_func ("/stream-decoder/chat-completions", test_chat_completions);
+  g_test_add_func ("/stream-decoder/usage-rule", test_usage_rule);
+  g_test_add_func ("/stream-decoder/done-flushes", test_done_flushes);
+  g_test_add_func ("/stream-decoder/think/every-split", test_think_every_split);
+  g_test_add_func ("/stream-decoder/think/char-by-char", test_think_char_by_char);
+  g_test_add_func ("/stream-decoder/think/examples", test_think_examples);
+  g_test_add_func ("/stream-decoder/invalid", test_invalid);
+  g_test_add_func ("/stream-decoder/error-event", test_error_event);
+
+  return g_test_run ();
+}
