@@ -7,8 +7,9 @@
  *
  * Usage: fake-workers-ai [--port N] [--models-dir DIR]
  * It listens on 127.0.0.1 only, prints one line `http://127.0.0.1:PORT`
- * and serves until SIGTERM or SIGINT (then exits 0).  Each request is
- * logged on stderr (method, path, scenario, status; never a token).
+ * and serves until SIGTERM or SIGINT, or until the process that started
+ * it dies (then exits 0).  Each request is logged on stderr (method, path, scenario,
+ * status; never a token).
  *
  * Scenarios are chosen per request with a path prefix, so the client
  * under test only gets another base URL:
@@ -59,13 +60,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fake-server.h"
 #include "fake-stream.h"
 
 #define DEFAULT_PER_PAGE 20
 #define MAX_PER_PAGE 100
-#define GATEWAY_TOKEN "gw-token"
+#define PARENT_CHECK_MS 200
 
 static const char SCENARIO_HELP[] =
   "Scenarios (URL prefix /scenario/NAME before /client/v4/... or /v1/...;\n"
@@ -87,12 +89,13 @@ static const char SCENARIO_HELP[] =
   "                       3023 3006 5021 3010 3007 3008 3036 3040 3030 1000\n"
   "                       3039 5005 5019 (error-10000 applies to every\n"
   "                       /client/v4 request)\n"
-  "  rate-limit           429, Retry-After: 1, no error code\n"
-  "  rate-limit-ms        429, retry-after-ms: 150 and Retry-After: 1\n"
-  "  rate-limit-date      429, Retry-After as an HTTP date 1 s ahead\n"
-  "  flaky-N[-TAG]        the first N requests get 503 (HTML), then all works;\n"
-  "                       counted per scenario name and x-fake-session header\n"
-  "  flaky429-N[-TAG]     the same with 429 and Retry-After: 1\n"
+  "  rate-limit           the first request gets 429, Retry-After: 1, no error\n"
+  "                       code; later ones work (*)\n"
+  "  rate-limit-ms        the same with retry-after-ms: 150 as well (*)\n"
+  "  rate-limit-date      the same with Retry-After as an HTTP date 1 s ahead (*)\n"
+  "  rate-limit-always    every request gets 429, Retry-After: 1\n"
+  "  flaky-N[-TAG]        the first N requests get 503 (HTML), then all works (*)\n"
+  "  flaky429-N[-TAG]     the same with 429 and Retry-After: 1 (*)\n"
   "  server-error         500 with an HTML body\n"
   "  bad-gateway-html     502 with an HTML body\n"
   "  wrong-content-type   200 text/plain\n"
@@ -105,33 +108,19 @@ static const char SCENARIO_HELP[] =
   "  gateway-auth         gateway requests need cf-aig-authorization: Bearer gw-token\n"
   "  account-token        /user/tokens/verify rejects every token (code 1000),\n"
   "                       as it does for account-owned tokens; the account\n"
-  "                       endpoint /accounts/ID/tokens/verify still works\n";
+  "                       endpoint /accounts/ID/tokens/verify still works\n"
+  "  tag-ANYTHING         no effect but to make the scenario string unique\n"
+  "(*) requests are counted per whole scenario string and x-fake-session\n"
+  "    header, so /scenario/rate-limit-ms+tag-2/ starts a fresh count.\n";
 
 static const char *const simple_scenarios[] = {
   "slow", "chunked-awkward", "cut-stream", "cut-stream-hard", "json-for-stream",
   "think-tags", "reasoning", "reasoning-field", "validation-422", "rate-limit",
-  "rate-limit-ms", "rate-limit-date", "server-error", "bad-gateway-html",
+  "rate-limit-ms", "rate-limit-date", "rate-limit-always", "server-error", "bad-gateway-html",
   "wrong-content-type", "image-json-for-png", "image-bytes-for-json",
   "image-corrupt", "nsfw-oneword", "strict-steps", "gateway-auth", "account-token",
   NULL
 };
-
-typedef struct
-{
-  guint   status;
-  char   *content_type;
-  GBytes *body;
-  char   *requested_size;   /* x-fake-requested-size, or NULL */
-} CachedReply;
-
-static void
-cached_reply_free (CachedReply *reply)
-{
-  g_free (reply->content_type);
-  g_clear_pointer (&reply->body, g_bytes_unref);
-  g_free (reply->requested_size);
-  g_free (reply);
-}
 
 /* flaky-N[-TAG] and flaky429-N[-TAG]: returns N, or 0. */
 static guint
@@ -161,6 +150,7 @@ scenario_known (char **parts)
   for (guint i = 0; parts[i]; i++)
     {
       if (!g_strv_contains (simple_scenarios, parts[i]) &&
+          !g_str_has_prefix (parts[i], "tag-") &&
           fake_ai_error_find (parts[i]) == NULL &&
           scenario_flaky_count (parts[i], "flaky-") == 0 &&
           scenario_flaky_count (parts[i], "flaky429-") == 0)
@@ -294,48 +284,11 @@ handle_finetunes (const FakeRequest *req)
   fake_send_json (req, SOUP_STATUS_OK, fake_envelope_success (empty, NULL, NULL));
 }
 
-static gboolean
-account_id_is_valid (const char *id)
-{
-  if (g_str_equal (id, "test-account"))
-    return TRUE;
-  if (strlen (id) != 32)
-    return FALSE;
-  for (const char *p = id; *p; p++)
-    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
-      return FALSE;
-
-  return TRUE;
-}
-
-/* The bearer token when it is one we accept, else NULL. */
-static const char *
-authorized_token (const FakeRequest *req)
-{
-  const char *header = fake_request_header (req, "Authorization");
-
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
-    return NULL;
-
-  header += 7;
-  if (!g_hash_table_contains (req->self->tokens, header) || fake_scenario_is (req, "error-10000"))
-    return NULL;
-
-  return header;
-}
-
-static gboolean
-is_method (const FakeRequest *req,
-           const char        *method)
-{
-  return g_str_equal (soup_server_message_get_method (req->msg), method);
-}
-
 static void
 handle_v4 (const FakeRequest *req)
 {
   const char *path = req->path + strlen ("/client/v4");
-  const char *token = authorized_token (req);
+  const char *token = fake_authorized_token (req);
   g_autofree char *account = NULL;
   const char *rest;
   const char *slash;
@@ -345,7 +298,7 @@ handle_v4 (const FakeRequest *req)
       /* Cloudflare answers this one with its own code. */
       if (token == NULL || fake_scenario_is (req, "account-token"))
         fake_send_auth_error (req, 1000, "Invalid API Token");
-      else if (!is_method (req, SOUP_METHOD_GET))
+      else if (!fake_is_method (req, SOUP_METHOD_GET))
         fake_send_method_not_allowed (req);
       else
         handle_verify (req, token);
@@ -373,7 +326,7 @@ handle_v4 (const FakeRequest *req)
   rest = path + strlen ("/accounts/") + (slash - account);
   account[slash - account] = '\0';
 
-  if (!account_id_is_valid (account))
+  if (!fake_account_id_is_valid (account))
     {
       g_autofree char *message =
         g_strdup_printf ("Could not route to %s, perhaps your object identifier is invalid?", req->path);
@@ -409,42 +362,42 @@ handle_v4 (const FakeRequest *req)
 
   if (g_str_equal (rest, "/tokens/verify"))
     {
-      if (is_method (req, SOUP_METHOD_GET))
+      if (fake_is_method (req, SOUP_METHOD_GET))
         handle_verify (req, token);
       else
         fake_send_method_not_allowed (req);
     }
   else if (g_str_equal (rest, "/ai/models/search"))
     {
-      if (is_method (req, SOUP_METHOD_GET))
+      if (fake_is_method (req, SOUP_METHOD_GET))
         handle_search (req);
       else
         fake_send_method_not_allowed (req);
     }
   else if (g_str_equal (rest, "/ai/models/schema"))
     {
-      if (is_method (req, SOUP_METHOD_GET))
+      if (fake_is_method (req, SOUP_METHOD_GET))
         handle_schema (req);
       else
         fake_send_method_not_allowed (req);
     }
   else if (g_str_equal (rest, "/ai/finetunes") || g_str_equal (rest, "/ai/finetunes/public"))
     {
-      if (is_method (req, SOUP_METHOD_GET))
+      if (fake_is_method (req, SOUP_METHOD_GET))
         handle_finetunes (req);
       else
         fake_send_method_not_allowed (req);
     }
   else if (g_str_has_prefix (rest, "/ai/run/"))
     {
-      if (is_method (req, SOUP_METHOD_POST))
+      if (fake_is_method (req, SOUP_METHOD_POST))
         fake_handle_run (req, rest + strlen ("/ai/run/"));
       else
         fake_send_method_not_allowed (req);
     }
   else if (g_str_equal (rest, "/ai/v1/chat/completions"))
     {
-      if (is_method (req, SOUP_METHOD_POST))
+      if (fake_is_method (req, SOUP_METHOD_POST))
         fake_handle_chat_completions (req);
       else
         fake_send_method_not_allowed (req);
@@ -453,170 +406,41 @@ handle_v4 (const FakeRequest *req)
     fake_send_no_route (req);
 }
 
-/* AI Gateway ------------------------------------------------------------------ */
-
-static gboolean
-metadata_is_valid (const char *header)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GList) members = NULL;
-  JsonObject *object;
-
-  if (!(node = json_from_string (header, NULL)) || !JSON_NODE_HOLDS_OBJECT (node))
-    return FALSE;
-
-  object = json_node_get_object (node);
-  if (json_object_get_size (object) > 5)
-    return FALSE;
-
-  members = json_object_get_values (object);
-  for (const GList *l = members; l; l = l->next)
-    {
-      JsonNode *value = l->data;
-      GType type;
-
-      if (!JSON_NODE_HOLDS_VALUE (value))
-        return FALSE;
-      type = json_node_get_value_type (value);
-      if (type != G_TYPE_STRING && type != G_TYPE_INT64 && type != G_TYPE_DOUBLE && type != G_TYPE_BOOLEAN)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static char *
-gateway_cache_key (const FakeRequest *req)
-{
-  const char *ttl = fake_request_header (req, "cf-aig-cache-ttl");
-  const char *skip = fake_request_header (req, "cf-aig-skip-cache");
-  const char *key = fake_request_header (req, "cf-aig-cache-key");
-  g_autoptr(GChecksum) checksum = NULL;
-  g_autoptr(GBytes) body = NULL;
-  guint64 seconds;
-
-  if (ttl == NULL || !g_ascii_string_to_unsigned (ttl, 10, 1, G_MAXUINT64, &seconds, NULL))
-    return NULL;
-  if (skip != NULL && g_ascii_strcasecmp (skip, "true") == 0)
-    return NULL;
-
-  /* The scenario is part of the key so that tests sharing one server do
-   * not see each other's entries. */
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (checksum, (const guchar *) req->scenario, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  if (key != NULL)
-    {
-      g_checksum_update (checksum, (const guchar *) "key:", 4);
-      g_checksum_update (checksum, (const guchar *) key, -1);
-    }
-  else
-    {
-      body = fake_request_body (req);
-      g_checksum_update (checksum, (const guchar *) req->path, -1);
-      g_checksum_update (checksum, (const guchar *) "\n", 1);
-      g_checksum_update (checksum, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-    }
-
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
-static void
-store_in_cache (const FakeRequest *req,
-                const char        *key)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
-  CachedReply *reply;
-
-  if (soup_server_message_get_status (req->msg) != SOUP_STATUS_OK)
-    return;
-
-  reply = g_new0 (CachedReply, 1);
-  reply->status = SOUP_STATUS_OK;
-  reply->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
-  reply->body = soup_message_body_flatten (soup_server_message_get_response_body (req->msg));
-  reply->requested_size = g_strdup (soup_message_headers_get_one (headers, "x-fake-requested-size"));
-  g_hash_table_replace (req->self->gateway_cache, g_strdup (key), reply);
-}
-
-static void
-handle_gateway (const FakeRequest *req)
-{
-  g_auto(GStrv) parts = g_strsplit (req->path + strlen ("/v1/"), "/", 4);
-  g_autofree char *log_id = g_uuid_string_random ();
-  g_autofree char *cache_key = NULL;
-  const char *metadata;
-  const char *target;
-  CachedReply *cached;
-  gboolean streaming;
-
-  fake_set_header (req, "cf-aig-log-id", log_id);
-
-  if (g_strv_length (parts) < 4 || *parts[0] == '\0' || *parts[1] == '\0' ||
-      !g_str_equal (parts[2], "workers-ai") || *parts[3] == '\0')
-    {
-      fake_send_gateway_error (req, SOUP_STATUS_NOT_FOUND, 2002, "Unsupported provider or route");
-      return;
-    }
-
-  if (fake_scenario_is (req, "gateway-auth") &&
-      g_strcmp0 (fake_request_header (req, "cf-aig-authorization"), "Bearer " GATEWAY_TOKEN) != 0)
-    {
-      fake_send_gateway_error (req, SOUP_STATUS_UNAUTHORIZED, 2009, "Unauthorized");
-      return;
-    }
-
-  metadata = fake_request_header (req, "cf-aig-metadata");
-  if (metadata != NULL && !metadata_is_valid (metadata))
-    {
-      fake_send_gateway_error (req, SOUP_STATUS_BAD_REQUEST, 0,
-                               "cf-aig-metadata must be a JSON object of at most 5 string, number or boolean entries");
-      return;
-    }
-
-  if (!account_id_is_valid (parts[0]))
-    {
-      fake_send_gateway_error (req, SOUP_STATUS_BAD_REQUEST, 2001,
-                               "Please configure AI Gateway in the Cloudflare dashboard");
-      return;
-    }
-
-  if (!is_method (req, SOUP_METHOD_POST))
-    {
-      fake_send_method_not_allowed (req);
-      return;
-    }
-
-  /* Workers AI still checks the API token behind the gateway. */
-  if (authorized_token (req) == NULL)
-    {
-      fake_send_auth_error (req, 10000, "Authentication error");
-      return;
-    }
-
-  cache_key = gateway_cache_key (req);
-  if (cache_key != NULL && (cached = g_hash_table_lookup (req->self->gateway_cache, cache_key)))
-    {
-      fake_set_header (req, "cf-aig-cache-status", "HIT");
-      if (cached->requested_size != NULL)
-        fake_set_header (req, "x-fake-requested-size", cached->requested_size);
-      fake_send_bytes (req, cached->status, cached->content_type, cached->body);
-      return;
-    }
-  fake_set_header (req, "cf-aig-cache-status", "MISS");
-
-  target = parts[3];
-  if (g_str_equal (target, "v1/chat/completions"))
-    streaming = fake_handle_chat_completions (req);
-  else
-    streaming = fake_handle_run (req, target);
-
-  /* Streams are passed through, not cached. */
-  if (cache_key != NULL && !streaming)
-    store_in_cache (req, cache_key);
-}
-
 /* Dispatch ------------------------------------------------------------------------ */
+
+/* How many requests with this scenario (and x-fake-session header)
+ * came before this one. */
+static guint
+count_request (const FakeRequest *req)
+{
+  const char *session = fake_request_header (req, "x-fake-session");
+  g_autofree char *key = g_strconcat (req->scenario, "\n", session ? session : "", NULL);
+  guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (req->self->counters, key));
+
+  g_hash_table_replace (req->self->counters, g_steal_pointer (&key), GUINT_TO_POINTER (seen + 1));
+
+  return seen;
+}
+
+static void
+send_rate_limited (const FakeRequest *req)
+{
+  if (fake_scenario_is (req, "rate-limit-date"))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 1);
+      g_autofree char *date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
+
+      fake_set_header (req, "Retry-After", date);
+    }
+  else
+    fake_set_header (req, "Retry-After", "1");
+
+  if (fake_scenario_is (req, "rate-limit-ms"))
+    fake_set_header (req, "retry-after-ms", "150");
+
+  fake_send_ai_error (req, FAKE_STATUS_TOO_MANY_REQUESTS, 0, "Rate limited, please slow down");
+}
 
 /* Answers transport-level trouble; TRUE when it did. */
 static gboolean
@@ -626,48 +450,18 @@ handle_transport_scenarios (const FakeRequest *req)
   const char *flaky429_part = fake_scenario_with_prefix (req, "flaky429-");
   guint flaky = flaky_part ? scenario_flaky_count (flaky_part, "flaky-") : 0;
   guint flaky429 = flaky429_part ? scenario_flaky_count (flaky429_part, "flaky429-") : 0;
+  gboolean rate_limit_once = fake_scenario_is (req, "rate-limit") || fake_scenario_is (req, "rate-limit-ms") ||
+                             fake_scenario_is (req, "rate-limit-date");
+  guint seen = 0;
 
-  if (flaky > 0 || flaky429 > 0)
-    {
-      const char *session = fake_request_header (req, "x-fake-session");
-      g_autofree char *key = g_strconcat (req->scenario, "\n", session ? session : "", NULL);
-      guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (req->self->counters, key));
+  if (flaky > 0 || flaky429 > 0 || rate_limit_once)
+    seen = count_request (req);
 
-      g_hash_table_replace (req->self->counters, g_strdup (key), GUINT_TO_POINTER (seen + 1));
-      if (seen < flaky)
-        {
-          fake_send_html (req, SOUP_STATUS_SERVICE_UNAVAILABLE);
-          return TRUE;
-        }
-      if (seen < flaky429)
-        {
-          fake_set_header (req, "Retry-After", "1");
-          fake_send_ai_error (req, FAKE_STATUS_TOO_MANY_REQUESTS, 0, "Rate limited, please slow down");
-          return TRUE;
-        }
-      return FALSE;
-    }
-
-  if (fake_scenario_is (req, "rate-limit") || fake_scenario_is (req, "rate-limit-ms") ||
-      fake_scenario_is (req, "rate-limit-date"))
-    {
-      if (fake_scenario_is (req, "rate-limit-date"))
-        {
-          g_autoptr(GDateTime) when = g_date_time_new_now_utc ();
-          g_autoptr(GDateTime) later = g_date_time_add_seconds (when, 1);
-          g_autofree char *date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
-
-          fake_set_header (req, "Retry-After", date);
-        }
-      else
-        fake_set_header (req, "Retry-After", "1");
-      if (fake_scenario_is (req, "rate-limit-ms"))
-        fake_set_header (req, "retry-after-ms", "150");
-      fake_send_ai_error (req, FAKE_STATUS_TOO_MANY_REQUESTS, 0, "Rate limited, please slow down");
-      return TRUE;
-    }
-
-  if (fake_scenario_is (req, "server-error"))
+  if (seen < flaky)
+    fake_send_html (req, SOUP_STATUS_SERVICE_UNAVAILABLE);
+  else if (seen < flaky429 || (rate_limit_once && seen == 0) || fake_scenario_is (req, "rate-limit-always"))
+    send_rate_limited (req);
+  else if (fake_scenario_is (req, "server-error"))
     fake_send_html (req, SOUP_STATUS_INTERNAL_SERVER_ERROR);
   else if (fake_scenario_is (req, "bad-gateway-html"))
     fake_send_html (req, SOUP_STATUS_BAD_GATEWAY);
@@ -757,7 +551,7 @@ handle_request (SoupServer        *server,
   if (g_str_has_prefix (path, "/client/v4/"))
     handle_v4 (&req);
   else if (g_str_has_prefix (path, "/v1/"))
-    handle_gateway (&req);
+    fake_handle_gateway (&req);
   else
     fake_send_no_route (&req);
 
@@ -776,6 +570,22 @@ on_quit_signal (gpointer user_data)
 {
   FakeServer *self = user_data;
 
+  g_main_loop_quit (self->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Checks whether the process that started us is gone (we were
+ * re-parented): a test that aborted must not leave us running, holding
+ * the test harness's stderr pipe until its timeout. */
+static gboolean
+check_parent (gpointer user_data)
+{
+  FakeServer *self = user_data;
+
+  if (getppid () == self->parent)
+    return G_SOURCE_CONTINUE;
+
+  g_printerr ("fake-workers-ai: parent process gone, stopping\n");
   g_main_loop_quit (self->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -819,6 +629,9 @@ main (int   argc,
     { NULL }
   };
 
+  /* First thing, before the parent has a chance to go away. */
+  self.parent = getppid ();
+
   context = g_option_context_new ("- a fake Cloudflare Workers AI server for tests");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, SCENARIO_HELP);
@@ -853,8 +666,7 @@ main (int   argc,
 
   self.tokens = load_tokens ();
   self.counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self.gateway_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify) cached_reply_free);
+  self.gateway_cache = fake_gateway_cache_new ();
   self.affinity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.loop = g_main_loop_new (NULL, FALSE);
   self.server = soup_server_new ("server-header", "cloudflare", NULL);
@@ -864,6 +676,7 @@ main (int   argc,
   if (soup_server_listen_local (self.server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
     {
       GSList *uris = soup_server_get_uris (self.server);
+      guint parent_id;
       guint sigterm_id;
       guint sigint_id;
 
@@ -876,7 +689,9 @@ main (int   argc,
 
       sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, &self);
       sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, &self);
+      parent_id = g_timeout_add (PARENT_CHECK_MS, check_parent, &self);
       g_main_loop_run (self.loop);
+      g_source_remove (parent_id);
       g_source_remove (sigterm_id);
       g_source_remove (sigint_id);
     }

@@ -5,7 +5,8 @@
  * session bus (GTestDBus) that activates nothing, so nothing here can
  * touch the keyring of whoever runs the tests.  The keyring tests start
  * their own gnome-keyring-daemon on that bus, with its keyrings inside the
- * isolated XDG_DATA_HOME; they are skipped, saying why, when the daemon
+ * isolated XDG_DATA_HOME, and do their libsecret work in a child process
+ * (see run_in_child()); they are skipped, saying why, when the daemon
  * cannot be started.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,7 +16,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <glib/gstdio.h>
 
 #include "cfai-credentials.h"
 #include "cfai-error.h"
@@ -469,8 +469,7 @@ test_schema (void)
   g_assert_cmpstr (cfai_token_kind_to_string (CFAI_TOKEN_KIND_GATEWAY), ==, "gateway-token");
 }
 
-/* Runs @func with the Cloudflare variables set as given (NULL: unset) and
- * puts back whatever was there before. */
+/* What a test changes in the environment, to put back afterwards. */
 typedef struct
 {
   char *account_id;
@@ -577,6 +576,15 @@ test_environment_precedence (void)
   g_assert_true (cfai_credentials_get_keyring_available (credentials));
   g_assert_cmpint (n.token_source, ==, 0);
   g_assert_cmpint (n.keyring_available, ==, 0);
+
+  /* Only the API token comes from the environment: a gateway token is
+   * still kept by CfAI (here in memory, as there is no bus). */
+  g_assert_true (store_token (credentials, CFAI_TOKEN_KIND_GATEWAY, NULL, "gateway-token", NULL, &persisted, &error));
+  g_assert_no_error (error);
+  g_assert_false (persisted);
+  assert_lookup (credentials, CFAI_TOKEN_KIND_GATEWAY, NULL, "gateway-token", CFAI_TOKEN_SOURCE_SESSION_MEMORY);
+  assert_lookup (credentials, CFAI_TOKEN_KIND_API, NULL, "env-token-0123456789", CFAI_TOKEN_SOURCE_ENVIRONMENT);
+  g_assert_cmpint (cfai_credentials_get_token_source (credentials), ==, CFAI_TOKEN_SOURCE_ENVIRONMENT);
 
   g_assert_finalize_object (g_steal_pointer (&credentials));
   restore_env (&saved);
@@ -991,7 +999,8 @@ test_keyring_round_trip (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&credentials));
 }
 
-/* The keyring appearing after a failure: the session copy moves into it. */
+/* The keyring appearing after a failure (gnome-keyring started late): the
+ * next store persists and the session copy is dropped. */
 static void
 test_keyring_comes_back (Fixture       *fixture,
                          gconstpointer  data)
@@ -1024,6 +1033,12 @@ test_keyring_comes_back (Fixture       *fixture,
   why_not = start_keyring (&keyring);
   g_assert_null (why_not);
 
+  /* Until then the session copy is the newest token there is. */
+  assert_lookup (credentials, CFAI_TOKEN_KIND_API, NULL, "early-token", CFAI_TOKEN_SOURCE_SESSION_MEMORY);
+  other = cfai_credentials_new ();
+  assert_lookup (other, CFAI_TOKEN_KIND_API, "account-1", NULL, CFAI_TOKEN_SOURCE_NONE);
+  g_assert_true (cfai_credentials_get_keyring_available (other));
+
   g_assert_true (store_token (credentials, CFAI_TOKEN_KIND_API, NULL, "later-token", NULL, &persisted, &error));
   g_assert_no_error (error);
   g_assert_true (persisted);
@@ -1034,8 +1049,6 @@ test_keyring_comes_back (Fixture       *fixture,
 
   /* The session copy is gone, so the keyring's answer is what we get. */
   assert_lookup (credentials, CFAI_TOKEN_KIND_API, NULL, "later-token", CFAI_TOKEN_SOURCE_KEYRING);
-
-  other = cfai_credentials_new ();
   assert_lookup (other, CFAI_TOKEN_KIND_API, "account-1", "later-token", CFAI_TOKEN_SOURCE_KEYRING);
 
   g_assert_finalize_object (g_steal_pointer (&other));

@@ -57,6 +57,11 @@ assert_presentable (const GError *error)
 
 #define JSON "application/json"
 
+/* The failure envelope Workers AI sends, with one error entry. */
+#define ENVELOPE(code, message) \
+  "{\"success\":false,\"errors\":[{\"code\":" #code ",\"message\":\"" message "\"}]," \
+  "\"messages\":[],\"result\":null}"
+
 /* One row per line of workers-ai.md "Errors", with the bodies Cloudflare
  * sends (messages from its error table and from public captures). */
 typedef struct
@@ -71,74 +76,96 @@ typedef struct
 } Row;
 
 static const Row mapping_table[] = {
-  { 401, JSON, "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication error\"}],\"messages\":[],\"result\":null}",
+  { 401, JSON, ENVELOPE (10000, "Authentication error"),
     CFAI_ERROR_AUTH, 10000, NULL, FALSE },
   { 403, JSON, "{\"success\":false,\"errors\":[],\"messages\":[],\"result\":null}",
     CFAI_ERROR_AUTH, 0, NULL, FALSE },
   { 401, NULL, NULL, CFAI_ERROR_AUTH, 0, NULL, FALSE },
-  { 403, JSON, "{\"success\":false,\"errors\":[{\"code\":9109,\"message\":\"Unauthorized to access requested resource\"}],\"messages\":[],\"result\":null}",
+  { 403, JSON, ENVELOPE (9109, "Unauthorized to access requested resource"),
     CFAI_ERROR_AUTH, 9109, NULL, FALSE },
-  { 404, JSON, "{\"success\":false,\"errors\":[{\"code\":7003,\"message\":\"Could not route to /client/v4/accounts/0123/ai/run/@cf/meta/llama-3.3-70b-instruct-fp8-fast, perhaps your object identifier is invalid?\"},{\"code\":7000,\"message\":\"No route for that URI\"}],\"messages\":[],\"result\":null}",
+  { 404, JSON, "{\"success\":false,\"errors\":["
+               "{\"code\":7003,\"message\":\"Could not route to /client/v4/accounts/0123/ai/run/"
+               "@cf/meta/llama-3.3-70b-instruct-fp8-fast, perhaps your object identifier is "
+               "invalid?\"},"
+               "{\"code\":7000,\"message\":\"No route for that URI\"}],"
+               "\"messages\":[],\"result\":null}",
     CFAI_ERROR_AUTH, 7003, NULL, FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":5007,\"message\":\"No such model @cf/meta/llama-3-8b-instruct or task\"}],\"messages\":[],\"result\":null}",
+  { 400, JSON, ENVELOPE (5007, "No such model @cf/meta/llama-3-8b-instruct or task"),
     CFAI_ERROR_NO_SUCH_MODEL, 5007, NULL, FALSE },
-  { 404, JSON, "{\"success\":false,\"errors\":[{\"code\":3042,\"message\":\"The model name is invalid\"}],\"messages\":[],\"result\":null}",
+  { 404, JSON, ENVELOPE (3042, "The model name is invalid"),
     CFAI_ERROR_NO_SUCH_MODEL, 3042, NULL, FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":5004,\"message\":\"Invalid data type for base64 input: string\"}],\"messages\":[],\"result\":null}",
+  { 400, JSON, ENVELOPE (5004, "Invalid data type for base64 input: string"),
     CFAI_ERROR_INVALID_INPUT, 5004, NULL, FALSE },
-  { 422, JSON, "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\",\"details\":{\"formErrors\":[],\"fieldErrors\":{\"max_tokens\":[\"Number must be less than or equal to 4096\"]}}}],\"messages\":[],\"result\":null}",
+  { 422, JSON, "{\"success\":false,\"errors\":[{\"code\":5012,"
+               "\"message\":\"Body failed validation\","
+               "\"details\":{\"formErrors\":[],\"fieldErrors\":"
+               "{\"max_tokens\":[\"Number must be less than or equal to 4096\"]}}}],"
+               "\"messages\":[],\"result\":null}",
     CFAI_ERROR_INVALID_INPUT, 5012, "max_tokens", FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":3003,\"message\":\"Request is missing headers or body: body\"}],\"messages\":[],\"result\":null}",
+  { 400, JSON, ENVELOPE (3003, "Request is missing headers or body: body"),
     CFAI_ERROR_INVALID_INPUT, 3003, NULL, TRUE },
-  { 403, JSON, "{\"success\":false,\"errors\":[{\"code\":5016,\"message\":\"5016: Prior to using this model, you must submit the prompt 'agree'.\\nBy submitting 'agree', you hereby agree to the llama-3.2-11b-vision-instruct Community License\"}],\"messages\":[],\"result\":null}",
+  { 403, JSON, ENVELOPE (5016, "5016: Prior to using this model, you must submit the prompt "
+                               "'agree'.\\nBy submitting 'agree', you hereby agree to the "
+                               "llama-3.2-11b-vision-instruct Community License"),
     CFAI_ERROR_LICENCE_REQUIRED, 5016, NULL, FALSE },
-  { 403, JSON, "{\"success\":false,\"errors\":[{\"code\":5018,\"message\":\"The account is not allowed to access this model\"}],\"messages\":[],\"result\":null}",
+  { 403, JSON, ENVELOPE (5018, "The account is not allowed to access this model"),
     CFAI_ERROR_MODEL_NOT_ALLOWED, 5018, NULL, FALSE },
-  { 403, JSON, "{\"success\":false,\"errors\":[{\"code\":3041,\"message\":\"The account is not allowed to access this model\"}],\"messages\":[],\"result\":null}",
+  { 403, JSON, ENVELOPE (3041, "The account is not allowed to access this model"),
     CFAI_ERROR_MODEL_NOT_ALLOWED, 3041, NULL, FALSE },
-  { 403, JSON, "{\"success\":false,\"errors\":[{\"code\":5035,\"message\":\"This model requires the Workers Paid plan\"}],\"messages\":[],\"result\":null}",
+  { 403, JSON, ENVELOPE (5035, "This model requires the Workers Paid plan"),
     CFAI_ERROR_PAID_PLAN_REQUIRED, 5035, NULL, FALSE },
-  { 403, JSON, "{\"success\":false,\"errors\":[{\"code\":3023,\"message\":\"Service unavailable for account\"}],\"messages\":[],\"result\":null}",
+  { 403, JSON, ENVELOPE (3023, "Service unavailable for account"),
     CFAI_ERROR_ACCOUNT_BLOCKED, 3023, NULL, FALSE },
-  { 413, JSON, "{\"success\":false,\"errors\":[{\"code\":3006,\"message\":\"Request is too large\"}],\"messages\":[],\"result\":null}",
+  { 413, JSON, ENVELOPE (3006, "Request is too large"),
     CFAI_ERROR_TOO_LARGE, 3006, NULL, FALSE },
   { 413, "text/plain", "", CFAI_ERROR_TOO_LARGE, 0, NULL, FALSE },
-  { 413, JSON, "{\"success\":false,\"errors\":[{\"code\":5021,\"message\":\"The estimated number of input and maximum output tokens (155740) exceeded this model context window limit (128000).\"}],\"messages\":[],\"result\":null}",
+  { 413, JSON, ENVELOPE (5021, "The estimated number of input and maximum output tokens (155740) "
+                               "exceeded this model context window limit (128000)."),
     CFAI_ERROR_CONTEXT_EXCEEDED, 5021, NULL, FALSE },
-  { 413, JSON, "{\"success\":false,\"errors\":[{\"code\":3010,\"message\":\"3010: AiError: The estimated number of input and maximum output tokens (35000) exceeded this model context window limit (24000)\"}],\"messages\":[],\"result\":null}",
+  { 413, JSON, ENVELOPE (3010, "3010: AiError: The estimated number of input and maximum output "
+                               "tokens (35000) exceeded this model context window limit (24000)"),
     CFAI_ERROR_CONTEXT_EXCEEDED, 3010, NULL, FALSE },
-  { 408, JSON, "{\"success\":false,\"errors\":[{\"code\":3007,\"message\":\"Request timeout\"}],\"messages\":[],\"result\":null}",
+  { 408, JSON, ENVELOPE (3007, "Request timeout"),
     CFAI_ERROR_TIMEOUT, 3007, NULL, FALSE },
-  { 408, JSON, "{\"success\":false,\"errors\":[{\"code\":3008,\"message\":\"Request was aborted\"}],\"messages\":[],\"result\":null}",
+  { 408, JSON, ENVELOPE (3008, "Request was aborted"),
     CFAI_ERROR_TIMEOUT, 3008, NULL, FALSE },
   { 408, NULL, NULL, CFAI_ERROR_TIMEOUT, 0, NULL, FALSE },
-  { 429, JSON, "{\"success\":false,\"errors\":[{\"code\":3036,\"message\":\"You have used up your daily free allocation of 10,000 neurons. Please upgrade to Cloudflare's Workers Paid plan if you would like to continue usage.\"}],\"messages\":[],\"result\":null}",
+  { 429, JSON, ENVELOPE (3036, "You have used up your daily free allocation of 10,000 neurons. "
+                               "Please upgrade to Cloudflare's Workers Paid plan if you would "
+                               "like to continue usage."),
     CFAI_ERROR_DAILY_LIMIT, 3036, NULL, FALSE },
-  { 429, JSON, "{\"success\":false,\"errors\":[{\"code\":3040,\"message\":\"No more data centers to forward the request to\"}],\"messages\":[],\"result\":null}",
+  { 429, JSON, ENVELOPE (3040, "No more data centers to forward the request to"),
     CFAI_ERROR_CAPACITY, 3040, NULL, FALSE },
   { 429, NULL, NULL, CFAI_ERROR_RATE_LIMITED, 0, NULL, FALSE },
-  { 429, JSON, "{\"success\":false,\"errors\":[{\"code\":971,\"message\":\"Please wait and consider throttling your request speed\"}],\"messages\":[],\"result\":null}",
+  { 429, JSON, ENVELOPE (971, "Please wait and consider throttling your request speed"),
     CFAI_ERROR_RATE_LIMITED, 971, NULL, FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":3030,\"message\":\"AiError: Input prompt contains NSFW content\"}],\"messages\":[],\"result\":null}",
+  { 400, JSON, ENVELOPE (3030, "AiError: Input prompt contains NSFW content"),
     CFAI_ERROR_NSFW, 3030, NULL, FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":8007,\"message\":\"8007: Input prompt contains NSFW content.\"}],\"messages\":[],\"result\":null}",
+  { 400, JSON, ENVELOPE (8007, "8007: Input prompt contains NSFW content."),
     CFAI_ERROR_NSFW, 8007, NULL, FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":1000,\"message\":\"Error: unexpected type 'int32' with value 'undefined'\"}],\"messages\":[],\"result\":null}",
+  { 400, JSON, ENVELOPE (1000, "Error: unexpected type 'int32' with value 'undefined'"),
     CFAI_ERROR_INVALID_INPUT, 1000, NULL, TRUE },
-  { 500, JSON, "{\"success\":false,\"errors\":[{\"code\":7001,\"message\":\"Internal server error\"}],\"messages\":[],\"result\":null}",
+  { 500, JSON, ENVELOPE (7001, "Internal server error"),
     CFAI_ERROR_SERVER, 7001, NULL, FALSE },
-  { 503, "text/plain", "upstream connect error or disconnect/reset before headers. reset reason: overflow",
+  { 503, "text/plain",
+    "upstream connect error or disconnect/reset before headers. reset reason: overflow",
     CFAI_ERROR_SERVER, 0, NULL, FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":9999,\"message\":\"Something new went wrong\"}],\"messages\":[],\"result\":null}",
+  { 400, JSON, ENVELOPE (9999, "Something new went wrong"),
     CFAI_ERROR_FAILED, 9999, NULL, FALSE },
-  { 405, JSON, "{\"success\":false,\"errors\":[{\"code\":5019,\"message\":\"Request trying to use deprecated SDK version\"}],\"messages\":[],\"result\":null}",
+  { 405, JSON, ENVELOPE (5019, "Request trying to use deprecated SDK version"),
     CFAI_ERROR_FAILED, 5019, NULL, FALSE },
   /* errors as an object, not an array, as captured from /ai/run. */
-  { 400, JSON, "{\"errors\":{\"message\":\"AiError: Bad input: Error: oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt', Type mismatch of '/messages/0/content', 'array' not in 'string' (d9e09afe-fe49-4051-bc1d-8901f858ff52)\",\"code\":5006},\"success\":false,\"result\":{},\"messages\":[]}",
+  { 400, JSON, "{\"errors\":{\"message\":\"AiError: Bad input: Error: oneOf at '/' not met, 0 "
+               "matches: required properties at '/' are 'prompt', Type mismatch of "
+               "'/messages/0/content', 'array' not in 'string' "
+               "(d9e09afe-fe49-4051-bc1d-8901f858ff52)\",\"code\":5006},"
+               "\"success\":false,\"result\":{},\"messages\":[]}",
     CFAI_ERROR_INVALID_INPUT, 5006, "messages.0.content", FALSE },
-  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":6003,\"message\":\"Invalid request headers\",\"error_chain\":[{\"code\":6111,\"message\":\"Invalid format for Authorization header\"}]}],\"messages\":[],\"result\":null}",
+  { 400, JSON, "{\"success\":false,\"errors\":[{\"code\":6003,\"message\":\"Invalid request "
+               "headers\",\"error_chain\":[{\"code\":6111,\"message\":\"Invalid format for "
+               "Authorization header\"}]}],\"messages\":[],\"result\":null}",
     CFAI_ERROR_AUTH, 6003, NULL, FALSE },
-  { 405, JSON, "{\"success\":false,\"errors\":[{\"code\":5005,\"message\":\"The model @cf/qwen/qwq-32b does not support LoRa inference\"}],\"messages\":[],\"result\":null}",
+  { 405, JSON, ENVELOPE (5005, "The model @cf/qwen/qwq-32b does not support LoRa inference"),
     CFAI_ERROR_INVALID_INPUT, 5005, "lora", FALSE },
 };
 
@@ -217,8 +244,7 @@ test_prefixed_codes (void)
 
   /* A prefix after an exception name, disagreeing with `code`. */
   capacity = map (429, JSON,
-                  "{\"success\":false,\"errors\":[{\"code\":5000,\"message\":\"AiError: 3040: No "
-                  "more data centers to forward the request to\"}],\"messages\":[],\"result\":null}");
+                  ENVELOPE (5000, "AiError: 3040: No more data centers to forward the request to"));
   g_assert_error (capacity, CFAI_ERROR, CFAI_ERROR_CAPACITY);
   g_assert_cmpint (cfai_error_get_api_code (capacity), ==, 3040);
 
@@ -238,21 +264,28 @@ test_field_errors (void)
     const char *field;
   } cases[] = {
     /* flattened, details inside the error entry */
-    { "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\",\"details\":{\"formErrors\":[],\"fieldErrors\":{\"prompt\":[\"Required\"]}}}],\"messages\":[],\"result\":null}",
+    { "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\","
+      "\"details\":{\"formErrors\":[],\"fieldErrors\":{\"prompt\":[\"Required\"]}}}],"
+      "\"messages\":[],\"result\":null}",
       "prompt" },
     /* details at the envelope's top level */
-    { "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\"}],\"details\":{\"fieldErrors\":{\"width\":[\"Number must be less than or equal to 2048\"]}},\"messages\":[],\"result\":null}",
+    { "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\"}],"
+      "\"details\":{\"fieldErrors\":{\"width\":[\"Number must be less than or equal to 2048\"]}},"
+      "\"messages\":[],\"result\":null}",
       "width" },
     /* a list of issues with paths */
-    { "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\",\"details\":{\"fieldErrors\":[{\"path\":[\"messages\",2,\"content\"],\"message\":\"Expected string\"}]}}],\"messages\":[],\"result\":null}",
+    { "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\","
+      "\"details\":{\"fieldErrors\":[{\"path\":[\"messages\",2,\"content\"],"
+      "\"message\":\"Expected string\"}]}}],\"messages\":[],\"result\":null}",
       "messages.2.content" },
-    { "{\"success\":false,\"errors\":[{\"code\":5006,\"message\":\"AiError: Bad input: Error: oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt'\"}],\"messages\":[],\"result\":null}",
+    { ENVELOPE (5006, "AiError: Bad input: Error: oneOf at '/' not met, 0 matches: required "
+                      "properties at '/' are 'prompt'"),
       "prompt" },
-    { "{\"success\":false,\"errors\":[{\"code\":5006,\"message\":\"required properties at '/messages/1' are 'role,content'\"}],\"messages\":[],\"result\":null}",
+    { ENVELOPE (5006, "required properties at '/messages/1' are 'role,content'"),
       "messages.1.role" },
-    { "{\"success\":false,\"errors\":[{\"code\":5004,\"message\":\"Type mismatch of '/response_format/json~1schema', 'string' not in 'object'\"}],\"messages\":[],\"result\":null}",
+    { ENVELOPE (5004, "Type mismatch of '/response_format/json~1schema', 'string' not in 'object'"),
       "response_format.json/schema" },
-    { "{\"success\":false,\"errors\":[{\"code\":5004,\"message\":\"Invalid data type for base64 input: string\"}],\"messages\":[],\"result\":null}",
+    { ENVELOPE (5004, "Invalid data type for base64 input: string"),
       NULL },
   };
 
@@ -276,14 +309,25 @@ test_context_numbers (void)
     gint64      requested;
     gint64      limit;
   } cases[] = {
-    { "The estimated number of input and maximum output tokens (155740) exceeded this model context window limit (128000).", 155740, 128000 },
-    { "5021: The estimated number of input and maximum output tokens (8810) exceeded this model context window limit (8192)", 8810, 8192 },
-    { "3010: AiError: The estimated number of input and maximum output tokens (35000) exceeded this model context window limit (24000)", 35000, 24000 },
-    { "The estimated number of input and maximum output tokens (35,000) exceeded this model context window limit (24,000).", 35000, 24000 },
+    { "The estimated number of input and maximum output tokens (155740) exceeded this model "
+      "context window limit (128000).", 155740, 128000 },
+    { "5021: The estimated number of input and maximum output tokens (8810) exceeded this model "
+      "context window limit (8192)", 8810, 8192 },
+    { "3010: AiError: The estimated number of input and maximum output tokens (35000) exceeded "
+      "this model context window limit (24000)", 35000, 24000 },
+    { "The estimated number of input and maximum output tokens (35,000) exceeded this model "
+      "context window limit (24,000).", 35000, 24000 },
     /* vLLM wording on /ai/v1 models */
-    { "This model's maximum context length is 32768 tokens. However, you requested 32000 output tokens and your prompt contains at least 769 input tokens, for a total of at least 32769 tokens. Please reduce the length of the input prompt or the number of requested output tokens. (parameter=input_tokens, value=769)", 32769, 32768 },
-    { "Requested token count exceeds the model's maximum context length of 256000 tokens. You requested a total of 256800 tokens: 224800 tokens from the input messages and 32000 tokens for the completion.", 256800, 256000 },
-    { "This model's maximum context length is 8192 tokens. However, you requested 9224 tokens (1224 in the messages, 8000 in the completion). Please reduce the length of the messages or completion.", 9224, 8192 },
+    { "This model's maximum context length is 32768 tokens. However, you requested 32000 output "
+      "tokens and your prompt contains at least 769 input tokens, for a total of at least 32769 "
+      "tokens. Please reduce the length of the input prompt or the number of requested output "
+      "tokens. (parameter=input_tokens, value=769)", 32769, 32768 },
+    { "Requested token count exceeds the model's maximum context length of 256000 tokens. You "
+      "requested a total of 256800 tokens: 224800 tokens from the input messages and 32000 "
+      "tokens for the completion.", 256800, 256000 },
+    { "This model's maximum context length is 8192 tokens. However, you requested 9224 tokens "
+      "(1224 in the messages, 8000 in the completion). Please reduce the length of the messages "
+      "or completion.", 9224, 8192 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -482,7 +526,7 @@ test_envelope_protocol_errors (void)
     const char *body;
     const char *in_message;
   } cases[] = {
-    { "text/html", "<html><body>Please log in to the hotel Wi-Fi</body></html>", "“text/html”" },
+    { "text/html", "<html><body>Please log in to the Wi-Fi</body></html>", "“text/html”" },
     { NULL, "{\"result\":{},\"success\":true}", "without saying" },
     { "text/event-stream", "data: {\"response\":\"hi\"}\n\n", "“text/event-stream”" },
     { "image/png", "\x89PNG\r\n", "“image/png”" },
@@ -559,10 +603,15 @@ static void
 test_token_never_in_messages (void)
 {
   const char *bodies[] = {
-    "{\"success\":false,\"errors\":[{\"code\":9999,\"message\":\"Bad header Authorization: Bearer " SECRET "\"}],\"messages\":[],\"result\":null}",
-    "{\"success\":false,\"errors\":[{\"code\":6003,\"message\":\"Invalid request headers\",\"error_chain\":[{\"code\":6111,\"message\":\"Invalid format for Authorization header: 'Bearer  " SECRET "'\"}]}],\"messages\":[],\"result\":null}",
-    "{\"error\":{\"message\":\"cf-aig-authorization=bearer " SECRET " is not valid\",\"type\":\"invalid_request_error\"}}",
-    "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\",\"details\":{\"fieldErrors\":{\"Authorization: Bearer " SECRET "\":[\"x\"]}}}],\"messages\":[],\"result\":null}",
+    ENVELOPE (9999, "Bad header Authorization: Bearer " SECRET),
+    "{\"success\":false,\"errors\":[{\"code\":6003,\"message\":\"Invalid request headers\","
+    "\"error_chain\":[{\"code\":6111,\"message\":\"Invalid format for Authorization "
+    "header: 'Bearer  " SECRET "'\"}]}],\"messages\":[],\"result\":null}",
+    "{\"error\":{\"message\":\"cf-aig-authorization=bearer " SECRET " is not valid\","
+    "\"type\":\"invalid_request_error\"}}",
+    "{\"success\":false,\"errors\":[{\"code\":5012,\"message\":\"Body failed validation\","
+    "\"details\":{\"fieldErrors\":{\"Authorization: Bearer " SECRET "\":[\"x\"]}}}],"
+    "\"messages\":[],\"result\":null}",
     "debug: request headers were\nAuthorization: Bearer " SECRET "\nx-auth-key: " SECRET,
     "<html><body>Authorization: Bearer " SECRET "</body></html>",
   };
@@ -637,7 +686,8 @@ test_transport (void)
   g_autoptr(GError) timed_out = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                                      "Socket I/O timed out");
   g_autoptr(GError) resolver = g_error_new_literal (G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                                                    "Error resolving “api.cloudflare.com”: Name or service not known");
+                                                    "Error resolving “api.cloudflare.com”: Name "
+                                                    "or service not known");
   g_autoptr(GError) tls = g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                                                "Unacceptable TLS certificate");
   g_autoptr(GError) refused = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
@@ -754,7 +804,8 @@ test_details_travel_with_the_error (void)
 static void
 test_server_text_is_cleaned (void)
 {
-  g_autoptr(GString) long_message = g_string_new ("{\"success\":false,\"errors\":[{\"code\":9999,\"message\":\"");
+  g_autoptr(GString) long_message = g_string_new ("{\"success\":false,\"errors\":[{\"code\":9999,"
+                                                  "\"message\":\"");
   g_autoptr(GError) long_error = NULL;
   g_autoptr(GError) control = NULL;
   g_autoptr(GError) invalid_utf8 = NULL;
@@ -788,6 +839,7 @@ test_content_type (void)
   g_assert_true (cfai_envelope_content_type_is_json ("application/json; charset=utf-8"));
   g_assert_true (cfai_envelope_content_type_is_json ("  APPLICATION/JSON ;charset=UTF-8"));
   g_assert_true (cfai_envelope_content_type_is_json ("application/problem+json"));
+  g_assert_true (cfai_envelope_content_type_is_json ("Application/Problem+JSON; charset=utf-8"));
   g_assert_false (cfai_envelope_content_type_is_json (NULL));
   g_assert_false (cfai_envelope_content_type_is_json (""));
   g_assert_false (cfai_envelope_content_type_is_json ("text/json+html"));

@@ -61,6 +61,20 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->headers, soup_message_headers_unref);
 }
 
+/* The fixture's policy, in fewer columns. */
+static gboolean
+decide (Fixture            *f,
+        guint               attempt,
+        guint               http_status,
+        const GError       *error,
+        SoupMessageHeaders *headers,
+        gboolean            delivered_data,
+        gint64             *delay)
+{
+  return cfai_retry_policy_next_delay (f->policy, attempt, http_status, error, headers,
+                                       delivered_data, delay);
+}
+
 static GError *
 response_error (guint       status,
                 const char *body)
@@ -77,7 +91,7 @@ backoff (Fixture *f,
 {
   gint64 delay = -1;
 
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, attempt, 503, NULL, NULL, FALSE, &delay));
+  g_assert_true (decide (f, attempt, 503, NULL, NULL, FALSE, &delay));
   return delay;
 }
 
@@ -129,17 +143,17 @@ test_attempt_limit (Fixture       *f,
   gint64 delay = -1;
 
   g_assert_cmpuint (cfai_retry_policy_get_max_retries (f->policy), ==, 2);
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 500, NULL, NULL, FALSE, &delay));
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 1, 500, NULL, NULL, FALSE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 2, 500, NULL, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 0, 500, NULL, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 1, 500, NULL, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 2, 500, NULL, NULL, FALSE, &delay));
   g_assert_cmpint (delay, ==, 0);
 
   cfai_retry_policy_set_max_retries (f->policy, 0);
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 500, NULL, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 500, NULL, NULL, FALSE, &delay));
 
   cfai_retry_policy_set_max_retries (f->policy, 5);
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 4, 500, NULL, NULL, FALSE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 5, 500, NULL, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 4, 500, NULL, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 5, 500, NULL, NULL, FALSE, &delay));
 }
 
 static void
@@ -154,17 +168,17 @@ test_statuses (Fixture       *f,
     {
       g_autoptr(GError) error = response_error (retried[i], NULL);
 
-      g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, retried[i], NULL, NULL, FALSE, &delay));
+      g_assert_true (decide (f, 0, retried[i], NULL, NULL, FALSE, &delay));
       /* The status recorded in the error is enough. */
-      g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 0, error, NULL, FALSE, &delay));
+      g_assert_true (decide (f, 0, 0, error, NULL, FALSE, &delay));
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (not_retried); i++)
     {
       g_autoptr(GError) error = response_error (not_retried[i], NULL);
 
-      g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, not_retried[i], NULL, NULL, FALSE, &delay));
-      g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, error, NULL, FALSE, &delay));
+      g_assert_false (decide (f, 0, not_retried[i], NULL, NULL, FALSE, &delay));
+      g_assert_false (decide (f, 0, 0, error, NULL, FALSE, &delay));
     }
 }
 
@@ -184,15 +198,15 @@ test_daily_limit_never_retried (Fixture       *f,
   gint64 delay = -1;
 
   g_assert_error (daily, CFAI_ERROR, CFAI_ERROR_DAILY_LIMIT);
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 429, daily, NULL, FALSE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, daily, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 429, daily, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 0, daily, NULL, FALSE, &delay));
 
   /* Whatever it was mapped to, the code 3036 alone forbids a retry. */
   cfai_error_set_api_code (odd, 3036);
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 429, odd, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 429, odd, NULL, FALSE, &delay));
 
   g_assert_error (capacity, CFAI_ERROR, CFAI_ERROR_CAPACITY);
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, capacity, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, capacity, NULL, FALSE, &delay));
   g_assert_cmpint (delay, ==, 500000);
 }
 
@@ -201,13 +215,14 @@ test_delivered_data_never_retried (Fixture       *f,
                                    gconstpointer  data)
 {
   g_autoptr(GError) network = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_NETWORK, "gone");
-  g_autoptr(GError) truncated = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM, "cut");
+  g_autoptr(GError) truncated = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM,
+                                                     "cut");
   gint64 delay = -1;
 
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 503, NULL, NULL, TRUE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, network, NULL, TRUE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, truncated, NULL, TRUE, &delay));
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 0, truncated, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 503, NULL, NULL, TRUE, &delay));
+  g_assert_false (decide (f, 0, 0, network, NULL, TRUE, &delay));
+  g_assert_false (decide (f, 0, 0, truncated, NULL, TRUE, &delay));
+  g_assert_true (decide (f, 0, 0, truncated, NULL, FALSE, &delay));
   g_assert_cmpuint (f->random_calls, ==, 1);
 }
 
@@ -220,25 +235,26 @@ test_transport_errors (Fixture       *f,
   g_autoptr(GError) timed_out_raw = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "slow");
   g_autoptr(GError) timed_out = cfai_error_from_transport (timed_out_raw);
   g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stop");
-  g_autoptr(GError) resolver = g_error_new_literal (G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE, "dns");
+  g_autoptr(GError) resolver = g_error_new_literal (G_RESOLVER_ERROR,
+                                                    G_RESOLVER_ERROR_TEMPORARY_FAILURE, "dns");
   g_autoptr(GError) protocol = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_PROTOCOL, "garbage");
   g_autoptr(GError) auth = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_AUTH, "no");
   g_autoptr(GError) redirects = g_error_new_literal (SOUP_SESSION_ERROR,
                                                      SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS, "loop");
   gint64 delay = -1;
 
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 0, network, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 0, 0, network, NULL, FALSE, &delay));
   g_assert_cmpint (delay, ==, 500000);
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 1, 0, timed_out, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 1, 0, timed_out, NULL, FALSE, &delay));
   g_assert_cmpint (delay, ==, 1000000);
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 0, refused, NULL, FALSE, &delay));
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 0, resolver, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 0, 0, refused, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 0, 0, resolver, NULL, FALSE, &delay));
 
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, cancelled, NULL, FALSE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, protocol, NULL, FALSE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, auth, NULL, FALSE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, redirects, NULL, FALSE, &delay));
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, NULL, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 0, cancelled, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 0, protocol, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 0, auth, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 0, redirects, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 0, NULL, NULL, FALSE, &delay));
 }
 
 static void
@@ -249,22 +265,22 @@ test_retry_after_ms_first (Fixture       *f,
 
   soup_message_headers_replace (f->headers, "retry-after-ms", "1500");
   soup_message_headers_replace (f->headers, "Retry-After", "10");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 1500000);
   /* A server-chosen wait is honoured exactly: no jitter drawn. */
   g_assert_cmpuint (f->random_calls, ==, 0);
 
   soup_message_headers_replace (f->headers, "retry-after-ms", "250.5");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 250500);
 
   /* Unusable milliseconds fall back to Retry-After. */
   soup_message_headers_replace (f->headers, "retry-after-ms", "soon");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 10 * G_USEC_PER_SEC);
 
   soup_message_headers_replace (f->headers, "retry-after-ms", "-5");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 10 * G_USEC_PER_SEC);
 }
 
@@ -275,45 +291,45 @@ test_retry_after_seconds (Fixture       *f,
   gint64 delay = -1;
 
   soup_message_headers_replace (f->headers, "Retry-After", "3");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 1, 503, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 1, 503, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 3 * G_USEC_PER_SEC);
 
   soup_message_headers_replace (f->headers, "Retry-After", " 1.25 ");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 503, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 503, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 1250000);
 
   /* The cap is inclusive… */
   soup_message_headers_replace (f->headers, "Retry-After", "60");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 60 * G_USEC_PER_SEC);
 
   /* …and beyond it we give up and report how long the server wants. */
   soup_message_headers_replace (f->headers, "Retry-After", "61");
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_false (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 61 * G_USEC_PER_SEC);
 
   soup_message_headers_replace (f->headers, "Retry-After", "86400");
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_false (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC);
 
   /* Zero, garbage, hex and infinity are not waits: plain backoff. */
   soup_message_headers_replace (f->headers, "Retry-After", "0");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 500000);
   soup_message_headers_replace (f->headers, "Retry-After", "later");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 1, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 1, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 1000000);
   soup_message_headers_replace (f->headers, "Retry-After", "0x10");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 500000);
   soup_message_headers_replace (f->headers, "Retry-After", "inf");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 500000);
   soup_message_headers_replace (f->headers, "Retry-After", "1e400");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 500000);
   soup_message_headers_replace (f->headers, "Retry-After", "99999999999999999999999");
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 429, NULL, f->headers, FALSE, &delay));
+  g_assert_false (decide (f, 0, 429, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, >, 60 * G_USEC_PER_SEC);
 }
 
@@ -324,27 +340,27 @@ test_retry_after_http_date (Fixture       *f,
   gint64 delay = -1;
 
   soup_message_headers_replace (f->headers, "Retry-After", "Wed, 01 Jan 2025 00:00:30 GMT");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 503, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 503, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 30 * G_USEC_PER_SEC);
 
   /* The injected clock is what the date is measured against. */
   f->now_us = NOW_US + 20 * G_USEC_PER_SEC + 250000;
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 503, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 503, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 9750000);
 
   /* RFC 850 format, one minute exactly. */
   f->now_us = NOW_US;
   soup_message_headers_replace (f->headers, "Retry-After", "Wednesday, 01-Jan-25 00:01:00 GMT");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 503, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 503, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 60 * G_USEC_PER_SEC);
 
   soup_message_headers_replace (f->headers, "Retry-After", "Wed, 01 Jan 2025 00:02:00 GMT");
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 503, NULL, f->headers, FALSE, &delay));
+  g_assert_false (decide (f, 0, 503, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 120 * G_USEC_PER_SEC);
 
   /* A date in the past means "now": ordinary backoff. */
   soup_message_headers_replace (f->headers, "Retry-After", "Tue, 31 Dec 2024 23:59:00 GMT");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 1, 503, NULL, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 1, 503, NULL, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 1000000);
 }
 
@@ -357,16 +373,16 @@ test_retry_after_from_error (Fixture       *f,
 
   cfai_error_set_http_status (rate, 429);
   cfai_error_set_retry_after_us (rate, 4 * G_USEC_PER_SEC);
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 0, rate, NULL, FALSE, &delay));
+  g_assert_true (decide (f, 0, 0, rate, NULL, FALSE, &delay));
   g_assert_cmpint (delay, ==, 4 * G_USEC_PER_SEC);
 
   /* Fresh headers win over what the error remembered. */
   soup_message_headers_replace (f->headers, "Retry-After", "2");
-  g_assert_true (cfai_retry_policy_next_delay (f->policy, 0, 0, rate, f->headers, FALSE, &delay));
+  g_assert_true (decide (f, 0, 0, rate, f->headers, FALSE, &delay));
   g_assert_cmpint (delay, ==, 2 * G_USEC_PER_SEC);
 
   cfai_error_set_retry_after_us (rate, 90 * G_USEC_PER_SEC);
-  g_assert_false (cfai_retry_policy_next_delay (f->policy, 0, 0, rate, NULL, FALSE, &delay));
+  g_assert_false (decide (f, 0, 0, rate, NULL, FALSE, &delay));
   g_assert_cmpint (delay, ==, 90 * G_USEC_PER_SEC);
 }
 

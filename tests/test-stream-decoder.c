@@ -445,6 +445,17 @@ test_invalid (void)
   s = "   ";
   assert_decode_error (decoder, s, strlen (s), CFAI_ERROR_PROTOCOL, NULL);
 
+  /* json-glib's own message can quote half a character; ours stays UTF-8
+   * (found by fuzz-stream-decoder). */
+  {
+    g_autoptr(GError) error = NULL;
+
+    s = "{\"response\":\"nk>answer <b> < </think<\xef\xbf\xbd\xef\xbf\xbd>\"kG}";
+    g_assert_null (cfai_stream_decoder_decode (decoder, s, strlen (s), &error));
+    g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  }
+
   /* The excerpt is short and stays on one line. */
   {
     g_autoptr(GString) long_event = g_string_new ("{\"response\":\"line\\n");

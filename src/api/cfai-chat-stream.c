@@ -203,7 +203,8 @@ on_sse_event (CfaiSseParser       *parser,
       /* Cloudflare sends no other types; an "error" event carries a message. */
       if (g_str_equal (event->type, "error"))
         {
-          g_autofree char *message = g_strndup (event->data, MIN (event->data_len, 500));
+          /* The server's bytes may be invalid UTF-8 or cut mid-character. */
+          g_autofree char *message = g_utf8_make_valid (event->data, MIN (event->data_len, 500));
           g_set_error (error, CFAI_ERROR, CFAI_ERROR_SERVER,
                        _("The model stopped with an error: %s"), message);
           return FALSE;

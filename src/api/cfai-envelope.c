@@ -33,15 +33,16 @@ cfai_envelope_content_type_is_json (const char *content_type)
   if (content_type == NULL)
     return FALSE;
 
+  /* Media types are case-insensitive; parameters do not matter here. */
   semicolon = strchr (content_type, ';');
-  media_type = semicolon != NULL ? g_strndup (content_type, semicolon - content_type)
-                                 : g_strdup (content_type);
+  media_type = g_ascii_strdown (content_type,
+                                semicolon != NULL ? semicolon - content_type : -1);
   g_strstrip (media_type);
 
-  if (g_ascii_strcasecmp (media_type, "application/json") == 0)
+  if (g_str_equal (media_type, "application/json"))
     return TRUE;
 
-  return g_ascii_strncasecmp (media_type, "application/", strlen ("application/")) == 0 &&
+  return g_str_has_prefix (media_type, "application/") &&
          strchr (media_type, ' ') == NULL &&
          g_str_has_suffix (media_type, "+json");
 }
@@ -52,7 +53,10 @@ protocol_error (guint       http_status,
                 const char *detail)
 {
   GError *error = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_PROTOCOL, message);
-  g_autofree char *cleaned = detail != NULL ? cfai_error_clean_text (detail, strlen (detail)) : NULL;
+  g_autofree char *cleaned = NULL;
+
+  if (detail != NULL)
+    cleaned = cfai_error_clean_text (detail, strlen (detail));
 
   cfai_error_set_http_status (error, http_status);
   cfai_error_set_detail (error, cleaned);

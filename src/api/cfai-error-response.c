@@ -270,6 +270,15 @@ problem_consider (Problem    *p,
               map_api_code (code, &mapped, &variant, &is_bug);
     }
 
+  /* Code 1000 is a typed-field bug on /ai/run, but /user/tokens/verify
+   * answers a bad token with 401 and that same code: the status decides. */
+  if (known && (p->http_status == 401 || p->http_status == 403) &&
+      mapped == CFAI_ERROR_INVALID_INPUT && is_bug)
+    {
+      mapped = CFAI_ERROR_AUTH;
+      is_bug = FALSE;
+    }
+
   if (!known)
     {
       if (p->api_code == 0 && p->detail == NULL)
@@ -324,7 +333,10 @@ problem_consider_entry (Problem    *p,
     return;
 
   entry = json_node_get_object (node);
-  problem_consider (p, cfai_error_json_get_code (entry, "code"), cfai_error_json_get_string (entry, "message"), entry, root);
+  problem_consider (p,
+                    cfai_error_json_get_code (entry, "code"),
+                    cfai_error_json_get_string (entry, "message"),
+                    entry, root);
 
   /* Cloudflare nests the specific cause under a generic one, e.g. 6003
    * "Invalid request headers" → 6111 "Invalid format for Authorization
@@ -343,8 +355,10 @@ problem_consider_entry (Problem    *p,
             {
               JsonObject *link_object = json_node_get_object (link);
 
-              problem_consider (p, cfai_error_json_get_code (link_object, "code"),
-                                cfai_error_json_get_string (link_object, "message"), link_object, root);
+              problem_consider (p,
+                                cfai_error_json_get_code (link_object, "code"),
+                                cfai_error_json_get_string (link_object, "message"),
+                                link_object, root);
             }
         }
     }
@@ -368,7 +382,7 @@ problem_consider_openai (Problem    *p,
   if (g_strcmp0 (code_string, "context_length_exceeded") == 0)
     mapped = CFAI_ERROR_CONTEXT_EXCEEDED;
   else if (g_strcmp0 (code_string, "invalid_api_key") == 0 ||
-      g_strcmp0 (type, "authentication_error") == 0)
+           g_strcmp0 (type, "authentication_error") == 0)
     mapped = CFAI_ERROR_AUTH;
   else if (g_strcmp0 (code_string, "model_not_found") == 0)
     mapped = CFAI_ERROR_NO_SUCH_MODEL;
@@ -393,9 +407,8 @@ problem_read_json (Problem    *p,
 {
   JsonNode *errors = json_object_get_member (root, "errors");
   JsonNode *error = json_object_get_member (root, "error");
-  const char *message;
-
   JsonNode *success = json_object_get_member (root, "success");
+  const char *message;
 
   p->body_kind = BODY_JSON;
   p->envelope_failed = success != NULL && JSON_NODE_HOLDS_VALUE (success) &&

@@ -8,32 +8,17 @@
  * Every change replaces the whole list with one items-changed, so a
  * GtkListView bound to it redraws once, and a failed refresh leaves the
  * list as it was.
+ *
+ * The disk cache is in cfai-model-catalog-cache.c, fetching in
+ * cfai-model-catalog-refresh.c.
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <errno.h>
-#include <glib/gstdio.h>
-#include <math.h>
 #include <string.h>
 
 #include "cfai-error.h"
-#include "cfai-model-catalog.h"
-
-#define CACHE_FORMAT "cfai-model-catalog"
-
-struct _CfaiModelCatalog
-{
-  GObject                 parent_instance;
-
-  CfaiClient             *client;
-  char                   *cache_path;
-  GPtrArray              *items;        /* of CfaiModel */
-  GHashTable             *index;        /* id → CfaiModel, borrowed from items */
-  GDateTime              *fetched_at;
-  CfaiModelCatalogSource  source;
-  gboolean                is_refreshing;
-};
+#include "cfai-model-catalog-private.h"
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -68,6 +53,8 @@ static GParamSpec *properties[N_PROPS];
  * context windows and the remaining flags follow Cloudflare's model files
  * (the files in workers-ai/models), which tests/test-model-catalog.c checks.
  * No prices or descriptions: those change, and a stale one misleads. */
+#define TEXT  CFAI_MODEL_TASK_TEXT_GENERATION
+#define IMAGE CFAI_MODEL_TASK_TEXT_TO_IMAGE
 static const struct
 {
   const char *id;
@@ -75,26 +62,47 @@ static const struct
   gint64      context_window;  /* 0: not published */
   const char *flags;           /* catalog property ids that are "true" */
 } builtin_models[] = {
-  { "@cf/meta/llama-3.3-70b-instruct-fp8-fast", CFAI_MODEL_TASK_TEXT_GENERATION, 24000, "function_calling async_queue" },
-  { "@cf/meta/llama-3.1-8b-instruct-fast", CFAI_MODEL_TASK_TEXT_GENERATION, 0, "" },
-  { "@cf/openai/gpt-oss-120b", CFAI_MODEL_TASK_TEXT_GENERATION, 128000, "reasoning async_queue" },
-  { "@cf/openai/gpt-oss-20b", CFAI_MODEL_TASK_TEXT_GENERATION, 128000, "reasoning" },
-  { "@cf/mistralai/mistral-small-3.1-24b-instruct", CFAI_MODEL_TASK_TEXT_GENERATION, 128000, "vision function_calling" },
-  { "@cf/meta/llama-4-scout-17b-16e-instruct", CFAI_MODEL_TASK_TEXT_GENERATION, 0, "vision" },
-  { "@cf/qwen/qwq-32b", CFAI_MODEL_TASK_TEXT_GENERATION, 24000, "reasoning lora" },
-  { "@cf/qwen/qwen2.5-coder-32b-instruct", CFAI_MODEL_TASK_TEXT_GENERATION, 32768, "lora" },
-  { "@cf/zai-org/glm-4.7-flash", CFAI_MODEL_TASK_TEXT_GENERATION, 131072, "reasoning function_calling" },
-  { "@cf/google/gemma-4-26b-a4b-it", CFAI_MODEL_TASK_TEXT_GENERATION, 0, "reasoning" },
-  { "@cf/black-forest-labs/flux-1-schnell", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "" },
-  { "@cf/black-forest-labs/flux-2-dev", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "partner" },
-  { "@cf/black-forest-labs/flux-2-klein-4b", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "partner" },
-  { "@cf/black-forest-labs/flux-2-klein-9b", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "partner" },
-  { "@cf/stabilityai/stable-diffusion-xl-base-1.0", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "beta" },
-  { "@cf/bytedance/stable-diffusion-xl-lightning", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "beta" },
-  { "@cf/lykon/dreamshaper-8-lcm", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "beta" },
-  { "@cf/leonardo/phoenix-1.0", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "partner" },
-  { "@cf/leonardo/lucid-origin", CFAI_MODEL_TASK_TEXT_TO_IMAGE, 0, "partner" },
+  { "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    TEXT, 24000, "function_calling async_queue" },
+  { "@cf/meta/llama-3.1-8b-instruct-fast",
+    TEXT, 0, "" },
+  { "@cf/openai/gpt-oss-120b",
+    TEXT, 128000, "reasoning async_queue" },
+  { "@cf/openai/gpt-oss-20b",
+    TEXT, 128000, "reasoning" },
+  { "@cf/mistralai/mistral-small-3.1-24b-instruct",
+    TEXT, 128000, "vision function_calling" },
+  { "@cf/meta/llama-4-scout-17b-16e-instruct",
+    TEXT, 0, "vision" },
+  { "@cf/qwen/qwq-32b",
+    TEXT, 24000, "reasoning lora" },
+  { "@cf/qwen/qwen2.5-coder-32b-instruct",
+    TEXT, 32768, "lora" },
+  { "@cf/zai-org/glm-4.7-flash",
+    TEXT, 131072, "reasoning function_calling" },
+  { "@cf/google/gemma-4-26b-a4b-it",
+    TEXT, 0, "reasoning" },
+  { "@cf/black-forest-labs/flux-1-schnell",
+    IMAGE, 0, "" },
+  { "@cf/black-forest-labs/flux-2-dev",
+    IMAGE, 0, "partner" },
+  { "@cf/black-forest-labs/flux-2-klein-4b",
+    IMAGE, 0, "partner" },
+  { "@cf/black-forest-labs/flux-2-klein-9b",
+    IMAGE, 0, "partner" },
+  { "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    IMAGE, 0, "beta" },
+  { "@cf/bytedance/stable-diffusion-xl-lightning",
+    IMAGE, 0, "beta" },
+  { "@cf/lykon/dreamshaper-8-lcm",
+    IMAGE, 0, "beta" },
+  { "@cf/leonardo/phoenix-1.0",
+    IMAGE, 0, "partner" },
+  { "@cf/leonardo/lucid-origin",
+    IMAGE, 0, "partner" },
 };
+#undef TEXT
+#undef IMAGE
 
 /* Retired models and what to offer instead, so that a conversation or a
  * preference naming one can be moved on.  A trailing "*" matches a whole
@@ -265,9 +273,9 @@ set_source (CfaiModelCatalog       *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
 }
 
-static void
-set_is_refreshing (CfaiModelCatalog *self,
-                   gboolean          is_refreshing)
+void
+_cfai_model_catalog_set_is_refreshing (CfaiModelCatalog *self,
+                                       gboolean          is_refreshing)
 {
   is_refreshing = !!is_refreshing;
 
@@ -279,11 +287,11 @@ set_is_refreshing (CfaiModelCatalog *self,
 }
 
 /* Takes @models, which must hold no two models with the same id. */
-static void
-replace_items (CfaiModelCatalog       *self,
-               GPtrArray              *models,
-               CfaiModelCatalogSource  source,
-               GDateTime              *fetched_at)
+void
+_cfai_model_catalog_replace_items (CfaiModelCatalog       *self,
+                                   GPtrArray              *models,
+                                   CfaiModelCatalogSource  source,
+                                   GDateTime              *fetched_at)
 {
   g_autoptr(GPtrArray) old_items = self->items;
   guint old_len = old_items->len;
@@ -328,7 +336,8 @@ cfai_model_catalog_load_builtin (CfaiModelCatalog *self)
   for (guint i = 0; i < G_N_ELEMENTS (builtin_models); i++)
     g_ptr_array_add (models, builtin_model_new (i));
 
-  replace_items (self, g_steal_pointer (&models), CFAI_MODEL_CATALOG_SOURCE_BUILTIN, NULL);
+  _cfai_model_catalog_replace_items (self, g_steal_pointer (&models),
+                                     CFAI_MODEL_CATALOG_SOURCE_BUILTIN, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -337,8 +346,8 @@ cfai_model_catalog_load_builtin (CfaiModelCatalog *self)
 
 /* A page is the envelope the server sent ({"result": […], …}) or just its
  * "result" array. */
-static JsonArray *
-page_get_models (JsonNode *page)
+JsonArray *
+_cfai_model_catalog_page_get_models (JsonNode *page)
 {
   JsonNode *result;
 
@@ -360,9 +369,9 @@ page_get_models (JsonNode *page)
 
 /* json-glib's string getters are critical about members that are arrays
  * or objects; data from a server or a file may be anything. */
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
+const char *
+_cfai_model_catalog_object_get_string (JsonObject *object,
+                                       const char *member)
 {
   JsonNode *node = json_object_get_member (object, member);
 
@@ -379,10 +388,10 @@ object_get_string (JsonObject *object,
  * odd model should not hide all the others.  Either way a list that yields
  * no model at all is refused, so a broken answer never empties the
  * picker.  A model listed twice (a server repeating a page) is kept once. */
-static GPtrArray *
-parse_pages (GPtrArray  *pages,
-             gboolean    strict,
-             GError    **error)
+GPtrArray *
+_cfai_model_catalog_parse_pages (GPtrArray  *pages,
+                                 gboolean    strict,
+                                 GError    **error)
 {
   g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -391,7 +400,7 @@ parse_pages (GPtrArray  *pages,
 
   for (guint p = 0; p < pages->len; p++)
     {
-      JsonArray *array = page_get_models (g_ptr_array_index (pages, p));
+      JsonArray *array = _cfai_model_catalog_page_get_models (g_ptr_array_index (pages, p));
 
       if (array == NULL)
         {
@@ -485,14 +494,15 @@ cfai_model_catalog_load_from_pages (CfaiModelCatalog  *self,
   g_return_val_if_fail (pages != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  models = parse_pages (pages, FALSE, error);
+  models = _cfai_model_catalog_parse_pages (pages, FALSE, error);
   if (models == NULL)
     return FALSE;
 
   if (fetched_at == NULL)
     fetched_at = now = g_date_time_new_now_utc ();
 
-  replace_items (self, g_steal_pointer (&models), CFAI_MODEL_CATALOG_SOURCE_NETWORK, fetched_at);
+  _cfai_model_catalog_replace_items (self, g_steal_pointer (&models),
+                                     CFAI_MODEL_CATALOG_SOURCE_NETWORK, fetched_at);
 
   return TRUE;
 }
@@ -521,562 +531,6 @@ cfai_model_catalog_load_from_json (CfaiModelCatalog  *self,
   g_ptr_array_add (pages, page);
 
   return cfai_model_catalog_load_from_pages (self, pages, fetched_at, error);
-}
-
-/* ------------------------------------------------------------------ */
-/* The disk cache                                                     */
-/* ------------------------------------------------------------------ */
-
-static GBytes *
-serialize_cache (CfaiModelCatalog *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *fetched_at = NULL;
-  gsize length;
-  char *data;
-
-  fetched_at = g_date_time_format_iso8601 (self->fetched_at);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, CACHE_FORMAT);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, CFAI_MODEL_CATALOG_CACHE_VERSION);
-  json_builder_set_member_name (builder, "fetched_at");
-  json_builder_add_string_value (builder, fetched_at);
-  json_builder_set_member_name (builder, "models");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->items->len; i++)
-    json_builder_add_value (builder, cfai_model_to_json (g_ptr_array_index (self->items, i)));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-
-  return g_bytes_new_take (data, length);
-}
-
-static gboolean
-write_cache_file (const char  *path,
-                  GBytes      *bytes,
-                  GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (dir);
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not create the folder %s: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  /* Written aside and renamed into place: a crash mid-write leaves the
-   * previous cache, never half a file. */
-  return g_file_set_contents_full (path, data, length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT,
-                                   0600, error);
-}
-
-/**
- * cfai_model_catalog_save_cache:
- * @self: a #CfaiModelCatalog
- * @error: return location for a #GError
- *
- * Writes the current items to the cache file, atomically.  A refresh does
- * this by itself (in a worker thread); this synchronous form is for
- * tools and tests.  The built-in list is never written.
- *
- * Returns: %TRUE on success
- */
-gboolean
-cfai_model_catalog_save_cache (CfaiModelCatalog  *self,
-                               GError           **error)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_return_val_if_fail (CFAI_IS_MODEL_CATALOG (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (self->source == CFAI_MODEL_CATALOG_SOURCE_BUILTIN || self->fetched_at == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("There is no fetched model catalog to save"));
-      return FALSE;
-    }
-
-  bytes = serialize_cache (self);
-
-  return write_cache_file (self->cache_path, bytes, error);
-}
-
-static void
-set_cache_error (GError     **error,
-                 const char  *path,
-                 const char  *reason)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("The model cache %s is damaged: %s"), display, reason);
-}
-
-/**
- * cfai_model_catalog_load_cache:
- * @self: a #CfaiModelCatalog
- * @error: return location for a #GError
- *
- * Replaces the items with the catalog last saved to the cache file and
- * sets #CfaiModelCatalog:fetched-at to when it was fetched.  Works
- * offline.  A missing file fails with %G_FILE_ERROR_NOENT (normal on a
- * first start); a damaged one with %G_IO_ERROR_INVALID_DATA, and one
- * written by a newer version with %G_IO_ERROR_NOT_SUPPORTED.  On error
- * the items are unchanged.
- *
- * Returns: %TRUE on success
- */
-gboolean
-cfai_model_catalog_load_cache (CfaiModelCatalog  *self,
-                               GError           **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) pages = NULL;
-  g_autoptr(GPtrArray) models = NULL;
-  g_autoptr(GDateTime) fetched_at = NULL;
-  g_autofree char *contents = NULL;
-  JsonObject *root;
-  JsonNode *node;
-  gsize length;
-
-  g_return_val_if_fail (CFAI_IS_MODEL_CATALOG (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!g_file_get_contents (self->cache_path, &contents, &length, error))
-    return FALSE;
-
-  if (!json_parser_load_from_data (parser, contents, length, &local_error))
-    {
-      set_cache_error (error, self->cache_path, local_error->message);
-      return FALSE;
-    }
-
-  node = json_parser_get_root (parser);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      set_cache_error (error, self->cache_path, _("it is not a JSON object"));
-      return FALSE;
-    }
-
-  root = json_node_get_object (node);
-  if (g_strcmp0 (object_get_string (root, "format"), CACHE_FORMAT) != 0)
-    {
-      set_cache_error (error, self->cache_path, _("it is not a model cache"));
-      return FALSE;
-    }
-
-  node = json_object_get_member (root, "version");
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) < 1)
-    {
-      set_cache_error (error, self->cache_path, _("it has no format version"));
-      return FALSE;
-    }
-
-  if (json_node_get_int (node) > CFAI_MODEL_CATALOG_CACHE_VERSION)
-    {
-      g_autofree char *display = g_filename_display_name (self->cache_path);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("The model cache %s was written by a newer version of CfAI"),
-                   display);
-      return FALSE;
-    }
-
-  if (object_get_string (root, "fetched_at") != NULL)
-    fetched_at = g_date_time_new_from_iso8601 (object_get_string (root, "fetched_at"), NULL);
-  if (fetched_at == NULL)
-    {
-      set_cache_error (error, self->cache_path, _("it does not say when it was fetched"));
-      return FALSE;
-    }
-
-  node = json_object_get_member (root, "models");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      set_cache_error (error, self->cache_path, _("it has no list of models"));
-      return FALSE;
-    }
-
-  pages = g_ptr_array_new ();
-  g_ptr_array_add (pages, node);
-
-  models = parse_pages (pages, TRUE, &local_error);
-  if (models == NULL)
-    {
-      set_cache_error (error, self->cache_path, local_error->message);
-      return FALSE;
-    }
-
-  replace_items (self, g_steal_pointer (&models), CFAI_MODEL_CATALOG_SOURCE_CACHE, fetched_at);
-
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------ */
-/* Refreshing                                                         */
-/* ------------------------------------------------------------------ */
-
-typedef struct
-{
-  GPtrArray  *pages;          /* of JsonNode, envelope roots */
-  GHashTable *seen;           /* model ids in earlier pages */
-  guint       page;           /* 1-based number of the page asked for */
-  gint64      received;       /* entries in all pages so far */
-} RefreshData;
-
-static void
-refresh_data_free (RefreshData *data)
-{
-  g_clear_pointer (&data->pages, g_ptr_array_unref);
-  g_clear_pointer (&data->seen, g_hash_table_unref);
-  g_free (data);
-}
-
-typedef struct
-{
-  char   *path;
-  GBytes *bytes;
-} WriteData;
-
-static void
-write_data_free (WriteData *data)
-{
-  g_free (data->path);
-  g_bytes_unref (data->bytes);
-  g_free (data);
-}
-
-static void fetch_page (GTask *task);
-
-static void
-finish_refresh (GTask  *task,
-                GError *error)
-{
-  CfaiModelCatalog *self = g_task_get_source_object (task);
-
-  set_is_refreshing (self, FALSE);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-write_cache_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  WriteData *data = task_data;
-  GError *error = NULL;
-
-  if (write_cache_file (data->path, data->bytes, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-cache_written_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* The fresh catalog is in use either way; only the next offline
-   * start will miss it. */
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Could not save the model catalog: %s", error->message);
-
-  finish_refresh (task, NULL);
-}
-
-static gint64
-info_get_count (JsonObject *info,
-                const char *member)
-{
-  JsonNode *node;
-
-  if (info == NULL)
-    return -1;
-
-  node = json_object_get_member (info, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-
-    case G_TYPE_DOUBLE:
-      {
-        double value = json_node_get_double (node);
-
-        if (!isfinite (value) || value < 0 || value >= 9.2e18)
-          return -1;
-        return (gint64) value;
-      }
-
-    case G_TYPE_STRING:
-      {
-        gint64 value;
-
-        if (g_ascii_string_to_signed (json_node_get_string (node), 10, 0, G_MAXINT64, &value, NULL))
-          return value;
-        return -1;
-      }
-
-    default:
-      return -1;
-    }
-}
-
-/* Decides from the page just received whether another one follows.  The
- * server's "result_info" is trusted only as far as it is consistent: a
- * short page, a page with nothing new, or the page cap ends the loop
- * whatever it says. */
-static gboolean
-page_is_last (RefreshData *data,
-              JsonNode    *root)
-{
-  JsonArray *models = page_get_models (root);
-  JsonNode *info_node = json_object_get_member (json_node_get_object (root), "result_info");
-  JsonObject *info = NULL;
-  guint n_models = json_array_get_length (models);
-  guint n_new = 0;
-  gint64 per_page;
-  gint64 total_count;
-  gint64 total_pages;
-
-  if (info_node != NULL && JSON_NODE_HOLDS_OBJECT (info_node))
-    info = json_node_get_object (info_node);
-
-  for (guint i = 0; i < n_models; i++)
-    {
-      JsonNode *element = json_array_get_element (models, i);
-      const char *name;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-
-      name = object_get_string (json_node_get_object (element), "name");
-      if (name != NULL && !g_hash_table_contains (data->seen, name))
-        {
-          g_hash_table_add (data->seen, g_strdup (name));
-          n_new++;
-        }
-    }
-
-  data->received += n_models;
-
-  per_page = info_get_count (info, "per_page");
-  if (per_page <= 0)
-    per_page = CFAI_MODEL_CATALOG_PER_PAGE;
-  total_count = info_get_count (info, "total_count");
-  total_pages = info_get_count (info, "total_pages");
-
-  if (n_models == 0 || n_new == 0)
-    return TRUE;
-
-  if (n_models < per_page)
-    return TRUE;
-
-  if (total_count >= 0 && data->received >= total_count)
-    return TRUE;
-
-  if (total_pages > 0 && data->page >= total_pages)
-    return TRUE;
-
-  if (data->page >= CFAI_MODEL_CATALOG_MAX_PAGES)
-    {
-      g_debug ("Model catalog: stopping after %u pages", data->page);
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
-static void
-pages_fetched (GTask *task)
-{
-  CfaiModelCatalog *self = g_task_get_source_object (task);
-  RefreshData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  GTask *write_task;
-  WriteData *write_data;
-
-  if (!cfai_model_catalog_load_from_pages (self, data->pages, NULL, &error))
-    {
-      finish_refresh (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  write_data = g_new0 (WriteData, 1);
-  write_data->path = g_strdup (self->cache_path);
-  write_data->bytes = serialize_cache (self);
-
-  /* No source object: the worker thread may hold its reference to the
-   * write task a moment after the callback ran, and that must not keep
-   * the catalog alive. */
-  write_task = g_task_new (NULL, NULL, cache_written_cb, task);
-  g_task_set_source_tag (write_task, pages_fetched);
-  g_task_set_task_data (write_task, write_data, (GDestroyNotify) write_data_free);
-  g_task_run_in_thread (write_task, write_cache_thread);
-  g_object_unref (write_task);
-}
-
-static void
-page_fetched_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  RefreshData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  JsonNode *root;
-
-  root = cfai_client_get_json_finish (CFAI_CLIENT (object), result, &error);
-  if (root == NULL)
-    {
-      finish_refresh (task, error);
-      return;
-    }
-
-  g_ptr_array_add (data->pages, root);
-
-  if (!JSON_NODE_HOLDS_OBJECT (root) || page_get_models (root) == NULL)
-    {
-      finish_refresh (task,
-                      g_error_new (CFAI_ERROR, CFAI_ERROR_PROTOCOL,
-                                   _("Page %u of the model catalog has no list of models"),
-                                   data->page));
-      return;
-    }
-
-  if (page_is_last (data, root))
-    {
-      pages_fetched (g_steal_pointer (&task));
-      return;
-    }
-
-  data->page++;
-  fetch_page (g_steal_pointer (&task));
-}
-
-/* Takes @task. */
-static void
-fetch_page (GTask *task)
-{
-  CfaiModelCatalog *self = g_task_get_source_object (task);
-  RefreshData *data = g_task_get_task_data (task);
-  g_autofree char *path = NULL;
-
-  path = g_strdup_printf ("/ai/models/search?per_page=%d&page=%u",
-                          CFAI_MODEL_CATALOG_PER_PAGE, data->page);
-
-  cfai_client_get_json_async (self->client, path,
-                              g_task_get_cancellable (task),
-                              page_fetched_cb, task);
-}
-
-/**
- * cfai_model_catalog_refresh_async:
- * @self: a #CfaiModelCatalog
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the refresh is done
- * @user_data: data for @callback
- *
- * Fetches every page of the live catalog.  On success the items are
- * replaced at once (one #GListModel::items-changed) and saved to the
- * cache file; on failure they are left as they were.  Only one refresh
- * runs at a time: another call meanwhile fails with %G_IO_ERROR_PENDING
- * (bind the refresh action to #CfaiModelCatalog:is-refreshing).
- */
-void
-cfai_model_catalog_refresh_async (CfaiModelCatalog    *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  RefreshData *data;
-
-  g_return_if_fail (CFAI_IS_MODEL_CATALOG (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cfai_model_catalog_refresh_async);
-  /* Once the items are replaced the refresh has happened; a late cancel
-   * must not report otherwise. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (self->client == NULL)
-    {
-      g_task_return_new_error (task, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
-                               _("No Cloudflare account is set up to fetch the model catalog from"));
-      return;
-    }
-
-  if (self->is_refreshing)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               _("The model catalog is already being refreshed"));
-      return;
-    }
-
-  data = g_new0 (RefreshData, 1);
-  data->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  data->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  data->page = 1;
-  g_task_set_task_data (task, data, (GDestroyNotify) refresh_data_free);
-
-  set_is_refreshing (self, TRUE);
-  fetch_page (g_steal_pointer (&task));
-}
-
-/**
- * cfai_model_catalog_refresh_finish:
- * @self: a #CfaiModelCatalog
- * @result: the result passed to the callback
- * @error: return location for a #GError
- *
- * Returns: %TRUE if the live catalog replaced the items
- */
-gboolean
-cfai_model_catalog_refresh_finish (CfaiModelCatalog  *self,
-                                   GAsyncResult      *result,
-                                   GError           **error)
-{
-  g_return_val_if_fail (CFAI_IS_MODEL_CATALOG (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_model_catalog_refresh_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------ */

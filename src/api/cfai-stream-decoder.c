@@ -318,10 +318,12 @@ set_protocol_error (GError     **error,
                     gsize        len)
 {
   g_autofree char *excerpt = make_excerpt (data, len);
+  /* json-glib may quote the offending byte, which need not be UTF-8. */
+  g_autofree char *valid_reason = g_utf8_make_valid (reason, -1);
 
   g_set_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL,
                _("The server sent a stream event that could not be read (%s): “%s”"),
-               reason, excerpt);
+               valid_reason, excerpt);
 }
 
 /* Workers AI has not been seen to send errors inside a stream, but if it

@@ -41,17 +41,17 @@ typedef struct
 
 typedef struct _FakeCatalog FakeCatalog;
 
-FakeCatalog     *fake_catalog_load          (const char   *directory,
-                                             GError      **error);
-void             fake_catalog_free          (FakeCatalog  *self);
-guint            fake_catalog_get_n_models  (FakeCatalog  *self);
-const FakeModel *fake_catalog_lookup        (FakeCatalog  *self,
-                                             const char   *name);
-GPtrArray       *fake_catalog_search        (FakeCatalog  *self,
-                                             const char   *task,
-                                             const char   *search,
-                                             const char   *author,
-                                             gboolean      hide_experimental);
+FakeCatalog     *fake_catalog_load             (const char      *directory,
+                                                GError         **error);
+void             fake_catalog_free             (FakeCatalog     *self);
+guint            fake_catalog_get_n_models     (FakeCatalog     *self);
+const FakeModel *fake_catalog_lookup           (FakeCatalog     *self,
+                                                const char      *name);
+GPtrArray       *fake_catalog_search           (FakeCatalog     *self,
+                                                const char      *task,
+                                                const char      *search,
+                                                const char      *author,
+                                                gboolean         hide_experimental);
 JsonObject      *fake_model_get_input_property (const FakeModel *model,
                                                 const char      *name);
 gint64           fake_model_get_input_default  (const FakeModel *model,

@@ -444,3 +444,42 @@ fake_send_scenario_ai_error (const FakeRequest *req,
 
   return TRUE;
 }
+
+/* Authentication and routing helpers -------------------------------------- */
+
+gboolean
+fake_account_id_is_valid (const char *id)
+{
+  if (g_str_equal (id, "test-account"))
+    return TRUE;
+  if (strlen (id) != 32)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The bearer token when it is one we accept, else NULL. */
+const char *
+fake_authorized_token (const FakeRequest *req)
+{
+  const char *header = fake_request_header (req, "Authorization");
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+
+  header += 7;
+  if (!g_hash_table_contains (req->self->tokens, header) || fake_scenario_is (req, "error-10000"))
+    return NULL;
+
+  return header;
+}
+
+gboolean
+fake_is_method (const FakeRequest *req,
+                const char        *method)
+{
+  return g_str_equal (soup_server_message_get_method (req->msg), method);
+}

@@ -16,10 +16,10 @@ typedef struct
   char *message;  /* worded like Cloudflare's validator */
 } FakeSchemaError;
 
-void             fake_schema_error_free   (FakeSchemaError *error);
+void             fake_schema_error_free          (FakeSchemaError       *error);
 char            *fake_schema_error_dup_top_field (const FakeSchemaError *error);
-FakeSchemaError *fake_schema_validate     (JsonNode        *schema,
-                                           JsonNode        *instance);
+FakeSchemaError *fake_schema_validate            (JsonNode              *schema,
+                                                  JsonNode              *instance);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeSchemaError, fake_schema_error_free)
 

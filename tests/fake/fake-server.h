@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sys/types.h>
 
 #include "fake-catalog.h"
 #include "fake-schema.h"
@@ -30,6 +31,7 @@ typedef struct
   GHashTable  *gateway_cache;  /* cache key → cached reply */
   GHashTable  *affinity;       /* x-session-affinity → prompt tokens of the last turn */
   GMainLoop   *loop;
+  pid_t        parent;         /* who started us; see check_parent() */
 } FakeServer;
 
 typedef struct
@@ -110,11 +112,19 @@ void               fake_send_validation_error   (const FakeRequest     *req,
 gboolean           fake_send_scenario_ai_error  (const FakeRequest     *req,
                                                  const char            *model);
 
+gboolean           fake_account_id_is_valid     (const char            *id);
+const char        *fake_authorized_token        (const FakeRequest     *req);
+gboolean           fake_is_method               (const FakeRequest     *req,
+                                                 const char            *method);
+
 GBytes            *fake_request_body            (const FakeRequest     *req);
 const FakeModel   *fake_find_model              (const FakeRequest     *req,
                                                  const char            *name);
 gboolean           fake_handle_run              (const FakeRequest     *req,
                                                  const char            *model_name);
 gboolean           fake_handle_chat_completions (const FakeRequest     *req);
+
+GHashTable        *fake_gateway_cache_new       (void);
+void               fake_handle_gateway          (const FakeRequest     *req);
 
 G_END_DECLS

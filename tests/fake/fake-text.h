@@ -41,25 +41,25 @@ typedef struct
   const char *reasoning_field;   /* "reasoning_content" or "reasoning" */
 } FakeChatStreamOptions;
 
-GPtrArray  *fake_text_split               (const char              *text);
-char       *fake_text_last_user_text      (JsonObject              *body);
-guint       fake_text_count_prompt_tokens (JsonObject              *body);
+GPtrArray  *fake_text_split               (const char                  *text);
+char       *fake_text_last_user_text      (JsonObject                  *body);
+guint       fake_text_count_prompt_tokens (JsonObject                  *body);
 char       *fake_text_padding             (void);
 
-FakeAnswer *fake_answer_new               (const char              *model,
-                                           JsonObject              *body,
-                                           const FakeAnswerOptions *options);
-void        fake_answer_free              (FakeAnswer              *answer);
-char       *fake_answer_dup_text          (const FakeAnswer        *answer);
-char       *fake_answer_dup_reasoning     (const FakeAnswer        *answer);
-JsonNode   *fake_answer_usage             (const FakeAnswer        *answer,
-                                           gboolean                 with_neurons);
+FakeAnswer *fake_answer_new               (const char                  *model,
+                                           JsonObject                  *body,
+                                           const FakeAnswerOptions     *options);
+void        fake_answer_free              (FakeAnswer                  *answer);
+char       *fake_answer_dup_text          (const FakeAnswer            *answer);
+char       *fake_answer_dup_reasoning     (const FakeAnswer            *answer);
+JsonNode   *fake_answer_usage             (const FakeAnswer            *answer,
+                                           gboolean                     with_neurons);
 
-JsonNode   *fake_answer_native_result     (const FakeAnswer        *answer);
-JsonNode   *fake_answer_chat_completion   (const FakeAnswer        *answer);
-JsonNode   *fake_answer_responses_result  (const FakeAnswer        *answer);
-GPtrArray  *fake_answer_native_events     (const FakeAnswer        *answer);
-GPtrArray  *fake_answer_chat_events       (const FakeAnswer        *answer,
+JsonNode   *fake_answer_native_result     (const FakeAnswer            *answer);
+JsonNode   *fake_answer_chat_completion   (const FakeAnswer            *answer);
+JsonNode   *fake_answer_responses_result  (const FakeAnswer            *answer);
+GPtrArray  *fake_answer_native_events     (const FakeAnswer            *answer);
+GPtrArray  *fake_answer_chat_events       (const FakeAnswer            *answer,
                                            const FakeChatStreamOptions *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeAnswer, fake_answer_free)

@@ -1,0 +1,45 @@
+/* cfai-model-catalog-private.h — what the files of CfaiModelCatalog share
+ *
+ * cfai-model-catalog.c (the list, the built-in models, parsing pages),
+ * cfai-model-catalog-cache.c (the disk cache) and
+ * cfai-model-catalog-refresh.c (fetching) make up the class.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cfai-model-catalog.h"
+
+G_BEGIN_DECLS
+
+struct _CfaiModelCatalog
+{
+  GObject                 parent_instance;
+
+  CfaiClient             *client;
+  char                   *cache_path;
+  GPtrArray              *items;        /* of CfaiModel */
+  GHashTable             *index;        /* id → CfaiModel, borrowed from items */
+  GDateTime              *fetched_at;
+  CfaiModelCatalogSource  source;
+  gboolean                is_refreshing;
+};
+
+void        _cfai_model_catalog_set_is_refreshing (CfaiModelCatalog       *self,
+                                                   gboolean                is_refreshing);
+void        _cfai_model_catalog_replace_items     (CfaiModelCatalog       *self,
+                                                   GPtrArray              *models,
+                                                   CfaiModelCatalogSource  source,
+                                                   GDateTime              *fetched_at);
+JsonArray  *_cfai_model_catalog_page_get_models   (JsonNode               *page);
+const char *_cfai_model_catalog_object_get_string (JsonObject             *object,
+                                                   const char             *member);
+GPtrArray  *_cfai_model_catalog_parse_pages       (GPtrArray              *pages,
+                                                   gboolean                strict,
+                                                   GError                **error);
+GBytes     *_cfai_model_catalog_serialize_cache   (CfaiModelCatalog       *self);
+gboolean    _cfai_model_catalog_write_cache_file  (const char             *path,
+                                                   GBytes                 *bytes,
+                                                   GError                **error);
+
+G_END_DECLS

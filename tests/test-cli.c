@@ -1,0 +1,221 @@
+/* test-cli.c — cfai-cli as a script would use it, against the fake server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cfai-test-server.h"
+
+static CfaiTestServer *server;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_clear (CliResult *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+}
+
+static void
+run_cli (const char        *scenario,
+         const char        *token,
+         const char * const *args,
+         CliResult         *result)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = cfai_test_server_api_base (server, scenario);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "CFAI_API_BASE_URL", base, TRUE);
+  g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_ACCOUNT_ID", "test-account", TRUE);
+  if (token != NULL)
+    g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_API_TOKEN", token, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "CLOUDFLARE_API_TOKEN");
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CFAI_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  result->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+test_chat_streams (void)
+{
+  const char *args[] = { "chat", "--max-tokens", "40", "Tell me about the sea", NULL };
+  CliResult result = { 0 };
+
+  run_cli (NULL, "test-token", args, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "Tell me about the sea"));
+  g_assert_nonnull (strstr (result.err, "usage:"));
+  g_assert_nonnull (strstr (result.err, "time to first token"));
+  cli_result_clear (&result);
+}
+
+static void
+test_chat_cut_keeps_partial_text (void)
+{
+  const char *args[] = { "chat", "Tell me about the sea", NULL };
+  CliResult result = { 0 };
+
+  run_cli ("cut-stream-hard", "test-token", args, &result);
+  g_test_message ("stdout: %s\nstderr: %s", result.out, result.err);
+  g_assert_cmpint (result.status, ==, 4);
+  g_assert_cmpstr (g_strstrip (result.out), !=, "");
+  g_assert_nonnull (strstr (result.err, "cut"));
+  cli_result_clear (&result);
+}
+
+static void
+test_exit_codes (void)
+{
+  const char *usage[] = { "chat", NULL };
+  const char *chat[] = { "chat", "hi", NULL };
+  const char *unknown[] = { "frobnicate", NULL };
+  CliResult result = { 0 };
+
+  run_cli (NULL, "test-token", usage, &result);
+  g_assert_cmpint (result.status, ==, 2);
+  cli_result_clear (&result);
+
+  run_cli (NULL, "test-token", unknown, &result);
+  g_assert_cmpint (result.status, ==, 2);
+  cli_result_clear (&result);
+
+  run_cli (NULL, "wrong-token", chat, &result);
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_null (strstr (result.err, "wrong-token"));
+  cli_result_clear (&result);
+
+  run_cli (NULL, NULL, chat, &result);
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_nonnull (strstr (result.err, "CLOUDFLARE_API_TOKEN"));
+  cli_result_clear (&result);
+
+  run_cli ("error-5007", "test-token", chat, &result);
+  g_assert_cmpint (result.status, ==, 1);
+  cli_result_clear (&result);
+}
+
+static void
+test_network_error (void)
+{
+  const char *chat[] = { "chat", "hi", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  /* Port 9 on loopback: nothing listens there. */
+  g_subprocess_launcher_setenv (launcher, "CFAI_API_BASE_URL", "http://127.0.0.1:9/client/v4", TRUE);
+  g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_ACCOUNT_ID", "test-account", TRUE);
+  g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_API_TOKEN", "test-token", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CFAI_CLI"), chat[0], chat[1], NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 4);
+}
+
+static void
+test_verify_and_models (void)
+{
+  const char *verify[] = { "verify", NULL };
+  const char *models[] = { "models", "--task", "Text-to-Image", NULL };
+  CliResult result = { 0 };
+
+  run_cli (NULL, "test-token", verify, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "valid"));
+  cli_result_clear (&result);
+
+  run_cli (NULL, "test-token", models, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "@cf/black-forest-labs/flux-1-schnell"));
+  g_assert_null (strstr (result.out, "llama"));
+  cli_result_clear (&result);
+}
+
+static void
+test_image (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cfai-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.img", NULL);
+  const char *args[] = { "image", "-o", path, "--steps", "4",
+                         "A photo of a lighthouse on a cliff at sunset, 35 mm film", NULL };
+  CliResult result = { 0 };
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  run_cli (NULL, "test-token", args, &result);
+  g_test_message ("stderr: %s", result.err);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  /* Flux answers base64 JSON; the file holds the decoded image bytes. */
+  g_assert_cmpuint (len, >, 8);
+  g_assert_true (memcmp (contents, "\x89PNG", 4) == 0 || memcmp (contents, "\xff\xd8\xff", 3) == 0);
+  g_unlink (path);
+  g_rmdir (dir);
+  cli_result_clear (&result);
+}
+
+static void
+test_help (void)
+{
+  const char *help[] = { "--help", NULL };
+  const char *chat_help[] = { "chat", "--help", NULL };
+  CliResult result = { 0 };
+
+  run_cli (NULL, "test-token", help, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "Exit status"));
+  cli_result_clear (&result);
+
+  run_cli (NULL, "test-token", chat_help, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "--max-tokens"));
+  cli_result_clear (&result);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it hides the system GSettings schemas,
+   * and libsoup's proxy lookup then aborts. */
+  g_test_init (&argc, &argv, NULL);
+  server = cfai_test_server_start ();
+
+  g_test_add_func ("/cli/chat", test_chat_streams);
+  g_test_add_func ("/cli/chat-cut", test_chat_cut_keeps_partial_text);
+  g_test_add_func ("/cli/exit-codes", test_exit_codes);
+  g_test_add_func ("/cli/network-error", test_network_error);
+  g_test_add_func ("/cli/verify-and-models", test_verify_and_models);
+  g_test_add_func ("/cli/image", test_image);
+  g_test_add_func ("/cli/help", test_help);
+
+  ret = g_test_run ();
+  cfai_test_server_stop (server);
+  return ret;
+}
