@@ -13,10 +13,26 @@
 
 struct _CfaiApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication    parent_instance;
+
+  GSettings        *settings;
+  CfaiCredentials  *credentials;
+  CfaiClient       *client;
+  CfaiModelCatalog *catalog;
+  GCancellable     *cancellable;
+  gboolean          loading_credentials;
 };
 
 G_DEFINE_FINAL_TYPE (CfaiApplication, cfai_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_HAS_CREDENTIALS,
+  PROP_LOADING_CREDENTIALS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const CfaiShortcutEntry shortcuts[] = {
   { "app.new-window",  { "<Control><Shift>n", NULL }, N_("General"), N_("New Window") },
@@ -131,10 +147,99 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
 };
 
+/* Settings are the single source of the client's configuration: every
+ * change applies at once, without a restart. */
+static void
+apply_settings (CfaiApplication *self)
+{
+  g_autofree char *account_id = g_settings_get_string (self->settings, "account-id");
+  g_autofree char *api_base = g_settings_get_string (self->settings, "api-base-url");
+  g_autofree char *gateway_id = g_settings_get_string (self->settings, "gateway-id");
+  const char *env_base = g_getenv ("CFAI_API_BASE_URL");
+
+  if (cfai_credentials_get_account_id_source (self->credentials) != CFAI_ACCOUNT_ID_SOURCE_ENVIRONMENT)
+    cfai_credentials_set_account_id (self->credentials, account_id);
+  cfai_client_set_account_id (self->client, cfai_credentials_get_account_id (self->credentials));
+
+  if (env_base == NULL || *env_base == '\0')
+    cfai_client_set_api_base_url (self->client, api_base);
+  cfai_client_set_gateway_id (self->client,
+                              g_settings_get_boolean (self->settings, "gateway-enabled")
+                              ? gateway_id : NULL);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CREDENTIALS]);
+}
+
+static void
+on_settings_changed (GSettings       *settings,
+                     const char      *key,
+                     CfaiApplication *self)
+{
+  if (g_str_equal (key, "account-id") || g_str_equal (key, "api-base-url") ||
+      g_str_has_prefix (key, "gateway-"))
+    apply_settings (self);
+}
+
+static void
+on_token_looked_up (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CfaiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = cfai_credentials_lookup_token_finish (CFAI_CREDENTIALS (source), result, NULL, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not read the API token from the keyring: %s", error->message);
+  if (token != NULL)
+    cfai_client_set_token (self->client, token);
+  cfai_token_free (token);
+
+  self->loading_credentials = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING_CREDENTIALS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CREDENTIALS]);
+}
+
+static void
+on_gateway_token_looked_up (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(CfaiApplication) self = user_data;
+  char *token = cfai_credentials_lookup_token_finish (CFAI_CREDENTIALS (source), result, NULL, NULL);
+
+  if (token != NULL)
+    cfai_client_set_gateway_token (self->client, token);
+  cfai_token_free (token);
+}
+
 static void
 cfai_application_startup (GApplication *app)
 {
+  CfaiApplication *self = CFAI_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
   G_APPLICATION_CLASS (cfai_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (BASE_APPLICATION_ID);
+  self->credentials = cfai_credentials_new ();
+  self->client = cfai_client_new_from_environment (NULL);
+  self->cancellable = g_cancellable_new ();
+  apply_settings (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+
+  /* The catalog starts from what we know offline; pages refresh it. */
+  self->catalog = cfai_model_catalog_new (self->client, NULL);
+  if (!cfai_model_catalog_load_cache (self->catalog, &error))
+    cfai_model_catalog_load_builtin (self->catalog);
+
+  self->loading_credentials = TRUE;
+  cfai_credentials_lookup_token_async (self->credentials, CFAI_TOKEN_KIND_API, NULL,
+                                       self->cancellable, on_token_looked_up, g_object_ref (self));
+  cfai_credentials_lookup_token_async (self->credentials, CFAI_TOKEN_KIND_GATEWAY, NULL,
+                                       self->cancellable, on_gateway_token_looked_up,
+                                       g_object_ref (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -146,12 +251,77 @@ cfai_application_startup (GApplication *app)
 }
 
 static void
+cfai_application_shutdown (GApplication *app)
+{
+  CfaiApplication *self = CFAI_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (cfai_application_parent_class)->shutdown (app);
+}
+
+static void
+cfai_application_dispose (GObject *object)
+{
+  CfaiApplication *self = CFAI_APPLICATION (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->client);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cfai_application_parent_class)->dispose (object);
+}
+
+static void
+cfai_application_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CfaiApplication *self = CFAI_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_HAS_CREDENTIALS:
+      g_value_set_boolean (value, cfai_application_get_has_credentials (self));
+      break;
+    case PROP_LOADING_CREDENTIALS:
+      g_value_set_boolean (value, self->loading_credentials);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 cfai_application_class_init (CfaiApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = cfai_application_dispose;
+  object_class->get_property = cfai_application_get_property;
   app_class->startup = cfai_application_startup;
+  app_class->shutdown = cfai_application_shutdown;
   app_class->activate = cfai_application_activate;
+
+  /**
+   * CfaiApplication:has-credentials:
+   *
+   * Whether an account id and an API token are known.  Windows show the
+   * welcome page while this is false (and loading-credentials is false).
+   */
+  properties[PROP_HAS_CREDENTIALS] =
+    g_param_spec_boolean ("has-credentials", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOADING_CREDENTIALS] =
+    g_param_spec_boolean ("loading-credentials", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -167,4 +337,65 @@ cfai_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", RESOURCE_PATH,
                        NULL);
+}
+
+GSettings *
+cfai_application_get_settings (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+CfaiClient *
+cfai_application_get_client (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+  return self->client;
+}
+
+CfaiCredentials *
+cfai_application_get_credentials (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+  return self->credentials;
+}
+
+CfaiModelCatalog *
+cfai_application_get_catalog (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+  return self->catalog;
+}
+
+gboolean
+cfai_application_get_has_credentials (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), FALSE);
+
+  return self->client != NULL &&
+         cfai_client_get_account_id (self->client) != NULL &&
+         cfai_client_has_token (self->client);
+}
+
+gboolean
+cfai_application_get_loading_credentials (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), FALSE);
+  return self->loading_credentials;
+}
+
+/**
+ * cfai_application_use_token:
+ *
+ * Uses @token for every request from now on (after onboarding or a token
+ * replacement in preferences, once it was verified and stored).
+ */
+void
+cfai_application_use_token (CfaiApplication *self,
+                            const char      *token)
+{
+  g_return_if_fail (CFAI_IS_APPLICATION (self));
+
+  cfai_client_set_token (self->client, token);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CREDENTIALS]);
 }

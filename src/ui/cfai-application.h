@@ -6,6 +6,10 @@
 
 #include <adwaita.h>
 
+#include "cfai-client.h"
+#include "cfai-credentials.h"
+#include "cfai-model-catalog.h"
+
 G_BEGIN_DECLS
 
 #define CFAI_TYPE_APPLICATION (cfai_application_get_type ())
@@ -23,7 +27,15 @@ typedef struct
   const char *title;       /* untranslated (N_()), translated when shown */
 } CfaiShortcutEntry;
 
-CfaiApplication         *cfai_application_new           (void);
-const CfaiShortcutEntry *cfai_application_get_shortcuts (gsize *n_entries);
+CfaiApplication         *cfai_application_new                 (void);
+const CfaiShortcutEntry *cfai_application_get_shortcuts       (gsize            *n_entries);
+GSettings               *cfai_application_get_settings        (CfaiApplication  *self);
+CfaiClient              *cfai_application_get_client          (CfaiApplication  *self);
+CfaiCredentials         *cfai_application_get_credentials     (CfaiApplication  *self);
+CfaiModelCatalog        *cfai_application_get_catalog         (CfaiApplication  *self);
+gboolean                 cfai_application_get_has_credentials (CfaiApplication  *self);
+gboolean                 cfai_application_get_loading_credentials (CfaiApplication *self);
+void                     cfai_application_use_token           (CfaiApplication  *self,
+                                                               const char       *token);
 
 G_END_DECLS
