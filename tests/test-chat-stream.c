@@ -382,6 +382,36 @@ test_gateway_cache (void)
 }
 
 static void
+test_gateway_stream (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (LLAMA);
+  g_autofree char *gateway_base = g_strconcat (server->url, "/v1", NULL);
+  CfaiGatewayOptions options = { .skip_cache = TRUE, .cache_key = "stream-key" };
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat;
+
+  cfai_client_set_gateway_id (client, "my-gateway");
+  cfai_client_set_gateway_base_url (client, gateway_base);
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Through the gateway");
+  outcome.deltas = g_string_new (NULL);
+  outcome.reasoning = g_string_new (NULL);
+
+  chat = cfai_chat_stream_new (client, request);
+  cfai_chat_stream_set_gateway_options (chat, &options);
+  g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
+  cfai_chat_stream_run_async (chat, NULL, on_done, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_no_error (outcome.error);
+  g_assert_nonnull (strstr (cfai_chat_stream_get_text (chat), "Through the gateway"));
+  g_assert_nonnull (cfai_chat_stream_get_gateway_log_id (chat));
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
 test_bad_config_errors (void)
 {
   g_autoptr(CfaiClient) client = cfai_client_new ();
@@ -468,6 +498,7 @@ main (int   argc,
   g_test_add_func ("/client/retry-after", test_retry_after);
   g_test_add_func ("/client/daily-limit-not-retried", test_daily_limit_not_retried);
   g_test_add_func ("/client/gateway-cache", test_gateway_cache);
+  g_test_add_func ("/client/gateway-stream", test_gateway_stream);
   g_test_add_func ("/client/bad-config", test_bad_config_errors);
   g_test_add_func ("/client/verify-token", test_verify_token);
 

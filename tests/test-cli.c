@@ -24,6 +24,8 @@ cli_result_clear (CliResult *result)
   g_free (result->err);
 }
 
+static const char *gateway_base;
+
 static void
 run_cli (const char        *scenario,
          const char        *token,
@@ -39,6 +41,8 @@ run_cli (const char        *scenario,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "CFAI_API_BASE_URL", base, TRUE);
   g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_ACCOUNT_ID", "test-account", TRUE);
+  if (gateway_base != NULL)
+    g_subprocess_launcher_setenv (launcher, "CFAI_GATEWAY_BASE_URL", gateway_base, TRUE);
   if (token != NULL)
     g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_API_TOKEN", token, TRUE);
   else
@@ -179,6 +183,33 @@ test_image (void)
 }
 
 static void
+test_gateway (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cfai-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.img", NULL);
+  g_autofree char *base = g_strconcat (server->url, "/v1", NULL);
+  const char *args[] = { "image", "-o", path, "--gateway", "my-gateway", "--cache-ttl", "3600",
+                         "A watercolor of a red fox in a snowy forest at dawn", NULL };
+  CliResult result = { 0 };
+
+  /* The same request twice: the gateway answers the second from its cache,
+   * and the CLI reports both the cache status and the log id. */
+  gateway_base = base;
+  for (int i = 0; i < 2; i++)
+    {
+      run_cli (NULL, "test-token", args, &result);
+      g_test_message ("stderr: %s", result.err);
+      g_assert_cmpint (result.status, ==, 0);
+      g_assert_nonnull (strstr (result.err, i == 0 ? "cache MISS" : "cache HIT"));
+      g_assert_null (strstr (result.err, "log -"));
+      cli_result_clear (&result);
+    }
+  gateway_base = NULL;
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
 test_help (void)
 {
   const char *help[] = { "--help", NULL };
@@ -213,6 +244,7 @@ main (int   argc,
   g_test_add_func ("/cli/network-error", test_network_error);
   g_test_add_func ("/cli/verify-and-models", test_verify_and_models);
   g_test_add_func ("/cli/image", test_image);
+  g_test_add_func ("/cli/gateway", test_gateway);
   g_test_add_func ("/cli/help", test_help);
 
   ret = g_test_run ();

@@ -26,6 +26,7 @@ struct _CfaiChatStream
 
   CfaiClient        *client;
   CfaiChatRequest   *request;
+  CfaiGatewayOptions *gateway;
 
   GInputStream      *body;
   CfaiSseParser     *parser;
@@ -66,6 +67,7 @@ cfai_chat_stream_finalize (GObject *object)
 
   g_clear_object (&self->client);
   g_clear_object (&self->request);
+  g_clear_pointer (&self->gateway, cfai_gateway_options_free);
   g_clear_object (&self->body);
   g_clear_pointer (&self->parser, cfai_sse_parser_free);
   g_clear_pointer (&self->decoder, cfai_stream_decoder_free);
@@ -464,8 +466,23 @@ cfai_chat_stream_run_async (CfaiChatStream      *self,
       return;
     }
 
-  cfai_client_post_stream_async (self->client, url, "application/json", body, NULL,
+  cfai_client_post_stream_async (self->client, url, "application/json", body, self->gateway,
                                  cancellable, on_stream_opened, task);
+}
+
+/**
+ * cfai_chat_stream_set_gateway_options:
+ * @options: (nullable): cache controls for this answer; used only when the
+ *   client routes through an AI Gateway
+ */
+void
+cfai_chat_stream_set_gateway_options (CfaiChatStream           *self,
+                                      const CfaiGatewayOptions *options)
+{
+  g_return_if_fail (CFAI_IS_CHAT_STREAM (self));
+
+  g_clear_pointer (&self->gateway, cfai_gateway_options_free);
+  self->gateway = cfai_gateway_options_copy (options);
 }
 
 gboolean

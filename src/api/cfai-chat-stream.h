@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, CFAI, CHAT_STREAM, GObje
 
 CfaiChatStream *cfai_chat_stream_new                   (CfaiClient      *client,
                                                         CfaiChatRequest *request);
+void            cfai_chat_stream_set_gateway_options   (CfaiChatStream  *self,
+                                                        const CfaiGatewayOptions *options);
 void            cfai_chat_stream_run_async             (CfaiChatStream  *self,
                                                         GCancellable    *cancellable,
                                                         GAsyncReadyCallback callback,

@@ -574,6 +574,37 @@ cfai_response_info_free (CfaiResponseInfo *info)
   g_free (info);
 }
 
+/**
+ * cfai_gateway_options_copy:
+ * @options: (nullable)
+ *
+ * Returns: (nullable): a deep copy, to keep beyond the caller's frame
+ */
+CfaiGatewayOptions *
+cfai_gateway_options_copy (const CfaiGatewayOptions *options)
+{
+  CfaiGatewayOptions *copy;
+
+  if (options == NULL)
+    return NULL;
+  copy = g_new0 (CfaiGatewayOptions, 1);
+  copy->cache_ttl = options->cache_ttl;
+  copy->skip_cache = options->skip_cache;
+  copy->cache_key = g_strdup (options->cache_key);
+  copy->metadata = options->metadata != NULL ? json_object_ref (options->metadata) : NULL;
+  return copy;
+}
+
+void
+cfai_gateway_options_free (CfaiGatewayOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free ((char *) options->cache_key);
+  g_clear_pointer (&options->metadata, json_object_unref);
+  g_free (options);
+}
+
 static CfaiResponseInfo *
 response_info_new (SoupMessage *msg,
                    guint        attempts)
@@ -608,8 +639,7 @@ typedef struct
   char               *url;
   char               *content_type;
   GBytes             *body;
-  CfaiGatewayOptions  gateway;
-  gboolean            has_gateway;
+  CfaiGatewayOptions *gateway;
   guint               attempt;
   SoupMessage        *msg;
   GSource            *delay_source;
@@ -632,8 +662,7 @@ request_data_free (RequestData *data)
   g_clear_pointer (&data->url, g_free);
   g_clear_pointer (&data->content_type, g_free);
   g_clear_pointer (&data->body, g_bytes_unref);
-  g_clear_pointer ((char **) &data->gateway.cache_key, g_free);
-  g_clear_pointer (&data->gateway.metadata, json_object_unref);
+  g_clear_pointer (&data->gateway, cfai_gateway_options_free);
   g_clear_pointer (&data->result_bytes, g_bytes_unref);
   g_clear_pointer (&data->info, cfai_response_info_free);
   g_free (data);
@@ -820,7 +849,7 @@ request_start_attempt (GTask *task)
 
   g_clear_object (&data->msg);
   data->msg = cfai_client_new_message (data->client, data->method, data->url,
-                                       data->has_gateway ? &data->gateway : NULL, &error);
+                                       data->gateway, &error);
   if (data->msg == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -864,13 +893,7 @@ request_start (CfaiClient               *self,
   data->url = g_strdup (url);
   data->content_type = g_strdup (content_type);
   data->body = body != NULL ? g_bytes_ref (body) : NULL;
-  if (gateway != NULL)
-    {
-      data->has_gateway = TRUE;
-      data->gateway = *gateway;
-      data->gateway.cache_key = g_strdup (gateway->cache_key);
-      data->gateway.metadata = gateway->metadata != NULL ? json_object_ref (gateway->metadata) : NULL;
-    }
+  data->gateway = cfai_gateway_options_copy (gateway);
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
 
   request_start_attempt (task);

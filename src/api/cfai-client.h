@@ -128,7 +128,10 @@ gboolean          cfai_client_verify_token_finish   (CfaiClient          *self,
                                                      GError             **error);
 
 void              cfai_response_info_free           (CfaiResponseInfo    *info);
+CfaiGatewayOptions *cfai_gateway_options_copy       (const CfaiGatewayOptions *options);
+void              cfai_gateway_options_free         (CfaiGatewayOptions  *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfaiResponseInfo, cfai_response_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfaiGatewayOptions, cfai_gateway_options_free)
 
 G_END_DECLS

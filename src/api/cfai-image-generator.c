@@ -57,11 +57,13 @@ on_posted (GObject      *source,
  * cfai_image_generate_async:
  * @rules: (nullable): rules read from the model's schema, or %NULL for the
  *   built-in rules of a known model
+ * @gateway: (nullable): AI Gateway cache controls, used when a gateway is set
  */
 void
 cfai_image_generate_async (CfaiClient          *client,
                            CfaiImageRequest    *request,
                            CfaiImageModelRules *rules,
+                           const CfaiGatewayOptions *gateway,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
@@ -85,7 +87,7 @@ cfai_image_generate_async (CfaiClient          *client,
       return;
     }
 
-  cfai_client_post_async (client, url, content_type, body, NULL, cancellable,
+  cfai_client_post_async (client, url, content_type, body, gateway, cancellable,
                           on_posted, g_steal_pointer (&task));
 }
 

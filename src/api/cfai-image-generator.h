@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 void    cfai_image_generate_async  (CfaiClient           *client,
                                     CfaiImageRequest     *request,
                                     CfaiImageModelRules  *rules,
+                                    const CfaiGatewayOptions *gateway,
                                     GCancellable         *cancellable,
                                     GAsyncReadyCallback   callback,
                                     gpointer              user_data);

@@ -145,6 +145,41 @@ parse_options (GOptionContext  *context,
   return TRUE;
 }
 
+/* ---- AI Gateway options, shared by chat and image ------------------------ */
+
+typedef struct
+{
+  char     *gateway_id;
+  gint64    cache_ttl;
+  gboolean  skip_cache;
+} GatewayArgs;
+
+#define GATEWAY_OPTION_ENTRIES(args) \
+  { "gateway", 0, 0, G_OPTION_ARG_STRING, &(args).gateway_id, N_("Route through this AI Gateway"), N_("ID") }, \
+  { "cache-ttl", 0, 0, G_OPTION_ARG_INT64, &(args).cache_ttl, N_("Let the gateway cache the answer this many seconds"), N_("SECONDS") }, \
+  { "skip-cache", 0, 0, G_OPTION_ARG_NONE, &(args).skip_cache, N_("Do not answer from the gateway's cache"), NULL }
+
+/* Applies the gateway arguments; returns the per-request options to send. */
+static CfaiGatewayOptions
+gateway_args_apply (GatewayArgs *args,
+                    CfaiClient  *client)
+{
+  CfaiGatewayOptions options = { .cache_ttl = args->cache_ttl, .skip_cache = args->skip_cache };
+
+  if (args->gateway_id != NULL)
+    cfai_client_set_gateway_id (client, args->gateway_id);
+  return options;
+}
+
+static void
+print_gateway_result (const char *cache_status,
+                      const char *log_id)
+{
+  if (cache_status != NULL || log_id != NULL)
+    g_printerr (_("AI Gateway: cache %s, log %s\n"),
+                cache_status ? cache_status : "-", log_id ? log_id : "-");
+}
+
 /* ---- chat ------------------------------------------------------------- */
 
 static void
@@ -202,12 +237,15 @@ command_chat (int    argc,
   gint64 max_tokens = 0;
   double temperature = -1;
   gboolean no_stream = FALSE;
+  GatewayArgs gateway = { NULL, 0, FALSE };
+  CfaiGatewayOptions gateway_options;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_("Model ID (default " DEFAULT_CHAT_MODEL ")"), N_("MODEL") },
     { "system", 's', 0, G_OPTION_ARG_STRING, &system_prompt, N_("System prompt"), N_("SYSTEM") },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &max_tokens, N_("Most tokens to generate (Workers AI stops at 256 when not set)"), N_("N") },
     { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, N_("Sampling temperature, 0–5"), N_("T") },
     { "no-stream", 0, 0, G_OPTION_ARG_NONE, &no_stream, N_("Wait for the whole answer instead of streaming"), NULL },
+    GATEWAY_OPTION_ENTRIES (gateway),
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PROMPT — chat with a text-generation model"));
@@ -245,6 +283,8 @@ command_chat (int    argc,
     prompt = g_strdup (argv[1]);
 
   client = make_client ();
+  gateway_options = gateway_args_apply (&gateway, client);
+  g_clear_pointer (&gateway.gateway_id, g_free);
   request = cfai_chat_request_new (model ? model : DEFAULT_CHAT_MODEL);
   cfai_chat_request_set_system_prompt (request, system_prompt);
   cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, prompt);
@@ -256,6 +296,7 @@ command_chat (int    argc,
 
   run_init (&run);
   stream = cfai_chat_stream_new (client, request);
+  cfai_chat_stream_set_gateway_options (stream, &gateway_options);
   g_signal_connect (stream, "text-delta", G_CALLBACK (on_text_delta), &run);
   g_signal_connect (stream, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &run);
   cfai_chat_stream_run_async (stream, run.cancellable, on_chat_done, &run);
@@ -273,6 +314,8 @@ command_chat (int    argc,
     g_printerr (_("time to first token: %.0f ms · %.1f tokens/s\n"),
                 cfai_chat_stream_get_time_to_first_token (stream) / 1000.0,
                 cfai_chat_stream_get_tokens_per_second (stream));
+  print_gateway_result (cfai_chat_stream_get_gateway_cache_status (stream),
+                        cfai_chat_stream_get_gateway_log_id (stream));
   if (g_strcmp0 (cfai_chat_stream_get_finish_reason (stream), "length") == 0)
     g_printerr ("%s\n", _("The answer stopped at the token limit; raise --max-tokens for more."));
 
@@ -285,9 +328,10 @@ command_chat (int    argc,
 
 typedef struct
 {
-  Run    *run;
-  GBytes *image;
-  char   *mime_type;
+  Run              *run;
+  GBytes           *image;
+  char             *mime_type;
+  CfaiResponseInfo *info;
 } ImageRun;
 
 static void
@@ -298,7 +342,7 @@ on_image_done (GObject      *source,
   ImageRun *image_run = user_data;
 
   image_run->image = cfai_image_generate_finish (CFAI_CLIENT (source), result,
-                                                 &image_run->mime_type, NULL,
+                                                 &image_run->mime_type, &image_run->info,
                                                  &image_run->run->error);
   g_main_loop_quit (image_run->run->loop);
 }
@@ -312,6 +356,8 @@ command_image (int    argc,
   g_autofree char *negative = NULL;
   int steps = 0, width = 0, height = 0;
   gint64 seed = -1;
+  GatewayArgs gateway = { NULL, 0, FALSE };
+  CfaiGatewayOptions gateway_options;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_("Model ID (default " DEFAULT_IMAGE_MODEL ")"), N_("MODEL") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where to write the image (required)"), N_("FILE") },
@@ -320,6 +366,7 @@ command_image (int    argc,
     { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Height in pixels"), N_("H") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed, for repeatable images"), N_("S") },
     { "negative", 0, 0, G_OPTION_ARG_STRING, &negative, N_("What the image should not show (models that support it)"), N_("TEXT") },
+    GATEWAY_OPTION_ENTRIES (gateway),
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("-o FILE PROMPT — generate an image"));
@@ -345,6 +392,8 @@ command_image (int    argc,
     }
 
   client = make_client ();
+  gateway_options = gateway_args_apply (&gateway, client);
+  g_clear_pointer (&gateway.gateway_id, g_free);
   request = cfai_image_request_new (model ? model : DEFAULT_IMAGE_MODEL);
   cfai_image_request_set_prompt (request, argv[1]);
   cfai_image_request_set_negative_prompt (request, negative);
@@ -355,7 +404,8 @@ command_image (int    argc,
 
   run_init (&run);
   image_run.run = &run;
-  cfai_image_generate_async (client, request, NULL, run.cancellable, on_image_done, &image_run);
+  cfai_image_generate_async (client, request, NULL, &gateway_options, run.cancellable,
+                             on_image_done, &image_run);
   g_main_loop_run (run.loop);
 
   if (image_run.image != NULL)
@@ -371,7 +421,10 @@ command_image (int    argc,
         }
     }
 
+  if (image_run.info != NULL)
+    print_gateway_result (image_run.info->gateway_cache_status, image_run.info->gateway_log_id);
   ret = report (&run);
+  g_clear_pointer (&image_run.info, cfai_response_info_free);
   g_clear_pointer (&image_run.image, g_bytes_unref);
   g_clear_pointer (&image_run.mime_type, g_free);
   run_clear (&run);
@@ -510,7 +563,8 @@ print_usage (FILE *out)
              "Run “cfai-cli COMMAND --help” for a command's options.\n"
              "\n"
              "Credentials come from CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN.\n"
-             "CFAI_API_BASE_URL replaces https://api.cloudflare.com/client/v4.\n"
+             "CFAI_API_BASE_URL replaces https://api.cloudflare.com/client/v4;\n"
+             "CFAI_GATEWAY_BASE_URL replaces https://gateway.ai.cloudflare.com/v1.\n"
              "\n"
              "Exit status: 0 success, 1 API error, 2 usage error, 3 authentication,\n"
              "4 network or cut stream, 130 interrupted.\n"));
