@@ -89,6 +89,41 @@ test_chat_cut_keeps_partial_text (void)
 }
 
 static void
+test_interrupt_keeps_text (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = cfai_test_server_api_base (server, "slow");
+  g_autofree char *rest = NULL;
+  g_autofree char *err = NULL;
+  char first[64];
+  gssize n;
+  gint64 start;
+
+  g_subprocess_launcher_setenv (launcher, "CFAI_API_BASE_URL", base, TRUE);
+  g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_ACCOUNT_ID", "test-account", TRUE);
+  g_subprocess_launcher_setenv (launcher, "CLOUDFLARE_API_TOKEN", "test-token", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CFAI_CLI"),
+                                         "chat", "Tell me about the sea", NULL);
+  g_assert_no_error (error);
+
+  /* Wait for the first token, then press Ctrl+C: the CLI must stop at
+   * once, keep what it printed and say it was interrupted. */
+  n = g_input_stream_read (g_subprocess_get_stdout_pipe (process), first, sizeof first, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  start = g_get_monotonic_time ();
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &rest, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  g_assert_nonnull (strstr (err, "Interrupted"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
+static void
 test_exit_codes (void)
 {
   const char *usage[] = { "chat", NULL };
@@ -240,6 +275,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/chat", test_chat_streams);
   g_test_add_func ("/cli/chat-cut", test_chat_cut_keeps_partial_text);
+  g_test_add_func ("/cli/interrupt", test_interrupt_keeps_text);
   g_test_add_func ("/cli/exit-codes", test_exit_codes);
   g_test_add_func ("/cli/network-error", test_network_error);
   g_test_add_func ("/cli/verify-and-models", test_verify_and_models);
