@@ -277,9 +277,10 @@ test_flux2_dev_multipart (void)
 
   cfai_image_request_set_prompt (request, "a sunset at the alps");
   fields = build_multipart (request, NULL);
-  /* No documented default for steps, so the server picks. */
-  g_assert_cmpuint (g_hash_table_size (fields), ==, 1);
+  /* Flux fails without a steps value (code 1000), so our default goes. */
+  g_assert_cmpuint (g_hash_table_size (fields), ==, 2);
   g_assert_cmpstr (g_hash_table_lookup (fields, "prompt"), ==, "a sunset at the alps");
+  g_assert_cmpstr (g_hash_table_lookup (fields, "steps"), ==, "25");
   g_clear_pointer (&fields, g_hash_table_unref);
 
   cfai_image_request_set_steps (request, 25);

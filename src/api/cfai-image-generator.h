@@ -23,4 +23,13 @@ GBytes *cfai_image_generate_finish (CfaiClient           *client,
                                     CfaiResponseInfo    **info,
                                     GError              **error);
 
+void                 cfai_image_fetch_rules_async  (CfaiClient           *client,
+                                                    const char           *model_id,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+CfaiImageModelRules *cfai_image_fetch_rules_finish (CfaiClient           *client,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
 G_END_DECLS

@@ -118,7 +118,10 @@ static const BuiltinModel builtin_models[] = {
     {
       [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0),
       [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = NO_FIELD,
-      [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("steps", 0, 0, 0, 0),
+      /* No documented default, but Flux requests without a steps value
+       * have failed in production (code 1000), so one is always sent:
+       * 25 is our middle ground between speed and detail. */
+      [CFAI_IMAGE_FIELD_STEPS] = INT_FIELD ("steps", FIELD_HAS_MINIMUM | FIELD_HAS_DEFAULT, 1, 0, 25),
       [CFAI_IMAGE_FIELD_WIDTH] = INT_FIELD ("width", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 256, 1920, 1024),
       [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 256, 1920, 768),
       [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", 0, 0, 0, 0),

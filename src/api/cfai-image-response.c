@@ -46,6 +46,38 @@ cfai_image_response_sniff_mime (const guint8 *data,
   return NULL;
 }
 
+/* A picture cut short (a dropped connection behind a proxy, a server bug)
+ * must not be saved as if it were whole.  Each format says where it ends:
+ * PNG with its IEND chunk, JPEG with the EOI marker (a few trailing zero
+ * bytes are tolerated, as some encoders pad), WebP with the RIFF size. */
+static gboolean
+image_is_complete (const char   *mime,
+                   const guint8 *data,
+                   gsize         length)
+{
+  static const guint8 png_iend[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+
+  if (g_str_equal (mime, "image/png"))
+    return length >= 8 + 25 + sizeof png_iend &&
+           memcmp (data + length - sizeof png_iend, png_iend, sizeof png_iend) == 0;
+
+  if (g_str_equal (mime, "image/jpeg"))
+    {
+      while (length > 4 && data[length - 1] == 0)
+        length--;
+      return length >= 4 && data[length - 2] == 0xff && data[length - 1] == 0xd9;
+    }
+
+  if (g_str_equal (mime, "image/webp"))
+    {
+      guint32 riff_size = (guint32) data[4] | (guint32) data[5] << 8 |
+                          (guint32) data[6] << 16 | (guint32) data[7] << 24;
+      return (guint64) riff_size + 8 <= length;
+    }
+
+  return FALSE;
+}
+
 static char *
 get_media_type (const char *content_type)
 {
@@ -247,6 +279,13 @@ decode_json (guint               http_status,
       return FALSE;
     }
 
+  if (!image_is_complete (mime, g_bytes_get_data (image, NULL), g_bytes_get_size (image)))
+    {
+      set_protocol_error (error, http_status,
+                          g_strdup (_("The server's image is incomplete: it was cut off before its end. Try again.")));
+      return FALSE;
+    }
+
   *out_image = g_steal_pointer (&image);
   *out_mime = g_strdup (mime);
 
@@ -333,6 +372,13 @@ cfai_image_response_decode_full (guint               http_status,
         set_protocol_error (error, http_status,
                             g_strdup_printf (_("The server's answer is not an image (%s)."),
                                              media != NULL ? media : _("no content type")));
+      return FALSE;
+    }
+
+  if (!image_is_complete (mime, data, length))
+    {
+      set_protocol_error (error, http_status,
+                          g_strdup (_("The server's image is incomplete: it was cut off before its end. Try again.")));
       return FALSE;
     }
 

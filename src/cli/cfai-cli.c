@@ -328,10 +328,12 @@ command_chat (int    argc,
 
 typedef struct
 {
-  Run              *run;
-  GBytes           *image;
-  char             *mime_type;
-  CfaiResponseInfo *info;
+  Run                *run;
+  CfaiImageRequest   *request;
+  CfaiGatewayOptions *gateway;
+  GBytes             *image;
+  char               *mime_type;
+  CfaiResponseInfo   *info;
 } ImageRun;
 
 static void
@@ -345,6 +347,36 @@ on_image_done (GObject      *source,
                                                  &image_run->mime_type, &image_run->info,
                                                  &image_run->run->error);
   g_main_loop_quit (image_run->run->loop);
+}
+
+static void
+on_rules_fetched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ImageRun *image_run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CfaiImageModelRules) rules = NULL;
+
+  /* The live schema is preferred; when it cannot be had (offline, an old
+   * gateway) the built-in rules of known models still work.  Credentials
+   * problems are not hidden behind that fallback: the generate call would
+   * only fail the same way, later. */
+  rules = cfai_image_fetch_rules_finish (CFAI_CLIENT (source), result, &error);
+  if (rules == NULL &&
+      (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+       g_error_matches (error, CFAI_ERROR, CFAI_ERROR_AUTH) ||
+       g_error_matches (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS)))
+    {
+      image_run->run->error = g_steal_pointer (&error);
+      g_main_loop_quit (image_run->run->loop);
+      return;
+    }
+  if (rules == NULL)
+    g_debug ("Using built-in image rules: %s", error->message);
+
+  cfai_image_generate_async (CFAI_CLIENT (source), image_run->request, rules, image_run->gateway,
+                             image_run->run->cancellable, on_image_done, image_run);
 }
 
 static int
@@ -404,8 +436,10 @@ command_image (int    argc,
 
   run_init (&run);
   image_run.run = &run;
-  cfai_image_generate_async (client, request, NULL, &gateway_options, run.cancellable,
-                             on_image_done, &image_run);
+  image_run.request = request;
+  image_run.gateway = &gateway_options;
+  cfai_image_fetch_rules_async (client, cfai_image_request_get_model (request), run.cancellable,
+                                on_rules_fetched, &image_run);
   g_main_loop_run (run.loop);
 
   if (image_run.image != NULL)

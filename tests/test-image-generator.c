@@ -1,0 +1,202 @@
+/* test-image-generator.c — every text-to-image model end to end against the
+ * fake server, which validates each request against the model's schema.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cfai-error.h"
+#include "cfai-image-generator.h"
+#include "cfai-image-response.h"
+#include "cfai-test-server.h"
+
+static CfaiTestServer *server;
+
+static CfaiClient *
+make_client (const char *scenario)
+{
+  g_autofree char *base = cfai_test_server_api_base (server, scenario);
+  CfaiClient *client = cfai_client_new ();
+
+  cfai_client_set_api_base_url (client, base);
+  cfai_client_set_account_id (client, "test-account");
+  cfai_client_set_token (client, "test-token");
+  return client;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static GBytes *
+generate (const char           *scenario,
+          const char           *model,
+          const char           *prompt,
+          CfaiImageModelRules  *rules,
+          char                **mime,
+          GError              **error)
+{
+  g_autoptr(CfaiClient) client = make_client (scenario);
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cfai_image_request_set_prompt (request, prompt);
+  cfai_image_generate_async (client, request, rules, NULL, NULL, store_result, &result);
+  return cfai_image_generate_finish (client, wait_for (&result), mime, NULL, error);
+}
+
+static void
+test_every_builtin_model (void)
+{
+  const char * const *models = cfai_image_model_rules_list_builtin ();
+
+  g_assert_nonnull (models);
+  for (guint i = 0; models[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *mime = NULL;
+      g_autoptr(GBytes) image = NULL;
+      g_autoptr(CfaiImageModelRules) rules = cfai_image_model_rules_lookup (models[i]);
+      gboolean flux = g_str_has_prefix (models[i], "@cf/black-forest-labs/");
+
+      /* "strict-steps" fails requests that leave out the steps field, as
+       * Flux reportedly does in production.  FLUX.2 [klein] runs a fixed
+       * 4 steps and Cloudflare's own examples send none, so neither do we. */
+      image = generate (flux && !cfai_image_model_rules_get_steps_fixed (rules) ? "strict-steps" : NULL,
+                        models[i],
+                        "A photo of a lighthouse on a cliff at sunset, 35 mm film", NULL, &mime, &error);
+      g_test_message ("%s: %s", models[i], error ? error->message : mime);
+      g_assert_no_error (error);
+      g_assert_nonnull (image);
+      g_assert_cmpstr (cfai_image_response_sniff_mime (g_bytes_get_data (image, NULL),
+                                                       g_bytes_get_size (image)), ==, mime);
+    }
+}
+
+static void
+test_rules_from_live_schema (void)
+{
+  const char *models[] = {
+    "@cf/black-forest-labs/flux-1-schnell",
+    "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    "@cf/leonardo/phoenix-1.0",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiClient) client = make_client (NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CfaiImageModelRules) live = NULL;
+      g_autoptr(CfaiImageModelRules) builtin = cfai_image_model_rules_lookup (models[i]);
+      g_autoptr(GBytes) image = NULL;
+      g_autofree char *mime = NULL;
+      double live_max, builtin_max;
+
+      cfai_image_fetch_rules_async (client, models[i], NULL, store_result, &result);
+      live = cfai_image_fetch_rules_finish (client, wait_for (&result), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (live);
+
+      /* The schema the server publishes and our table agree on what
+       * matters for a valid request. */
+      g_assert_cmpstr (cfai_image_model_rules_get_field_name (live, CFAI_IMAGE_FIELD_STEPS), ==,
+                       cfai_image_model_rules_get_field_name (builtin, CFAI_IMAGE_FIELD_STEPS));
+      g_assert_cmpint (cfai_image_model_rules_get_input_encoding (live), ==,
+                       cfai_image_model_rules_get_input_encoding (builtin));
+      g_assert_true (cfai_image_model_rules_get_maximum (live, CFAI_IMAGE_FIELD_STEPS, &live_max));
+      g_assert_true (cfai_image_model_rules_get_maximum (builtin, CFAI_IMAGE_FIELD_STEPS, &builtin_max));
+      g_assert_cmpfloat (live_max, ==, builtin_max);
+
+      /* And a request built from the live rules is accepted. */
+      image = generate (NULL, models[i], "A bowl of ripe cherries on a wooden table, soft window light",
+                        live, &mime, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (image);
+    }
+}
+
+static void
+test_unknown_model_schema (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CfaiImageModelRules) rules = NULL;
+
+  cfai_image_fetch_rules_async (client, "@cf/nobody/no-such-model", NULL, store_result, &result);
+  rules = cfai_image_fetch_rules_finish (client, wait_for (&result), &error);
+  g_assert_null (rules);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
+}
+
+static void
+test_image_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mime = NULL;
+  g_autoptr(GBytes) image = NULL;
+
+  /* Flux's safety filter trips on some innocent single words. */
+  image = generate ("nsfw-oneword", "@cf/black-forest-labs/flux-1-schnell", "hamburger", NULL, &mime, &error);
+  g_assert_null (image);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NSFW);
+  g_clear_error (&error);
+
+  /* The descriptive prompt from Cloudflare's community passes. */
+  image = generate ("nsfw-oneword", "@cf/black-forest-labs/flux-1-schnell",
+                    "A photo of a delicious large hamburger on a plate with lettuce and tomato",
+                    NULL, &mime, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&image, g_bytes_unref);
+
+  /* Bytes that are not an image are refused, not saved. */
+  image = generate ("image-corrupt", "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+                    "A red bicycle leaning on a brick wall", NULL, &mime, &error);
+  g_assert_null (image);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  /* The same for a JPEG cut short, and for a base64 image cut short. */
+  image = generate ("image-corrupt", "@cf/leonardo/phoenix-1.0",
+                    "A red bicycle leaning on a brick wall", NULL, &mime, &error);
+  g_assert_null (image);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  image = generate ("image-corrupt", "@cf/black-forest-labs/flux-1-schnell",
+                    "A red bicycle leaning on a brick wall", NULL, &mime, &error);
+  g_assert_null (image);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  server = cfai_test_server_start ();
+
+  g_test_add_func ("/image-generator/every-builtin-model", test_every_builtin_model);
+  g_test_add_func ("/image-generator/rules-from-live-schema", test_rules_from_live_schema);
+  g_test_add_func ("/image-generator/unknown-model-schema", test_unknown_model_schema);
+  g_test_add_func ("/image-generator/errors", test_image_errors);
+
+  ret = g_test_run ();
+  cfai_test_server_stop (server);
+  return ret;
+}
