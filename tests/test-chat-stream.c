@@ -412,6 +412,48 @@ test_gateway_stream (void)
 }
 
 static void
+vision_request (const char        *model,
+                CfaiChatImageMode  mode)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (model);
+  g_autofree char *png_path = g_test_build_filename (G_TEST_DIST, "data", "images", "tiny.png", NULL);
+  g_autofree char *png = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autoptr(GError) error = NULL;
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (png_path, &png, &len, NULL));
+  image = g_bytes_new (png, len);
+  cfai_chat_request_set_image_mode (request, mode);
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Describe this picture");
+  g_assert_true (cfai_chat_request_add_image (request, image, "image/png", &error));
+  outcome.deltas = g_string_new (NULL);
+  outcome.reasoning = g_string_new (NULL);
+
+  /* The fake server validates the body against the model's schema, so an
+   * image part in the wrong shape would fail here. */
+  chat = cfai_chat_stream_new (client, request);
+  g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
+  cfai_chat_stream_run_async (chat, NULL, on_done, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (outcome.error);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), !=, "");
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+test_vision_request_accepted (void)
+{
+  vision_request ("@cf/mistralai/mistral-small-3.1-24b-instruct", CFAI_CHAT_IMAGES_CONTENT_PARTS);
+  vision_request ("@cf/meta/llama-3.2-11b-vision-instruct", CFAI_CHAT_IMAGES_IMAGE_FIELD);
+}
+
+static void
 test_bad_config_errors (void)
 {
   g_autoptr(CfaiClient) client = cfai_client_new ();
@@ -499,6 +541,7 @@ main (int   argc,
   g_test_add_func ("/client/daily-limit-not-retried", test_daily_limit_not_retried);
   g_test_add_func ("/client/gateway-cache", test_gateway_cache);
   g_test_add_func ("/client/gateway-stream", test_gateway_stream);
+  g_test_add_func ("/chat-stream/vision", test_vision_request_accepted);
   g_test_add_func ("/client/bad-config", test_bad_config_errors);
   g_test_add_func ("/client/verify-token", test_verify_token);
 

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "cfai-chat-request.h"
 #include "cfai-error.h"
@@ -40,6 +41,7 @@ struct _CfaiChatRequest
   double     presence_penalty;
   char      *reasoning_effort;
   char      *lora;
+  CfaiChatImageMode image_mode;
 };
 
 G_DEFINE_FINAL_TYPE (CfaiChatRequest, cfai_chat_request, G_TYPE_OBJECT)
@@ -186,6 +188,134 @@ cfai_chat_request_get_n_messages (CfaiChatRequest *self)
 {
   g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), 0);
   return self->messages->len;
+}
+
+/**
+ * cfai_chat_request_set_image_mode:
+ *
+ * How to send attached images; see cfai_chat_image_mode_from_schema().
+ * The default, content parts, is what most vision models take.
+ */
+void
+cfai_chat_request_set_image_mode (CfaiChatRequest   *self,
+                                  CfaiChatImageMode  mode)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  g_return_if_fail (mode <= CFAI_CHAT_IMAGES_UNSUPPORTED);
+  self->image_mode = mode;
+}
+
+/* json-glib has no _with_default getter for arrays. */
+static JsonArray *
+array_member (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static gboolean
+schema_allows_array (JsonObject *schema)
+{
+  const char *alternatives[] = { "oneOf", "anyOf" };
+  JsonNode *type;
+
+  if (schema == NULL)
+    return FALSE;
+  type = json_object_get_member (schema, "type");
+  if (type != NULL && JSON_NODE_HOLDS_VALUE (type) &&
+      g_strcmp0 (json_node_get_string (type), "array") == 0)
+    return TRUE;
+  if (type != NULL && JSON_NODE_HOLDS_ARRAY (type))
+    {
+      JsonArray *types = json_node_get_array (type);
+      for (guint i = 0; i < json_array_get_length (types); i++)
+        if (g_strcmp0 (json_array_get_string_element (types, i), "array") == 0)
+          return TRUE;
+    }
+  for (gsize a = 0; a < G_N_ELEMENTS (alternatives); a++)
+    {
+      JsonArray *variants = array_member (schema, alternatives[a]);
+      for (guint i = 0; variants != NULL && i < json_array_get_length (variants); i++)
+        if (schema_allows_array (json_array_get_object_element (variants, i)))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static JsonObject *
+object_at (JsonObject *object,
+           const char *first,
+           ...) G_GNUC_NULL_TERMINATED;
+
+/* Follows a path of object members, or returns NULL where it breaks. */
+static JsonObject *
+object_at (JsonObject *object,
+           const char *first,
+           ...)
+{
+  va_list args;
+  const char *name = first;
+
+  va_start (args, first);
+  while (object != NULL && name != NULL)
+    {
+      JsonNode *node = json_object_get_member (object, name);
+      object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      name = va_arg (args, const char *);
+    }
+  va_end (args);
+  return object;
+}
+
+/**
+ * cfai_chat_image_mode_from_schema:
+ * @input_schema: a model's `schema.input` (from /ai/models/schema)
+ *
+ * Text models describe their input as variants (Prompt, Messages, …); a
+ * model takes images if any variant's message content may be an array of
+ * parts, or if any variant has a top-level "image".
+ */
+CfaiChatImageMode
+cfai_chat_image_mode_from_schema (JsonNode *input_schema)
+{
+  const char *alternatives[] = { "oneOf", "anyOf" };
+  gboolean image_field = FALSE;
+  JsonObject *root;
+
+  g_return_val_if_fail (input_schema != NULL, CFAI_CHAT_IMAGES_UNSUPPORTED);
+
+  if (!JSON_NODE_HOLDS_OBJECT (input_schema))
+    return CFAI_CHAT_IMAGES_UNSUPPORTED;
+  root = json_node_get_object (input_schema);
+
+  for (gsize a = 0; a <= G_N_ELEMENTS (alternatives); a++)
+    {
+      JsonArray *variants = NULL;
+      guint n = 1;
+
+      if (a < G_N_ELEMENTS (alternatives))
+        {
+          variants = array_member (root, alternatives[a]);
+          if (variants == NULL)
+            continue;
+          n = json_array_get_length (variants);
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *variant = variants ? json_array_get_object_element (variants, i) : root;
+          JsonObject *content = object_at (variant, "properties", "messages", "items",
+                                           "properties", "content", NULL);
+
+          if (schema_allows_array (content))
+            return CFAI_CHAT_IMAGES_CONTENT_PARTS;
+          if (object_at (variant, "properties", "image", NULL) != NULL)
+            image_field = TRUE;
+        }
+    }
+
+  return image_field ? CFAI_CHAT_IMAGES_IMAGE_FIELD : CFAI_CHAT_IMAGES_UNSUPPORTED;
 }
 
 void
@@ -372,6 +502,10 @@ cfai_chat_request_to_json (CfaiChatRequest  *self,
 {
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autofree guchar *image = NULL;
+  const char *last_image_url = NULL;
+  gsize image_len = 0;
+  guint n_images = 0;
   char *json;
   gsize len;
 
@@ -402,6 +536,29 @@ cfai_chat_request_to_json (CfaiChatRequest  *self,
       return NULL;
     }
 
+  /* Count the images against what the model takes, before building. */
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      Message *message = g_ptr_array_index (self->messages, i);
+      n_images += message->image_urls != NULL ? message->image_urls->len : 0;
+      if (message->image_urls != NULL && message->image_urls->len > 0)
+        last_image_url = g_ptr_array_index (message->image_urls, message->image_urls->len - 1);
+    }
+  if (n_images > 0 && self->image_mode == CFAI_CHAT_IMAGES_UNSUPPORTED)
+    {
+      g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                   _("%s does not accept images. Remove the image, or pick a model with vision."),
+                   self->model);
+      cfai_error_set_field (*error, "image");
+      return NULL;
+    }
+  if (self->image_mode == CFAI_CHAT_IMAGES_IMAGE_FIELD && last_image_url != NULL)
+    {
+      /* This kind of model sees one image per request: the latest one. */
+      const char *b64 = strchr (last_image_url, ',');
+      image = g_base64_decode (b64 + 1, &image_len);
+    }
+
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
 
@@ -412,9 +569,19 @@ cfai_chat_request_to_json (CfaiChatRequest  *self,
   for (guint i = 0; i < self->messages->len; i++)
     {
       Message *message = g_ptr_array_index (self->messages, i);
-      add_message (builder, role_names[message->role], message->text, message->image_urls);
+      add_message (builder, role_names[message->role], message->text,
+                   self->image_mode == CFAI_CHAT_IMAGES_CONTENT_PARTS ? message->image_urls : NULL);
     }
   json_builder_end_array (builder);
+
+  if (self->image_mode == CFAI_CHAT_IMAGES_IMAGE_FIELD && image != NULL)
+    {
+      json_builder_set_member_name (builder, "image");
+      json_builder_begin_array (builder);
+      for (gsize i = 0; i < image_len; i++)
+        json_builder_add_int_value (builder, image[i]);
+      json_builder_end_array (builder);
+    }
 
   if (self->stream)
     {

@@ -16,6 +16,16 @@ typedef enum
   CFAI_CHAT_ROLE_TOOL,
 } CfaiChatRole;
 
+/* How a model takes images, read from its input schema: OpenAI-style
+ * content parts (Mistral Small, Gemma), one top-level "image" byte array
+ * (Llama 3.2 Vision), or not at all. */
+typedef enum
+{
+  CFAI_CHAT_IMAGES_CONTENT_PARTS,
+  CFAI_CHAT_IMAGES_IMAGE_FIELD,
+  CFAI_CHAT_IMAGES_UNSUPPORTED,
+} CfaiChatImageMode;
+
 #define CFAI_TYPE_CHAT_REQUEST (cfai_chat_request_get_type ())
 
 G_DECLARE_FINAL_TYPE (CfaiChatRequest, cfai_chat_request, CFAI, CHAT_REQUEST, GObject)
@@ -31,6 +41,9 @@ gboolean         cfai_chat_request_add_image          (CfaiChatRequest  *self,
                                                        GBytes           *image,
                                                        const char       *mime_type,
                                                        GError          **error);
+void             cfai_chat_request_set_image_mode     (CfaiChatRequest  *self,
+                                                       CfaiChatImageMode mode);
+CfaiChatImageMode cfai_chat_image_mode_from_schema    (JsonNode         *input_schema);
 guint            cfai_chat_request_get_n_messages     (CfaiChatRequest  *self);
 void             cfai_chat_request_set_stream         (CfaiChatRequest  *self,
                                                        gboolean          stream);
