@@ -245,6 +245,36 @@ test_gateway (void)
 }
 
 static void
+test_chat_with_image (void)
+{
+  g_autofree char *png = g_test_build_filename (G_TEST_DIST, "data", "images", "tiny.png", NULL);
+  const char *vision[] = { "chat", "-m", "@cf/meta/llama-3.2-11b-vision-instruct", "--image", png,
+                           "What is in this picture?", NULL };
+  const char *parts[] = { "chat", "-m", "@cf/mistralai/mistral-small-3.1-24b-instruct", "--image", png,
+                          "What is in this picture?", NULL };
+  const char *text_only[] = { "chat", "-m", "@cf/meta/llama-3.3-70b-instruct-fp8-fast", "--image", png,
+                              "What is in this picture?", NULL };
+  CliResult result = { 0 };
+
+  /* Each model gets the image the way its schema asks for (the fake
+   * server validates that), and a model without vision is refused before
+   * anything is sent. */
+  run_cli (NULL, "test-token", vision, &result);
+  g_test_message ("stderr: %s", result.err);
+  g_assert_cmpint (result.status, ==, 0);
+  cli_result_clear (&result);
+
+  run_cli (NULL, "test-token", parts, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  cli_result_clear (&result);
+
+  run_cli (NULL, "test-token", text_only, &result);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, "does not accept images"));
+  cli_result_clear (&result);
+}
+
+static void
 test_help (void)
 {
   const char *help[] = { "--help", NULL };
@@ -281,6 +311,7 @@ main (int   argc,
   g_test_add_func ("/cli/verify-and-models", test_verify_and_models);
   g_test_add_func ("/cli/image", test_image);
   g_test_add_func ("/cli/gateway", test_gateway);
+  g_test_add_func ("/cli/chat-with-image", test_chat_with_image);
   g_test_add_func ("/cli/help", test_help);
 
   ret = g_test_run ();

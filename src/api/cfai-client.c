@@ -1054,6 +1054,79 @@ cfai_client_get_json_finish (CfaiClient    *self,
 }
 
 static void
+on_schema_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *schema;
+
+  root = cfai_client_get_json_finish (CFAI_CLIENT (source), result, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  schema = json_object_get_member (json_node_get_object (root), "result");
+  if (schema == NULL || !JSON_NODE_HOLDS_OBJECT (schema) ||
+      !json_object_has_member (json_node_get_object (schema), "input"))
+    {
+      g_task_return_new_error (task, CFAI_ERROR, CFAI_ERROR_PROTOCOL,
+                               _("The model's schema has no input description."));
+      return;
+    }
+  g_task_return_pointer (task, json_object_ref (json_node_get_object (schema)),
+                         (GDestroyNotify) json_object_unref);
+}
+
+/**
+ * cfai_client_get_model_schema_async:
+ *
+ * Reads what @model accepts and returns, so requests can follow the live
+ * schema rather than a table compiled into CfAI.
+ */
+void
+cfai_client_get_model_schema_async (CfaiClient          *self,
+                                    const char          *model,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CFAI_IS_CLIENT (self));
+  g_return_if_fail (model != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cfai_client_get_model_schema_async);
+
+  escaped = g_uri_escape_string (model, NULL, FALSE);
+  path = g_strconcat ("/ai/models/schema?model=", escaped, NULL);
+  cfai_client_get_json_async (self, path, cancellable, on_schema_read, g_steal_pointer (&task));
+}
+
+/**
+ * cfai_client_get_model_schema_finish:
+ *
+ * Returns: (transfer full): the schema object, with at least "input"
+ */
+JsonObject *
+cfai_client_get_model_schema_finish (CfaiClient    *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_client_get_model_schema_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 on_verify_read (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)

@@ -118,6 +118,16 @@ GInputStream     *cfai_client_post_stream_finish    (CfaiClient          *self,
                                                      CfaiResponseInfo   **info,
                                                      GError             **error);
 
+/* GET /ai/models/schema?model=… : the model's {input, output} JSON Schemas. */
+void              cfai_client_get_model_schema_async  (CfaiClient        *self,
+                                                       const char        *model,
+                                                       GCancellable      *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer           user_data);
+JsonObject       *cfai_client_get_model_schema_finish (CfaiClient        *self,
+                                                       GAsyncResult      *result,
+                                                       GError           **error);
+
 /* GET {api base}/user/tokens/verify with the current token. */
 void              cfai_client_verify_token_async    (CfaiClient          *self,
                                                      GCancellable        *cancellable,

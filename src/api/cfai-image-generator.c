@@ -9,9 +9,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
-#include "cfai-error.h"
 #include "cfai-image-generator.h"
 #include "cfai-image-response.h"
 
@@ -127,22 +124,13 @@ on_schema_fetched (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *schema = NULL;
+  g_autoptr(JsonObject) schema = NULL;
   CfaiImageModelRules *rules;
 
-  root = cfai_client_get_json_finish (CFAI_CLIENT (source), result, &error);
-  if (root == NULL)
+  schema = cfai_client_get_model_schema_finish (CFAI_CLIENT (source), result, &error);
+  if (schema == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  schema = json_object_get_object_member (json_node_get_object (root), "result");
-  if (schema == NULL || !json_object_has_member (schema, "input"))
-    {
-      g_task_return_new_error (task, CFAI_ERROR, CFAI_ERROR_PROTOCOL,
-                               _("The model's schema has no input description."));
       return;
     }
 
@@ -158,10 +146,10 @@ on_schema_fetched (GObject      *source,
 /**
  * cfai_image_fetch_rules_async:
  *
- * Reads @model_id's input rules from its live schema
- * (`/ai/models/schema`), so a model that changed its limits, or one CfAI
- * has never heard of, is still sent a valid request.  Callers fall back to
- * cfai_image_model_rules_lookup() when this fails (offline, say).
+ * Reads @model_id's input rules from its live schema, so a model that
+ * changed its limits, or one CfAI has never heard of, is still sent a
+ * valid request.  Callers fall back to cfai_image_model_rules_lookup()
+ * when this fails (offline, say).
  */
 void
 cfai_image_fetch_rules_async (CfaiClient          *client,
@@ -170,9 +158,7 @@ cfai_image_fetch_rules_async (CfaiClient          *client,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
+  GTask *task;
 
   g_return_if_fail (CFAI_IS_CLIENT (client));
   g_return_if_fail (model_id != NULL);
@@ -180,10 +166,7 @@ cfai_image_fetch_rules_async (CfaiClient          *client,
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, cfai_image_fetch_rules_async);
   g_task_set_task_data (task, g_strdup (model_id), g_free);
-
-  escaped = g_uri_escape_string (model_id, NULL, FALSE);
-  path = g_strconcat ("/ai/models/schema?model=", escaped, NULL);
-  cfai_client_get_json_async (client, path, cancellable, on_schema_fetched, g_steal_pointer (&task));
+  cfai_client_get_model_schema_async (client, model_id, cancellable, on_schema_fetched, task);
 }
 
 CfaiImageModelRules *

@@ -18,6 +18,7 @@
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-image-generator.h"
+#include "cfai-image-response.h"
 #include "cfai-model-catalog.h"
 
 #define DEFAULT_CHAT_MODEL  "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
@@ -203,6 +204,15 @@ on_reasoning_delta (CfaiChatStream *stream,
   fflush (stderr);
 }
 
+typedef struct
+{
+  Run            *run;
+  CfaiChatStream *stream;
+  CfaiChatRequest *request;
+  GBytes         *image;
+  const char     *image_mime;
+} ChatRun;
+
 static void
 on_chat_done (GObject      *source,
               GAsyncResult *result,
@@ -212,6 +222,40 @@ on_chat_done (GObject      *source,
 
   cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, &run->error);
   g_main_loop_quit (run->loop);
+}
+
+static void
+on_chat_schema (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ChatRun *chat_run = user_data;
+  g_autoptr(JsonObject) schema = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* How this model takes images (content parts, an "image" field, or not
+   * at all) comes from its schema; without one, content parts. */
+  schema = cfai_client_get_model_schema_finish (CFAI_CLIENT (source), result, &error);
+  if (schema == NULL && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                         g_error_matches (error, CFAI_ERROR, CFAI_ERROR_AUTH) ||
+                         g_error_matches (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS) ||
+                         g_error_matches (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL)))
+    {
+      chat_run->run->error = g_steal_pointer (&error);
+      g_main_loop_quit (chat_run->run->loop);
+      return;
+    }
+  if (schema != NULL)
+    cfai_chat_request_set_image_mode (chat_run->request,
+                                      cfai_chat_image_mode_from_schema (json_object_get_member (schema, "input")));
+
+  if (!cfai_chat_request_add_image (chat_run->request, chat_run->image, chat_run->image_mime,
+                                    &chat_run->run->error))
+    {
+      g_main_loop_quit (chat_run->run->loop);
+      return;
+    }
+  cfai_chat_stream_run_async (chat_run->stream, chat_run->run->cancellable, on_chat_done, chat_run->run);
 }
 
 static char *
@@ -234,6 +278,9 @@ command_chat (int    argc,
   g_autofree char *model = NULL;
   g_autofree char *system_prompt = NULL;
   g_autofree char *prompt = NULL;
+  g_autofree char *image_path = NULL;
+  g_autoptr(GBytes) image = NULL;
+  const char *image_mime = NULL;
   gint64 max_tokens = 0;
   double temperature = -1;
   gboolean no_stream = FALSE;
@@ -245,6 +292,7 @@ command_chat (int    argc,
     { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &max_tokens, N_("Most tokens to generate (Workers AI stops at 256 when not set)"), N_("N") },
     { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, N_("Sampling temperature, 0–5"), N_("T") },
     { "no-stream", 0, 0, G_OPTION_ARG_NONE, &no_stream, N_("Wait for the whole answer instead of streaming"), NULL },
+    { "image", 'i', 0, G_OPTION_ARG_FILENAME, &image_path, N_("Attach a PNG, JPEG or WebP image (vision models)"), N_("FILE") },
     GATEWAY_OPTION_ENTRIES (gateway),
     { NULL }
   };
@@ -282,6 +330,26 @@ command_chat (int    argc,
   else
     prompt = g_strdup (argv[1]);
 
+  if (image_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (image_path, &contents, &length, &error))
+        {
+          g_printerr ("cfai-cli: %s\n", error->message);
+          return EXIT_USAGE;
+        }
+      image_mime = cfai_image_response_sniff_mime ((const guint8 *) contents, length);
+      if (image_mime == NULL)
+        {
+          g_printerr (_("cfai-cli: %s is not a PNG, JPEG or WebP image.\n"), image_path);
+          return EXIT_USAGE;
+        }
+      image = g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+
   client = make_client ();
   gateway_options = gateway_args_apply (&gateway, client);
   g_clear_pointer (&gateway.gateway_id, g_free);
@@ -299,8 +367,19 @@ command_chat (int    argc,
   cfai_chat_stream_set_gateway_options (stream, &gateway_options);
   g_signal_connect (stream, "text-delta", G_CALLBACK (on_text_delta), &run);
   g_signal_connect (stream, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &run);
-  cfai_chat_stream_run_async (stream, run.cancellable, on_chat_done, &run);
-  g_main_loop_run (run.loop);
+  if (image != NULL)
+    {
+      ChatRun chat_run = { &run, stream, request, image, image_mime };
+
+      cfai_client_get_model_schema_async (client, cfai_chat_request_get_model (request),
+                                          run.cancellable, on_chat_schema, &chat_run);
+      g_main_loop_run (run.loop);
+    }
+  else
+    {
+      cfai_chat_stream_run_async (stream, run.cancellable, on_chat_done, &run);
+      g_main_loop_run (run.loop);
+    }
 
   if (cfai_chat_stream_get_text (stream)[0] != '\0')
     fputc ('\n', stdout);
