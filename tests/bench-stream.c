@@ -6,9 +6,10 @@
  * network delivers it, and reports the best of several runs for:
  *
  *   - SSE framing alone;
- *   - framing plus JSON decoding into deltas, the whole hot path;
- *   - json-glib loading the same payloads with nothing else, the floor
- *     the decoder's overhead is measured against.
+ *   - framing plus JSON decoding into deltas, the whole hot path, and
+ *     how many events the decoder's fast path read without json-glib;
+ *   - the same with the fast path off, every event read by json-glib;
+ *   - json-glib loading the same payloads with nothing else.
  *
  * The decoded text is compared with the generated text, so a bench that
  * silently decoded nothing fails instead of looking fast.
@@ -24,7 +25,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cfai-sse-parser.h"
-#include "cfai-stream-decoder.h"
+#include "cfai-stream-decoder-private.h"
 
 #define DEFAULT_EVENTS 200000
 #define CHUNK_SIZE     4096
@@ -214,6 +215,36 @@ feed_stream (CfaiSseParser *parser,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+/* Framing and decoding; checked every run, so that a fast wrong run
+ * cannot become the best. */
+static double
+decode_stream (CfaiSseParser     *parser,
+               CfaiStreamDecoder *decoder,
+               const Stream      *s,
+               GString           *text)
+{
+  Decode decode = { decoder, text, FALSE };
+  CfaiUsage usage;
+  double seconds;
+
+  g_string_truncate (text, 0);
+  cfai_stream_decoder_reset (decoder);
+  cfai_sse_parser_reset (parser);
+  cfai_sse_parser_set_callbacks (parser, decode_event, NULL, &decode);
+  seconds = feed_stream (parser, s);
+
+  if (!decode.done)
+    g_error ("the decoder never saw [DONE]");
+  if (!g_string_equal (text, s->text))
+    g_error ("decoded text (%" G_GSIZE_FORMAT " bytes) differs from the generated text "
+             "(%" G_GSIZE_FORMAT " bytes)", text->len, s->text->len);
+  if (cfai_stream_decoder_get_usage (decoder, &usage) != CFAI_USAGE_CUMULATIVE ||
+      usage.completion_tokens != s->n_events - 2)
+    g_error ("the final usage was not decoded");
+
+  return seconds;
+}
+
 static guint
 get_n_tokens (void)
 {
@@ -238,29 +269,31 @@ main (int    argc,
 {
   g_autoptr(CfaiSseParser) parser = cfai_sse_parser_new (0);
   g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  g_autoptr(CfaiStreamDecoder) slow_decoder = cfai_stream_decoder_new ();
   g_autoptr(JsonParser) json = json_parser_new_immutable ();
   g_autoptr(GString) text = NULL;
   double best_framing = G_MAXDOUBLE;
   double best_decode = G_MAXDOUBLE;
+  double best_slow_decode = G_MAXDOUBLE;
   double best_json = G_MAXDOUBLE;
+  guint64 n_fast = 0;
   double seconds;
   double mb;
-  CfaiUsage usage;
   Stream s;
 
   setlocale (LC_ALL, "");
 
   /* The same settings as the decoder's parser, for a fair floor. */
   json_parser_set_strict (json, TRUE);
+  cfai_stream_decoder_set_fast_path (slow_decoder, FALSE);
   build_stream (&s, get_n_tokens ());
   mb = s.stream->len / 1e6;
   text = g_string_sized_new (s.text->len + 1);
 
-  /* The three measurements take turns, so that a noisy neighbour on a
+  /* The measurements take turns, so that a noisy neighbour on a
    * shared machine slows all of them alike rather than one. */
   for (guint run = 0; run < RUNS; run++)
     {
-      Decode decode = { decoder, text, FALSE };
       gint64 start;
 
       for (guint i = 0; i < FRAMING_REPEATS; i++)
@@ -276,22 +309,12 @@ main (int    argc,
             g_error ("framing found %u events, the stream has %u", count.n_events, s.n_events);
         }
 
-      g_string_truncate (text, 0);
-      cfai_stream_decoder_reset (decoder);
-      cfai_sse_parser_reset (parser);
-      cfai_sse_parser_set_callbacks (parser, decode_event, NULL, &decode);
-      seconds = feed_stream (parser, &s);
+      seconds = decode_stream (parser, decoder, &s, text);
       best_decode = MIN (best_decode, seconds);
+      n_fast = cfai_stream_decoder_get_n_fast (decoder);
 
-      /* Checked every run: a fast wrong run must not become the best. */
-      if (!decode.done)
-        g_error ("the decoder never saw [DONE]");
-      if (!g_string_equal (text, s.text))
-        g_error ("decoded text (%" G_GSIZE_FORMAT " bytes) differs from the generated text "
-                 "(%" G_GSIZE_FORMAT " bytes)", text->len, s.text->len);
-      if (cfai_stream_decoder_get_usage (decoder, &usage) != CFAI_USAGE_CUMULATIVE ||
-          usage.completion_tokens != s.n_events - 2)
-        g_error ("the final usage was not decoded");
+      seconds = decode_stream (parser, slow_decoder, &s, text);
+      best_slow_decode = MIN (best_slow_decode, seconds);
 
       start = g_get_monotonic_time ();
       for (guint i = 0; i < s.payloads->len; i += 2)
@@ -315,7 +338,11 @@ main (int    argc,
            mb / best_framing, s.n_events / best_framing / 1e6);
   g_print ("  framing + JSON decode:  %7.3f µs/event  %5.1f MB/s\n",
            best_decode * 1e6 / s.n_events, mb / best_decode);
-  g_print ("  json-glib load alone:   %7.3f µs/event (the floor)\n",
+  g_print ("  decoder fast path:      %" G_GUINT64_FORMAT " of %u events\n",
+           n_fast, s.n_events);
+  g_print ("    with json-glib only:  %7.3f µs/event  %5.1f MB/s\n",
+           best_slow_decode * 1e6 / s.n_events, mb / best_slow_decode);
+  g_print ("  json-glib load alone:   %7.3f µs/event\n",
            best_json * 1e6 / s.n_events);
   g_print ("  decoded text matches the generated text (%" G_GSIZE_FORMAT " bytes)\n",
            s.text->len);
