@@ -126,7 +126,8 @@ preferences_action (GSimpleAction *action,
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  adw_dialog_present (ADW_DIALOG (cfai_preferences_dialog_new ()), GTK_WIDGET (window));
+  adw_dialog_present (ADW_DIALOG (cfai_preferences_dialog_new (CFAI_APPLICATION (user_data))),
+                      GTK_WIDGET (window));
 }
 
 static void

@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "cfai-model-picker.h"
+#include "cfai-welcome-page.h"
 #include "cfai-window.h"
 
 struct _CfaiWindow
@@ -17,6 +19,10 @@ struct _CfaiWindow
   AdwNavigationSplitView *split_view;
   AdwViewStack         *section_stack;
   AdwStatusPage        *welcome_page;
+  GtkStack             *main_stack;
+  CfaiWelcomePage      *onboarding_page;
+
+  GtkApplication       *application;  /* weak: whose credentials are shown */
 };
 
 G_DEFINE_FINAL_TYPE (CfaiWindow, cfai_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -53,6 +59,49 @@ cfai_window_restore_state (CfaiWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
+/* Onboarding takes the whole window while the application has no
+ * credentials: without them there is nothing the rest could do. */
+static void
+cfai_window_update_view (CfaiWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  const char *page = "main";
+
+  if (CFAI_IS_APPLICATION (app) && !cfai_application_get_has_credentials (CFAI_APPLICATION (app)))
+    page = cfai_application_get_loading_credentials (CFAI_APPLICATION (app)) ? "loading" : "onboarding";
+
+  gtk_stack_set_visible_child_name (self->main_stack, page);
+}
+
+/* GtkWindow:application is an ordinary property, set after construction
+ * (and cleared when the window is removed from the application). */
+static void
+cfai_window_notify_application (CfaiWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (self->application == app)
+    return;
+
+  if (self->application != NULL)
+    g_signal_handlers_disconnect_by_data (self->application, self);
+  g_set_weak_pointer (&self->application, app);
+
+  if (CFAI_IS_APPLICATION (app))
+    {
+      cfai_welcome_page_set_application (self->onboarding_page, CFAI_APPLICATION (app));
+      g_signal_connect_object (app, "notify::has-credentials",
+                               G_CALLBACK (cfai_window_update_view), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (app, "notify::loading-credentials",
+                               G_CALLBACK (cfai_window_update_view), self, G_CONNECT_SWAPPED);
+
+      /* No cross-fade into the first page the window shows. */
+      gtk_stack_set_transition_type (self->main_stack, GTK_STACK_TRANSITION_TYPE_NONE);
+      cfai_window_update_view (self);
+      gtk_stack_set_transition_type (self->main_stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+    }
+}
+
 static gboolean
 cfai_window_close_request (GtkWindow *window)
 {
@@ -64,6 +113,12 @@ cfai_window_close_request (GtkWindow *window)
 static void
 cfai_window_dispose (GObject *object)
 {
+  CfaiWindow *self = CFAI_WINDOW (object);
+
+  if (self->application != NULL)
+    g_signal_handlers_disconnect_by_data (self->application, self);
+  g_clear_weak_pointer (&self->application);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_WINDOW);
 
   G_OBJECT_CLASS (cfai_window_parent_class)->dispose (object);
@@ -90,14 +145,22 @@ cfai_window_class_init (CfaiWindowClass *klass)
   object_class->finalize = cfai_window_finalize;
   window_class->close_request = cfai_window_close_request;
 
+  g_type_ensure (CFAI_TYPE_MODEL_PICKER);
+  g_type_ensure (CFAI_TYPE_WELCOME_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/cfai-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, split_view);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, section_stack);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, onboarding_page);
   /* Not used by the code, but reachable with gtk_widget_get_template_child()
    * so tests can check what the user sees. */
   gtk_widget_class_bind_template_child_full (widget_class, "chats_empty", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "toast_overlay", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "images_empty", FALSE, 0);
+  /* Bound to the default-chat-model setting in init. */
+  gtk_widget_class_bind_template_child_full (widget_class, "chat_model_picker", FALSE, 0);
 
 }
 
@@ -107,6 +170,12 @@ cfai_window_init (CfaiWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (BASE_APPLICATION_ID);
+  g_settings_bind (self->settings, "default-chat-model",
+                   gtk_widget_get_template_child (GTK_WIDGET (self), CFAI_TYPE_WINDOW,
+                                                  "chat_model_picker"),
+                   "selected-model-id", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect (self, "notify::application",
+                    G_CALLBACK (cfai_window_notify_application), NULL);
 
   /* The icon name depends on the build profile, so it is set here rather
    * than in the template. */

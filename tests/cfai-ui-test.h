@@ -1,0 +1,33 @@
+/* cfai-ui-test.h — helpers for tests that drive real widgets under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef gboolean (*CfaiUiTestCondition) (gpointer data);
+
+char      *cfai_ui_test_isolate_home     (const char          *name);
+GTestDBus *cfai_ui_test_private_bus_up   (void);
+gboolean   cfai_ui_test_wait_until       (CfaiUiTestCondition  condition,
+                                          gpointer             data,
+                                          guint                timeout_ms);
+void       cfai_ui_test_settle           (guint                ms);
+void       cfai_ui_test_save_screenshot  (GtkWidget           *widget,
+                                          const char          *name);
+GtkWidget *cfai_ui_test_find_label       (GtkWidget           *root,
+                                          const char          *text);
+GtkWidget *cfai_ui_test_find_button      (GtkWidget           *root,
+                                          const char          *label);
+void       cfai_ui_test_type             (GtkWidget           *editable,
+                                          const char          *text);
+void       cfai_ui_test_press_enter      (GtkWidget           *editable,
+                                          GtkWidget           *default_button);
+void       cfai_ui_test_click            (GtkWidget           *button);
+void       cfai_ui_test_scroll_to        (GtkWidget           *widget,
+                                          gboolean             to_end);
+
+G_END_DECLS
