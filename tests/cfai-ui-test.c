@@ -89,27 +89,29 @@ cfai_ui_test_settle (guint ms)
     }
 }
 
-void
-cfai_ui_test_save_screenshot (GtkWidget  *widget,
-                              const char *name)
+static void
+snapshot_widget (GtkWidget   *widget,
+                 GtkSnapshot *snapshot)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot,
+                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+}
+
+/* Renders @snapshot (consumed) with @widget's renderer, cut to @widget's
+ * size, into a PNG in the build directory. */
+static void
+save_snapshot (GtkWidget   *widget,
+               GtkSnapshot *snapshot,
+               const char  *name)
+{
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width;
-  int height;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
 
-  /* Let pending layout and drawing happen first: a widget waiting for
-   * its next allocation has nothing to paint. */
-  cfai_ui_test_settle (150);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
@@ -117,6 +119,68 @@ cfai_ui_test_save_screenshot (GtkWidget  *widget,
   path = g_test_build_filename (G_TEST_BUILT, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+}
+
+void
+cfai_ui_test_save_screenshot (GtkWidget  *widget,
+                              const char *name)
+{
+  GtkSnapshot *snapshot;
+
+  /* Let pending layout and drawing happen first: a widget waiting for
+   * its next allocation has nothing to paint. */
+  cfai_ui_test_settle (150);
+
+  snapshot = gtk_snapshot_new ();
+  snapshot_widget (widget, snapshot);
+  save_snapshot (widget, snapshot, name);
+}
+
+/**
+ * cfai_ui_test_save_screenshot_with_popover:
+ * @window: a toplevel window
+ * @popover: a popover in @window, open or not
+ * @name: the PNG's file name in the build directory
+ *
+ * A popover is a surface of its own, so a screenshot of its window alone
+ * leaves it out.  This draws @window and, when it is open, @popover on
+ * top where it is on screen, as the user sees them.
+ */
+void
+cfai_ui_test_save_screenshot_with_popover (GtkWidget  *window,
+                                           GtkWidget  *popover,
+                                           const char *name)
+{
+  GtkSnapshot *snapshot;
+
+  g_assert_true (GTK_IS_NATIVE (window));
+  g_assert_true (GTK_IS_POPOVER (popover));
+
+  cfai_ui_test_settle (150);
+
+  snapshot = gtk_snapshot_new ();
+  snapshot_widget (window, snapshot);
+
+  if (gtk_widget_get_mapped (popover))
+    {
+      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
+      double window_x, window_y, popover_x, popover_y;
+      double x, y;
+
+      /* A popup's position is in its parent surface's coordinates, and
+       * each native's widget sits inside its surface at an offset (room
+       * for shadows), so both offsets are taken out. */
+      gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+      gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
+      x = gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x;
+      y = gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y;
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+      snapshot_widget (popover, snapshot);
+      gtk_snapshot_restore (snapshot);
+    }
+
+  save_snapshot (window, snapshot, name);
 }
 
 /**

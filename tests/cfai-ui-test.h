@@ -18,6 +18,10 @@ gboolean   cfai_ui_test_wait_until       (CfaiUiTestCondition  condition,
 void       cfai_ui_test_settle           (guint                ms);
 void       cfai_ui_test_save_screenshot  (GtkWidget           *widget,
                                           const char          *name);
+void       cfai_ui_test_save_screenshot_with_popover
+                                         (GtkWidget           *window,
+                                          GtkWidget           *popover,
+                                          const char          *name);
 GtkWidget *cfai_ui_test_find_label       (GtkWidget           *root,
                                           const char          *text);
 GtkWidget *cfai_ui_test_find_button      (GtkWidget           *root,

@@ -19,6 +19,7 @@
 #include "cfai-model-picker.h"
 #include "cfai-model-row.h"
 #include "cfai-test-server.h"
+#include "cfai-ui-test.h"
 #include "cfai-window.h"
 
 #define LLAMA_70B  "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
@@ -29,7 +30,12 @@
 
 static CfaiApplication *app;
 static CfaiTestServer *server;
-static char *private_home;
+
+/* Deadlines only guard against hangs, generous enough for a catalog
+ * fetch; a wait that runs out fails the test. */
+#define WAIT_MS 15000
+/* Time for GTK to lay out and draw after a change. */
+#define SETTLE_MS 250
 
 typedef struct
 {
@@ -42,27 +48,6 @@ typedef struct
 /* ------------------------------------------------------------------ */
 /* Helpers                                                            */
 /* ------------------------------------------------------------------ */
-
-/* Iterate until the condition holds or a generous deadline passes (the
- * deadline only guards against hangs; tests assert afterwards). */
-static void
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!condition (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 250 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static gboolean
 widget_is_drawn (gpointer data)
@@ -145,55 +130,12 @@ make_client (const char *scenario)
   return client;
 }
 
-/* Draws @window, and @popover where it is on screen when it is open. */
-static void
-save_window_screenshot (GtkWidget  *window,
-                        GtkWidget  *popover,
-                        const char *name)
-{
-  g_autoptr(GdkPaintable) window_paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-
-  gdk_paintable_snapshot (window_paintable, snapshot, width, height);
-
-  /* The popover is a surface of its own: draw it where it is on screen. */
-  if (gtk_widget_get_mapped (popover))
-    {
-      g_autoptr(GdkPaintable) popover_paintable = gtk_widget_paintable_new (popover);
-      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
-      double window_x, window_y, popover_x, popover_y;
-      double x, y;
-
-      gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
-      gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
-      x = gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x;
-      y = gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y;
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-      gdk_paintable_snapshot (popover_paintable, snapshot,
-                              gtk_widget_get_width (popover), gtk_widget_get_height (popover));
-      gtk_snapshot_restore (snapshot);
-    }
-
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
-}
-
 static void
 save_screenshot (Fixture    *fixture,
                  const char *name)
 {
-  save_window_screenshot (GTK_WIDGET (fixture->window), picker_child (fixture, "popover"), name);
+  cfai_ui_test_save_screenshot_with_popover (GTK_WIDGET (fixture->window),
+                                             picker_child (fixture, "popover"), name);
 }
 
 static void
@@ -247,7 +189,7 @@ open_popover (Fixture *fixture)
   GtkWidget *popover = picker_child (fixture, "popover");
 
   cfai_model_picker_popup (fixture->picker);
-  wait_until (widget_is_drawn, popover);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, popover, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (popover));
 }
 
@@ -257,7 +199,7 @@ close_popover (Fixture *fixture)
   GtkWidget *popover = picker_child (fixture, "popover");
 
   cfai_model_picker_popdown (fixture->picker);
-  wait_until (widget_is_hidden, popover);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
 }
 
 typedef struct
@@ -312,8 +254,8 @@ search_for (Fixture    *fixture,
   CountWait wait = { fixture, g_list_model_get_n_items (listed (fixture)) };
 
   gtk_editable_set_text (picker_child (fixture, "search_entry"), text);
-  wait_until (count_differs, &wait);
-  settle ();
+  g_assert_true (cfai_ui_test_wait_until (count_differs, &wait, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
 }
 
 /* ------------------------------------------------------------------ */
@@ -345,8 +287,8 @@ fixture_open_window (Fixture    *fixture,
    * activates on single click selects the row under the pointer. */
   gtk_window_set_default_size (fixture->window, 600, 760);
   gtk_window_present (fixture->window);
-  wait_until (widget_is_drawn, fixture->window);
-  settle ();
+  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, fixture->window, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
 }
 
 static void
@@ -369,7 +311,7 @@ fixture_load_live (Fixture    *fixture,
 
   fixture->catalog = cfai_model_catalog_new (client, fixture->cache_path);
   cfai_model_catalog_refresh_async (fixture->catalog, NULL, NULL, NULL);
-  wait_until (catalog_is_live, fixture->catalog);
+  g_assert_true (cfai_ui_test_wait_until (catalog_is_live, fixture->catalog, WAIT_MS));
   g_assert_cmpint (cfai_model_catalog_get_source (fixture->catalog), ==,
                    CFAI_MODEL_CATALOG_SOURCE_NETWORK);
 }
@@ -383,8 +325,8 @@ fixture_tear_down (Fixture       *fixture,
   if (fixture->window != NULL)
     gtk_window_destroy (fixture->window);
   if (fixture->catalog != NULL)
-    wait_until (catalog_is_idle, fixture->catalog);
-  settle ();
+    g_assert_true (cfai_ui_test_wait_until (catalog_is_idle, fixture->catalog, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
   g_clear_object (&fixture->catalog);
 
   g_remove (fixture->cache_path);
@@ -422,8 +364,8 @@ test_live_catalog (Fixture       *fixture,
                                        "Model: Llama 3.3 70B Instruct FP8 Fast");
 
   open_popover (fixture);
-  wait_until (catalog_is_live, fixture->catalog);
-  settle ();
+  g_assert_true (cfai_ui_test_wait_until (catalog_is_live, fixture->catalog, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpint (cfai_model_catalog_get_source (fixture->catalog), ==,
                    CFAI_MODEL_CATALOG_SOURCE_NETWORK);
   g_assert_cmpstr (gtk_label_get_label (picker_child (fixture, "age_label")), ==,
@@ -567,7 +509,7 @@ test_search_and_keyboard (Fixture       *fixture,
 
   /* Enter chooses and closes. */
   g_signal_emit_by_name (entry, "activate");
-  wait_until (widget_is_hidden, popover);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
   g_assert_false (gtk_widget_get_visible (popover));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, second);
   g_assert_cmpuint (notified, ==, 1);
@@ -580,7 +522,7 @@ test_search_and_keyboard (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   all_text.fixture = fixture;
   all_text.n_items = count_task (fixture->catalog, CFAI_MODEL_TASK_TEXT_GENERATION);
-  wait_until (count_is, &all_text);
+  g_assert_true (cfai_ui_test_wait_until (count_is, &all_text, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (listed (fixture)), ==,
                     count_task (fixture->catalog, CFAI_MODEL_TASK_TEXT_GENERATION));
   g_assert_cmpstr (listed_id (fixture, selected_position (fixture)), ==, second);
@@ -604,7 +546,7 @@ test_search_and_keyboard (Fixture       *fixture,
 
   /* Escape (the entry's stop-search) closes without choosing. */
   g_signal_emit_by_name (entry, "stop-search");
-  wait_until (widget_is_hidden, popover);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
   g_assert_false (gtk_widget_get_visible (popover));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, second);
   g_assert_cmpuint (notified, ==, 1);
@@ -629,12 +571,12 @@ test_activate_row (Fixture       *fixture,
 
   /* A click on a row (the list view's activate) chooses it. */
   g_signal_emit_by_name (picker_child (fixture, "list_view"), "activate", position);
-  wait_until (widget_is_hidden, popover);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, MISTRAL);
 
   /* The check mark follows the choice. */
   open_popover (fixture);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_true (gtk_widget_get_visible (row_child (find_row (fixture, MISTRAL), "check_image")));
   g_assert_false (gtk_widget_get_visible (row_child (find_row (fixture, LLAMA_70B),
                                                      "check_image")));
@@ -680,10 +622,10 @@ test_image_task (Fixture       *fixture,
 
   /* Switching the task of a picker switches its list. */
   cfai_model_picker_set_task (fixture->picker, CFAI_MODEL_TASK_TEXT_GENERATION);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpstr (listed_id (fixture, 0), ==, LLAMA_70B);
   cfai_model_picker_set_task (fixture->picker, CFAI_MODEL_TASK_TEXT_TO_IMAGE);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpstr (listed_id (fixture, 0), ==, FLUX_1);
 
   save_screenshot (fixture, "screenshot-picker-image.png");
@@ -745,8 +687,8 @@ test_offline_cache (Fixture       *fixture,
   g_assert_cmpstr (listed_id (fixture, selected_position (fixture)), ==, GPT_OSS);
 
   error_label = picker_child (fixture, "error_label");
-  wait_until (catalog_is_idle, fixture->catalog);
-  settle ();
+  g_assert_true (cfai_ui_test_wait_until (catalog_is_idle, fixture->catalog, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (error_label)),
                                    "Could not update the model list: "));
@@ -765,8 +707,8 @@ test_offline_cache (Fixture       *fixture,
   g_assert_true (cfai_model_catalog_get_is_refreshing (fixture->catalog));
   g_assert_false (gtk_widget_get_visible (error_label));
   g_assert_true (gtk_widget_get_visible (picker_child (fixture, "spinner")));
-  wait_until (catalog_is_idle, fixture->catalog);
-  settle ();
+  g_assert_true (cfai_ui_test_wait_until (catalog_is_idle, fixture->catalog, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->catalog)), ==, n_items);
 
@@ -844,7 +786,7 @@ test_retired (Fixture       *fixture,
 
   /* One click switches. */
   g_signal_emit_by_name (picker_child (fixture, "switch_button"), "clicked");
-  wait_until (widget_is_hidden, popover);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, replacement_id);
   g_assert_false (cfai_model_picker_get_retired (fixture->picker));
   g_assert_cmpuint (retired_notified, ==, 1);
@@ -968,7 +910,8 @@ test_deprecation (Fixture       *fixture,
   press_key (fixture, GDK_KEY_Page_Down);
   g_assert_cmpuint (selected_position (fixture), ==, 3);
   g_signal_emit_by_name (picker_child (fixture, "search_entry"), "activate");
-  wait_until (widget_is_hidden, picker_child (fixture, "popover"));
+  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, picker_child (fixture, "popover"),
+                                          WAIT_MS));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==,
                    "@cf/acme/old-chat");
   g_assert_false (cfai_model_picker_get_retired (fixture->picker));
@@ -1015,23 +958,24 @@ test_window (void)
   cfai_application_use_token (app, "test-token");
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (widget_is_drawn, picker);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, picker, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (picker)));
   g_assert_true (cfai_model_picker_get_catalog (picker) == catalog);
 
   cfai_model_picker_popup (picker);
   popover = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (picker), CFAI_TYPE_MODEL_PICKER,
                                                       "popover"));
-  wait_until (catalog_is_live, catalog);
-  settle ();
+  g_assert_true (cfai_ui_test_wait_until (catalog_is_live, catalog, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_NETWORK);
   g_assert_nonnull (cfai_model_picker_get_selected_model (picker));
-  save_window_screenshot (GTK_WIDGET (window), popover, "screenshot-window-picker.png");
+  cfai_ui_test_save_screenshot_with_popover (GTK_WIDGET (window), popover,
+                                             "screenshot-window-picker.png");
   cfai_model_picker_popdown (picker);
-  wait_until (widget_is_hidden, popover);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   cfai_application_use_token (app, NULL);
   g_settings_reset (settings, "api-base-url");
   g_settings_reset (settings, "account-id");
@@ -1070,6 +1014,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *private_home = NULL;
   int ret;
 
   /* Dates are shown in local time; the expected ones are in UTC. */
@@ -1078,15 +1023,7 @@ main (int   argc,
    * accessible labels, which GTK's test backend keeps without a bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
 
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: it also hides XDG_DATA_DIRS, and GTK
-   * then finds no icon theme at all. */
-  private_home = g_dir_make_tmp ("cfai-test-model-picker-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", private_home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", private_home, TRUE);
-  g_setenv ("XDG_DATA_HOME", private_home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", private_home, TRUE);
-  g_setenv ("XDG_STATE_HOME", private_home, TRUE);
+  private_home = cfai_ui_test_isolate_home ("cfai-test-model-picker");
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1121,6 +1058,5 @@ main (int   argc,
   g_clear_object (&app);
   g_clear_pointer (&server, cfai_test_server_stop);
   g_rmdir (private_home);
-  g_free (private_home);
   return ret;
 }

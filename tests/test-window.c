@@ -8,22 +8,15 @@
 
 #include "cfai-application.h"
 #include "cfai-shortcuts-dialog.h"
+#include "cfai-ui-test.h"
 #include "cfai-window.h"
 
 static CfaiApplication *app;
 
-/* Let GTK lay out and draw: iterate until the condition holds or a generous
- * deadline passes (the deadline only guards against hangs; a test asserts
- * the condition afterwards). */
-static void
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!condition (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-}
+/* Deadlines only guard against hangs; a wait that runs out fails the test. */
+#define WAIT_MS 5000
+/* Time for GTK to lay out and draw after a change. */
+#define SETTLE_MS 200
 
 static gboolean
 window_is_drawn (gpointer data)
@@ -31,15 +24,6 @@ window_is_drawn (gpointer data)
   GtkWidget *w = data;
 
   return gtk_widget_get_mapped (w) && gtk_widget_get_width (w) > 0;
-}
-
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
 }
 
 static gpointer
@@ -69,31 +53,9 @@ open_window (int width,
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_is_drawn, window);
-  settle ();
+  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, window, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
   return window;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
 }
 
 static void
@@ -118,17 +80,17 @@ test_sidebar (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chats_empty)));
 
   adw_view_stack_set_visible_child_name (stack, "images");
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (images_empty)));
   adw_view_stack_set_visible_child_name (stack, "chats");
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
 
   /* The welcome page shows this build's icon. */
   g_assert_cmpstr (adw_status_page_get_icon_name (child (window, "welcome_page")), ==, APPLICATION_ID);
   g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                           APPLICATION_ID));
 
-  save_screenshot (GTK_WIDGET (window), "screenshot-window.png");
+  cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-window.png");
   close_all_windows ();
 }
 
@@ -150,19 +112,19 @@ test_breakpoint (void)
   CfaiWindow *window = open_window (480, 700);
   AdwNavigationSplitView *split = child (window, "split_view");
 
-  wait_until (is_collapsed, split);
+  g_assert_true (cfai_ui_test_wait_until (is_collapsed, split, WAIT_MS));
   g_assert_true (adw_navigation_split_view_get_collapsed (split));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 600);
-  save_screenshot (GTK_WIDGET (window), "screenshot-window-narrow.png");
+  cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-window-narrow.png");
 
   /* Growing the window past 600 sp brings the sidebar back. */
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
-  wait_until (is_expanded, split);
+  g_assert_true (cfai_ui_test_wait_until (is_expanded, split, WAIT_MS));
   g_assert_false (adw_navigation_split_view_get_collapsed (split));
 
   /* And shrinking collapses it again: the breakpoint is live, not one-shot. */
   gtk_window_set_default_size (GTK_WINDOW (window), 420, 700);
-  wait_until (is_collapsed, split);
+  g_assert_true (cfai_ui_test_wait_until (is_collapsed, split, WAIT_MS));
   g_assert_true (adw_navigation_split_view_get_collapsed (split));
   close_all_windows ();
 }
@@ -203,37 +165,37 @@ test_actions (void)
   window = open_window (1000, 700);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
   gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
   gtk_window_present (GTK_WINDOW (window));
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (ADW_IS_ABOUT_DIALOG (dialog));
   g_assert_cmpstr (adw_about_dialog_get_version (ADW_ABOUT_DIALOG (dialog)), ==, PACKAGE_VERSION);
   g_assert_cmpstr (adw_about_dialog_get_application_icon (ADW_ABOUT_DIALOG (dialog)), ==, APPLICATION_ID);
   g_assert_cmpint (adw_about_dialog_get_license_type (ADW_ABOUT_DIALOG (dialog)), ==, GTK_LICENSE_GPL_3_0);
-  save_screenshot (GTK_WIDGET (window), "screenshot-about.png");
+  cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-about.png");
   adw_dialog_force_close (dialog);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (ADW_IS_PREFERENCES_DIALOG (dialog));
   adw_dialog_force_close (dialog);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (CFAI_IS_SHORTCUTS_DIALOG (dialog));
-  save_screenshot (GTK_WIDGET (window), "screenshot-shortcuts.png");
+  cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-shortcuts.png");
   adw_dialog_force_close (dialog);
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
 
   close_all_windows ();
 }
@@ -257,9 +219,9 @@ test_window_state (void)
   /* ...and saves the size it had when it closes. */
   gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_is_drawn, window);
+  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, window, WAIT_MS));
   gtk_window_close (GTK_WINDOW (window));
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
@@ -270,9 +232,9 @@ test_window_state (void)
   g_assert_true (gtk_window_is_maximized (GTK_WINDOW (window)) ||
                  g_settings_get_boolean (settings, "window-maximized"));
   gtk_window_present (GTK_WINDOW (window));
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   gtk_window_close (GTK_WINDOW (window));
-  settle ();
+  cfai_ui_test_settle (SETTLE_MS);
   g_assert_true (g_settings_get_boolean (settings, "window-maximized"));
   close_all_windows ();
 }
@@ -285,16 +247,7 @@ main (int   argc,
   g_autofree char *private_home = NULL;
   int ret;
 
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: it also hides XDG_DATA_DIRS, and GTK
-   * then finds no icon theme at all.  Only the per-user folders are made
-   * private, so the test never reads or writes the user's own data. */
-  private_home = g_dir_make_tmp ("cfai-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", private_home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", private_home, TRUE);
-  g_setenv ("XDG_DATA_HOME", private_home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", private_home, TRUE);
-  g_setenv ("XDG_STATE_HOME", private_home, TRUE);
+  private_home = cfai_ui_test_isolate_home ("cfai-test-window");
 
   /* Without credentials a window shows only the welcome page
    * (test-onboarding.c); these tests are about the rest of the window.
