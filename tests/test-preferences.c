@@ -394,6 +394,40 @@ test_verify_again (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "api-base-url", api_base);
 }
 
+static void
+test_switch_account_uses_its_token (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  const char *other = "0123456789abcdef0123456789abcdef";
+  CfaiCredentials *credentials = cfai_application_get_credentials (app);
+  GtkLabel *status = prefs_child (fixture, "account_status_label");
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { NULL };
+
+  /* A different token is saved for another account… */
+  cfai_credentials_store_token_async (credentials, CFAI_TOKEN_KIND_API, other, "wrong-token",
+                                      NULL, waiter_done, &waiter);
+  g_assert_true (cfai_ui_test_wait_until (waiter_has_result, &waiter, 10000));
+  g_assert_true (cfai_credentials_store_token_finish (credentials, waiter.result, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&waiter.result);
+
+  /* …so switching to that account uses it: the server refuses it, which
+   * proves the client's token changed with the account. */
+  g_settings_set_string (fixture->settings, "account-id", other);
+  cfai_ui_test_settle (300);
+  cfai_ui_test_click (cfai_ui_test_find_button (GTK_WIDGET (fixture->dialog), "Verify Again"));
+  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, status, NETWORK_TIMEOUT_MS));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, BAD_TOKEN_MESSAGE);
+
+  /* And switching back brings back that account's own token. */
+  g_settings_set_string (fixture->settings, "account-id", "test-account");
+  cfai_ui_test_settle (300);
+  cfai_ui_test_click (cfai_ui_test_find_button (GTK_WIDGET (fixture->dialog), "Verify Again"));
+  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, status, NETWORK_TIMEOUT_MS));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "The token works for this account.");
+}
+
 static gboolean
 is_finalized (gpointer data)
 {
@@ -859,6 +893,8 @@ main (int   argc,
               fixture_set_up, test_defaults_round_trip, fixture_tear_down);
   g_test_add ("/preferences/account-round-trip", Fixture, NULL,
               fixture_set_up, test_account_round_trip, fixture_tear_down);
+  g_test_add ("/preferences/switch-account", Fixture, NULL,
+              fixture_set_up, test_switch_account_uses_its_token, fixture_tear_down);
   g_test_add ("/preferences/verify-again", Fixture, NULL,
               fixture_set_up, test_verify_again, fixture_tear_down);
   g_test_add ("/preferences/close-while-verifying", Fixture, NULL,

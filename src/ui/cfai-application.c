@@ -172,6 +172,21 @@ apply_settings (CfaiApplication *self)
 }
 
 static void
+on_account_token_looked_up (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(CfaiApplication) self = user_data;
+  char *token = cfai_credentials_lookup_token_finish (CFAI_CREDENTIALS (source), result, NULL, NULL);
+
+  /* Only a token saved for the new account replaces the one in use: API
+   * tokens belong to a user, so the current one may well work there too. */
+  if (token != NULL)
+    cfai_application_use_token (self, token);
+  cfai_token_free (token);
+}
+
+static void
 on_settings_changed (GSettings       *settings,
                      const char      *key,
                      CfaiApplication *self)
@@ -179,6 +194,17 @@ on_settings_changed (GSettings       *settings,
   if (g_str_equal (key, "account-id") || g_str_equal (key, "api-base-url") ||
       g_str_has_prefix (key, "gateway-"))
     apply_settings (self);
+
+  /* Switching accounts in preferences picks up the token saved for the new
+   * one.  During onboarding there is no token yet, and the welcome page
+   * hands over the one it verified itself. */
+  if (g_str_equal (key, "account-id") &&
+      cfai_client_has_token (self->client) &&
+      cfai_credentials_get_token_source (self->credentials) != CFAI_TOKEN_SOURCE_ENVIRONMENT &&
+      cfai_credentials_get_account_id (self->credentials) != NULL)
+    cfai_credentials_lookup_token_async (self->credentials, CFAI_TOKEN_KIND_API, NULL,
+                                         self->cancellable, on_account_token_looked_up,
+                                         g_object_ref (self));
 }
 
 static void
