@@ -287,6 +287,15 @@ test_field_errors (void)
       "response_format.json/schema" },
     { ENVELOPE (5004, "Invalid data type for base64 input: string"),
       NULL },
+    /* the names must follow the pointer at once, or it is not a field */
+    { ENVELOPE (5006, "required properties at '/x' and more '/' are 'prompt'"),
+      NULL },
+    { ENVELOPE (5006, "required properties at 'x' are 'prompt'"),
+      NULL },
+    /* a credential-looking pointer is redacted before it can become a
+     * field name (found by fuzz-envelope) */
+    { ENVELOPE (5006, "required properties at '/bearer ' are 'abc'"),
+      NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

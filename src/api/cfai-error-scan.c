@@ -361,8 +361,8 @@ pointer_to_path (const char *pointer,
 /* Workers AI's schema validator names fields as quoted JSON pointers:
  * "Type mismatch of '/messages/0/content', 'array' not in 'string'" or
  * "required properties at '/' are 'prompt'". */
-char *
-cfai_error_field_from_message (const char *message)
+static char *
+field_from_pointer_text (const char *message)
 {
   const char *p;
 
@@ -393,8 +393,11 @@ cfai_error_field_from_message (const char *message)
       g_autofree char *parent = NULL;
       g_autofree char *name = NULL;
 
-      if (pointer_end == NULL || (names = after (pointer_end, "' are '")) == NULL)
+      /* Only a JSON pointer directly followed by its names, as the
+       * validator writes it; anything else is not a field name. */
+      if (*p != '/' || pointer_end == NULL || !g_str_has_prefix (pointer_end, "' are '"))
         return NULL;
+      names = pointer_end + strlen ("' are '");
 
       names_end = names;
       while (*names_end != '\0' && *names_end != '\'' && *names_end != ',')
@@ -409,6 +412,16 @@ cfai_error_field_from_message (const char *message)
     }
 
   return NULL;
+}
+
+char *
+cfai_error_field_from_message (const char *message)
+{
+  g_autofree char *field = field_from_pointer_text (message);
+
+  /* Joining path parts can put words side by side that were apart in
+   * the message ("bearer " + "." + name), so clean the result again. */
+  return cfai_error_clean_field (field);
 }
 
 char *
