@@ -6,6 +6,11 @@
 
 #include <string.h>
 
+#include <gdk/x11/gdkx.h>
+#include <X11/Xlib.h>
+#include <X11/XKBlib.h>
+#include <X11/extensions/XTest.h>
+
 #include "cfai-ui-test.h"
 
 /**
@@ -291,10 +296,10 @@ was_clicked (gpointer data)
  * @editable: an entry or entry row
  * @default_button: the button Enter should activate
  *
- * What pressing Enter does: the innermost text widget is activated, and
- * it activates the window's default widget when it is set to.  A button
- * activated that way emits "clicked" only after showing itself pressed,
- * so this waits for the click (and fails when none comes).
+ * Puts the cursor in @editable and presses a real Enter key there (see
+ * cfai_ui_test_press_key()).  A button activated that way emits "clicked"
+ * only after showing itself pressed, so this waits for the click (and
+ * fails when none comes).
  */
 void
 cfai_ui_test_press_enter (GtkWidget *editable,
@@ -308,8 +313,9 @@ cfai_ui_test_press_enter (GtkWidget *editable,
     inner = gtk_editable_get_delegate (inner);
   g_assert_true (GTK_IS_TEXT (inner));
 
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (inner)));
   handler = g_signal_connect (default_button, "clicked", G_CALLBACK (count_click), &clicks);
-  g_signal_emit_by_name (inner, "activate");
+  cfai_ui_test_press_key (GTK_WIDGET (inner), GDK_KEY_Return, 0);
   g_assert_true (cfai_ui_test_wait_until (was_clicked, &clicks, 5000));
   g_signal_handler_disconnect (default_button, handler);
 }
@@ -349,4 +355,205 @@ cfai_ui_test_scroll_to (GtkWidget *widget,
       gtk_viewport_scroll_to (GTK_VIEWPORT (viewport), widget, NULL);
     }
   cfai_ui_test_settle (100);
+}
+
+typedef struct
+{
+  guint      keyval;
+  guint      pressed;
+  guint      released;
+  GtkWidget *target;
+  GtkWidget *native;
+} KeyWatch;
+
+static gboolean
+count_press (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             gpointer               user_data)
+{
+  KeyWatch *watch = user_data;
+
+  if (gdk_keyval_to_lower (keyval) == gdk_keyval_to_lower (watch->keyval))
+    watch->pressed++;
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+count_release (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               gpointer               user_data)
+{
+  KeyWatch *watch = user_data;
+
+  if (gdk_keyval_to_lower (keyval) == gdk_keyval_to_lower (watch->keyval))
+    watch->released++;
+}
+
+/* Done when the release arrived, or when the key closed the popover,
+ * dialog or window it was meant for (the release then goes elsewhere). */
+static gboolean
+key_went_through (gpointer data)
+{
+  KeyWatch *watch = data;
+
+  if (watch->released > 0 || watch->target == NULL || watch->native == NULL)
+    return TRUE;
+
+  return watch->pressed > 0 &&
+         (!gtk_widget_get_mapped (watch->target) || !gtk_widget_get_mapped (watch->native));
+}
+
+static GtkEventController *
+watch_keys (GtkWidget *widget,
+            KeyWatch  *watch)
+{
+  GtkEventController *watcher = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (watcher, GTK_PHASE_CAPTURE);
+  g_signal_connect (watcher, "key-pressed", G_CALLBACK (count_press), watch);
+  g_signal_connect (watcher, "key-released", G_CALLBACK (count_release), watch);
+  gtk_widget_add_controller (widget, watcher);
+  return watcher;
+}
+
+static gboolean
+window_is_active (gpointer data)
+{
+  return gtk_window_is_active (GTK_WINDOW (data));
+}
+
+static void
+fake_key (Display *xdisplay,
+          guint    keysym,
+          gboolean press)
+{
+  KeyCode code = XKeysymToKeycode (xdisplay, keysym);
+
+  g_assert_cmpuint (code, !=, 0);
+  XTestFakeKeyEvent (xdisplay, code, press, CurrentTime);
+}
+
+/* "?" is Shift+slash on the test keymap: a person holds Shift for it. */
+static gboolean
+needs_shift (Display *xdisplay,
+             guint    keysym)
+{
+  KeyCode code = XKeysymToKeycode (xdisplay, keysym);
+
+  return code != 0 &&
+         XkbKeycodeToKeysym (xdisplay, code, 0, 0) != keysym &&
+         XkbKeycodeToKeysym (xdisplay, code, 0, 1) == keysym;
+}
+
+/**
+ * cfai_ui_test_press_key:
+ * @widget: the widget that must have the keyboard focus
+ * @keyval: a GDK key value, such as GDK_KEY_Down
+ * @modifiers: GDK_SHIFT_MASK and/or GDK_CONTROL_MASK, or 0
+ *
+ * Presses and releases a key through the X server (XTEST), so the event
+ * takes the whole way a real key press takes: X, GDK, the focus widget's
+ * controllers, shortcuts and key bindings.  GTK 4 has no public API to
+ * synthesise key events, and emitting a controller's signal would skip
+ * exactly the part that breaks when a focus or binding is wrong.
+ * Returns once the key went all the way through.
+ */
+void
+cfai_ui_test_press_key (GtkWidget       *widget,
+                        guint            keyval,
+                        GdkModifierType  modifiers)
+{
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkEventController *target_watcher;
+  GtkEventController *root_watcher;
+  GtkWidget *watched_root;
+  KeyWatch watch = { keyval, 0, 0, NULL, NULL };
+  static Display *xdisplay;
+  GtkWidget *focus;
+
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  g_assert_true (GTK_IS_WINDOW (root));
+  g_assert_true (cfai_ui_test_wait_until (window_is_active, root, 5000));
+
+  /* A window takes keys wherever its focus is; a widget must have it. */
+  focus = gtk_root_get_focus (root);
+  g_assert_true (widget == GTK_WIDGET (root) || focus == widget ||
+                 (focus != NULL && gtk_widget_is_ancestor (focus, widget)));
+
+  /* Watch where the key goes in: a dialog's grab starts propagation
+   * below the window, so the window may never see it.  And watch the
+   * window: its shortcuts take a key before the focus widget sees it. */
+  watch.target = (widget == GTK_WIDGET (root) && focus != NULL) ? focus : widget;
+  watch.native = GTK_WIDGET (gtk_widget_get_native (watch.target));
+  watched_root = GTK_WIDGET (root);
+  g_object_add_weak_pointer (G_OBJECT (watch.target), (gpointer *) &watch.target);
+  g_object_add_weak_pointer (G_OBJECT (watch.native), (gpointer *) &watch.native);
+  g_object_add_weak_pointer (G_OBJECT (watched_root), (gpointer *) &watched_root);
+  target_watcher = watch_keys (watch.target, &watch);
+  root_watcher = watch_keys (watched_root, &watch);
+
+  /* A connection of our own, kept for the whole run: GDK's Xlib
+   * accessors are deprecated, and the server delivers XTEST input to
+   * whoever has the focus anyway. */
+  if (xdisplay == NULL)
+    xdisplay = XOpenDisplay (gdk_display_get_name (display));
+  g_assert_nonnull (xdisplay);
+
+  if (needs_shift (xdisplay, keyval))
+    modifiers |= GDK_SHIFT_MASK;
+  if (modifiers & GDK_CONTROL_MASK)
+    fake_key (xdisplay, GDK_KEY_Control_L, TRUE);
+  if (modifiers & GDK_SHIFT_MASK)
+    fake_key (xdisplay, GDK_KEY_Shift_L, TRUE);
+  fake_key (xdisplay, keyval, TRUE);
+  fake_key (xdisplay, keyval, FALSE);
+  if (modifiers & GDK_SHIFT_MASK)
+    fake_key (xdisplay, GDK_KEY_Shift_L, FALSE);
+  if (modifiers & GDK_CONTROL_MASK)
+    fake_key (xdisplay, GDK_KEY_Control_L, FALSE);
+  XFlush (xdisplay);
+
+  if (!cfai_ui_test_wait_until (key_went_through, &watch, 5000))
+    g_error ("%s never reached %s (%u presses, %u releases seen)", gdk_keyval_name (keyval),
+             watch.target != NULL ? G_OBJECT_TYPE_NAME (watch.target) : "its widget",
+             watch.pressed, watch.released);
+
+  /* The key may have closed the widget's window, and its controllers
+   * with it. */
+  if (watch.target != NULL)
+    {
+      gtk_widget_remove_controller (watch.target, target_watcher);
+      g_object_remove_weak_pointer (G_OBJECT (watch.target), (gpointer *) &watch.target);
+    }
+  if (watch.native != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (watch.native), (gpointer *) &watch.native);
+  if (watched_root != NULL)
+    {
+      gtk_widget_remove_controller (watched_root, root_watcher);
+      g_object_remove_weak_pointer (G_OBJECT (watched_root), (gpointer *) &watched_root);
+    }
+}
+
+/**
+ * cfai_ui_test_type_keys:
+ * @widget: the widget that must have the keyboard focus
+ * @text: lower-case ASCII letters, digits and spaces
+ *
+ * Types @text key by key through the X server, as a person would.
+ */
+void
+cfai_ui_test_type_keys (GtkWidget  *widget,
+                        const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      /* Other characters would need the keymap's shift levels. */
+      g_assert_true (g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == ' ');
+      cfai_ui_test_press_key (widget, gdk_unicode_to_keyval ((guchar) *p), 0);
+    }
 }

@@ -30,6 +30,11 @@ void       cfai_ui_test_type             (GtkWidget           *editable,
                                           const char          *text);
 void       cfai_ui_test_press_enter      (GtkWidget           *editable,
                                           GtkWidget           *default_button);
+void       cfai_ui_test_press_key        (GtkWidget           *widget,
+                                          guint                keyval,
+                                          GdkModifierType      modifiers);
+void       cfai_ui_test_type_keys        (GtkWidget           *widget,
+                                          const char          *text);
 void       cfai_ui_test_click            (GtkWidget           *button);
 void       cfai_ui_test_scroll_to        (GtkWidget           *widget,
                                           gboolean             to_end);

@@ -136,6 +136,7 @@ test_actions (void)
   const CfaiShortcutEntry *entries;
   gsize n_entries;
   CfaiWindow *window;
+  GtkWindow *second;
   AdwDialog *dialog;
 
   for (gsize i = 0; i < G_N_ELEMENTS (app_actions); i++)
@@ -164,10 +165,16 @@ test_actions (void)
 
   window = open_window (1000, 700);
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  /* The accelerators work from the keyboard, through the X server. */
+  cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
   cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
-  gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  second = gtk_application_get_windows (GTK_APPLICATION (app))->data;
+  g_assert_true (second != GTK_WINDOW (window));
+  /* Ctrl+W closes the window that has the focus, and only that one. */
+  cfai_ui_test_press_key (GTK_WIDGET (second), GDK_KEY_w, GDK_CONTROL_MASK);
+  cfai_ui_test_settle (SETTLE_MS);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
   gtk_window_present (GTK_WINDOW (window));
   cfai_ui_test_settle (SETTLE_MS);
 
@@ -182,14 +189,16 @@ test_actions (void)
   adw_dialog_force_close (dialog);
   cfai_ui_test_settle (SETTLE_MS);
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_comma, GDK_CONTROL_MASK);
   cfai_ui_test_settle (SETTLE_MS);
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (ADW_IS_PREFERENCES_DIALOG (dialog));
-  adw_dialog_force_close (dialog);
+  /* Escape closes a dialog. */
+  cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_Escape, 0);
   cfai_ui_test_settle (SETTLE_MS);
+  g_assert_null (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_question, GDK_CONTROL_MASK);
   cfai_ui_test_settle (SETTLE_MS);
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (CFAI_IS_SHORTCUTS_DIALOG (dialog));
