@@ -291,6 +291,36 @@ was_clicked (gpointer data)
   return *(guint *) data > 0;
 }
 
+/* The text widget inside an entry or entry row, with the focus in it. */
+static GtkWidget *
+focus_text (GtkWidget *editable)
+{
+  GtkEditable *inner = GTK_EDITABLE (editable);
+
+  while (gtk_editable_get_delegate (inner) != NULL)
+    inner = gtk_editable_get_delegate (inner);
+  g_assert_true (GTK_IS_TEXT (inner));
+
+  if (!gtk_widget_has_focus (GTK_WIDGET (inner)))
+    g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (inner)));
+  return GTK_WIDGET (inner);
+}
+
+/**
+ * cfai_ui_test_press_key_in:
+ * @editable: an entry or entry row
+ * @keyval: the key to press
+ *
+ * Puts the cursor in @editable, as a click would, and presses @keyval
+ * there (see cfai_ui_test_press_key()).
+ */
+void
+cfai_ui_test_press_key_in (GtkWidget *editable,
+                           guint      keyval)
+{
+  cfai_ui_test_press_key (focus_text (editable), keyval, 0);
+}
+
 /**
  * cfai_ui_test_press_enter:
  * @editable: an entry or entry row
@@ -305,17 +335,11 @@ void
 cfai_ui_test_press_enter (GtkWidget *editable,
                           GtkWidget *default_button)
 {
-  GtkEditable *inner = GTK_EDITABLE (editable);
   guint clicks = 0;
   gulong handler;
 
-  while (gtk_editable_get_delegate (inner) != NULL)
-    inner = gtk_editable_get_delegate (inner);
-  g_assert_true (GTK_IS_TEXT (inner));
-
-  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (inner)));
   handler = g_signal_connect (default_button, "clicked", G_CALLBACK (count_click), &clicks);
-  cfai_ui_test_press_key (GTK_WIDGET (inner), GDK_KEY_Return, 0);
+  cfai_ui_test_press_key_in (editable, GDK_KEY_Return);
   g_assert_true (cfai_ui_test_wait_until (was_clicked, &clicks, 5000));
   g_signal_handler_disconnect (default_button, handler);
 }
@@ -542,9 +566,10 @@ cfai_ui_test_press_key (GtkWidget       *widget,
 /**
  * cfai_ui_test_type_keys:
  * @widget: the widget that must have the keyboard focus
- * @text: lower-case ASCII letters, digits and spaces
+ * @text: printable ASCII
  *
- * Types @text key by key through the X server, as a person would.
+ * Types @text key by key through the X server, as a person would
+ * (holding Shift where the keymap needs it).
  */
 void
 cfai_ui_test_type_keys (GtkWidget  *widget,
@@ -552,8 +577,25 @@ cfai_ui_test_type_keys (GtkWidget  *widget,
 {
   for (const char *p = text; *p != '\0'; p++)
     {
-      /* Other characters would need the keymap's shift levels. */
-      g_assert_true (g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == ' ');
+      g_assert_true (g_ascii_isprint (*p));
       cfai_ui_test_press_key (widget, gdk_unicode_to_keyval ((guchar) *p), 0);
     }
+}
+
+/**
+ * cfai_ui_test_type_keys_in:
+ * @editable: an entry or entry row
+ * @text: printable ASCII
+ *
+ * Clicks into @editable, clears it and types @text key by key.
+ */
+void
+cfai_ui_test_type_keys_in (GtkWidget  *editable,
+                           const char *text)
+{
+  GtkWidget *inner = focus_text (editable);
+
+  gtk_editable_set_text (GTK_EDITABLE (inner), "");
+  cfai_ui_test_type_keys (inner, text);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editable)), ==, text);
 }

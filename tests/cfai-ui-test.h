@@ -28,12 +28,16 @@ GtkWidget *cfai_ui_test_find_button      (GtkWidget           *root,
                                           const char          *label);
 void       cfai_ui_test_type             (GtkWidget           *editable,
                                           const char          *text);
+void       cfai_ui_test_press_key_in     (GtkWidget           *editable,
+                                          guint                keyval);
 void       cfai_ui_test_press_enter      (GtkWidget           *editable,
                                           GtkWidget           *default_button);
 void       cfai_ui_test_press_key        (GtkWidget           *widget,
                                           guint                keyval,
                                           GdkModifierType      modifiers);
 void       cfai_ui_test_type_keys        (GtkWidget           *widget,
+                                          const char          *text);
+void       cfai_ui_test_type_keys_in     (GtkWidget           *editable,
                                           const char          *text);
 void       cfai_ui_test_click            (GtkWidget           *button);
 void       cfai_ui_test_scroll_to        (GtkWidget           *widget,

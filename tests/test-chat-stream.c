@@ -517,6 +517,48 @@ test_verify_token (void)
     }
 }
 
+static void
+test_api_base_url_check (void)
+{
+  static const struct {
+    const char *text;
+    const char *stored;   /* NULL: refused */
+  } cases[] = {
+    { "", "" },
+    { "   ", "" },
+    { "https://api.cloudflare.com/client/v4", "https://api.cloudflare.com/client/v4" },
+    { " https://api.cloudflare.com/client/v4/ ", "https://api.cloudflare.com/client/v4" },
+    { "http://127.0.0.1:8787/client/v4", "http://127.0.0.1:8787/client/v4" },
+    { "HTTPS://proxy.example.net", "HTTPS://proxy.example.net" },
+    { "api.cloudflare.com/client/v4", NULL },
+    { "ftp://api.cloudflare.com/client/v4", NULL },
+    { "https://", NULL },
+    { "https:///client/v4", NULL },
+    { "https://api.cloudflare.com/client/v4?x=1", NULL },
+    { "https://api.cloudflare.com/client/v4#top", NULL },
+    { "https://me:secret@api.cloudflare.com/client/v4", NULL },
+    { "not a url", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *stored = cfai_client_check_api_base_url (cases[i].text, &error);
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_cmpstr (stored, ==, cases[i].stored);
+      if (cases[i].stored == NULL)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+          g_assert_cmpuint (strlen (error->message), >, 20);
+        }
+      else
+        {
+          g_assert_no_error (error);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -543,6 +585,7 @@ main (int   argc,
   g_test_add_func ("/client/gateway-stream", test_gateway_stream);
   g_test_add_func ("/chat-stream/vision", test_vision_request_accepted);
   g_test_add_func ("/client/bad-config", test_bad_config_errors);
+  g_test_add_func ("/client/api-base-url-check", test_api_base_url_check);
   g_test_add_func ("/client/verify-token", test_verify_token);
 
   ret = g_test_run ();

@@ -319,6 +319,9 @@ test_account_round_trip (Fixture       *fixture,
   g_autofree char *account = NULL;
   g_autofree char *unchanged = NULL;
   g_autofree char *base = NULL;
+  g_autofree char *after_error = NULL;
+  GtkWidget *base_row;
+  GtkWidget *base_label;
 
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (account_row)), ==, "test-account");
   g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, account_row, 10000));
@@ -359,13 +362,66 @@ test_account_round_trip (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (account_row)), ==, "test-account");
   g_assert_false (gtk_widget_has_css_class (account_row, "error"));
 
-  /* The API base URL stays, under Advanced. */
-  cfai_ui_test_type (prefs_child (fixture, "api_base_url_row"), "http://127.0.0.1:9/client/v4");
+  /* The API base URL, under Advanced, is stored only when applied:
+   * requests must not go to a half-typed address. */
+  base_row = prefs_child (fixture, "api_base_url_row");
+  base_label = prefs_child (fixture, "api_base_url_message_label");
+  cfai_ui_test_type_keys_in (base_row, " http://127.0.0.1:9/client/v4/ ");
+  base = g_settings_get_string (settings, "api-base-url");
+  g_assert_cmpstr (base, ==, api_base);
+  g_clear_pointer (&base, g_free);
+  cfai_ui_test_press_key_in (base_row, GDK_KEY_Return);
   base = g_settings_get_string (settings, "api-base-url");
   g_assert_cmpstr (base, ==, "http://127.0.0.1:9/client/v4");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (base_row)), ==, base);
   g_assert_cmpstr (cfai_client_get_api_base_url (cfai_application_get_client (app)), ==, base);
+  g_assert_false (gtk_widget_get_visible (base_label));
+
+  /* An address that is not one is refused where it was typed. */
+  cfai_ui_test_type_keys_in (base_row, "api.cloudflare.com/client/v4");
+  cfai_ui_test_press_key_in (base_row, GDK_KEY_Return);
+  g_assert_true (gtk_widget_has_css_class (base_row, "error"));
+  g_assert_true (gtk_widget_get_visible (base_label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (base_label)), "https://"));
+  gtk_test_accessible_assert_state (base_row, GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_TRUE);
+  after_error = g_settings_get_string (settings, "api-base-url");
+  g_assert_cmpstr (after_error, ==, base);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (base_row)), ==, "api.cloudflare.com/client/v4");
+  cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-preferences-api-base-url.png");
+
+  /* A change from elsewhere shows, and clears the error. */
   g_settings_set_string (settings, "api-base-url", api_base);
-  g_assert_cmpstr (gtk_editable_get_text (prefs_child (fixture, "api_base_url_row")), ==, api_base);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (base_row)), ==, api_base);
+  g_assert_false (gtk_widget_has_css_class (base_row, "error"));
+  g_assert_false (gtk_widget_get_visible (base_label));
+}
+
+/* CFAI_API_BASE_URL beats the setting, so preferences show it, read-only. */
+static void
+test_api_base_url_from_environment (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  CfaiPreferencesDialog *dialog;
+  GtkWidget *row;
+  GtkWidget *label;
+
+  adw_dialog_force_close (ADW_DIALOG (fixture->dialog));
+  cfai_ui_test_settle (100);
+
+  g_setenv ("CFAI_API_BASE_URL", "http://127.0.0.1:9/from-env", TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (cfai_ui_test_wait_until (shows_preferences, fixture->window, 10000));
+  g_unsetenv ("CFAI_API_BASE_URL");
+  dialog = CFAI_PREFERENCES_DIALOG (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (fixture->window)));
+  fixture->dialog = dialog;
+
+  row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), CFAI_TYPE_PREFERENCES_DIALOG, "api_base_url_row"));
+  label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), CFAI_TYPE_PREFERENCES_DIALOG, "api_base_url_message_label"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "http://127.0.0.1:9/from-env");
+  g_assert_false (gtk_widget_get_sensitive (row));
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "CFAI_API_BASE_URL"));
 }
 
 static void
@@ -688,6 +744,10 @@ test_gateway_round_trip (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (id_row, "error"));
   g_assert_cmpstr (gtk_label_get_text (message), ==,
                    "A gateway ID has only letters, digits, “-” and “_”: use the name shown in the AI Gateway section of the Cloudflare dashboard.");
+  /* Screen readers hear that the value is wrong, and why. */
+  gtk_test_accessible_assert_state (id_row, GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+  gtk_test_accessible_assert_property (id_row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       gtk_label_get_text (message));
   show_page (fixture, "gateway");
   cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-preferences-gateway-error.png");
 
@@ -862,6 +922,9 @@ main (int   argc,
   g_autofree char *private_home = NULL;
   int ret;
 
+  /* The tests read accessible states, which GTK's test backend keeps
+   * without an accessibility bus (the suite sets GTK_A11Y=none). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   private_home = cfai_ui_test_isolate_home ("cfai-test-preferences");
   g_unsetenv ("CLOUDFLARE_API_TOKEN");
   g_unsetenv ("CLOUDFLARE_ACCOUNT_ID");
@@ -893,6 +956,8 @@ main (int   argc,
               fixture_set_up, test_defaults_round_trip, fixture_tear_down);
   g_test_add ("/preferences/account-round-trip", Fixture, NULL,
               fixture_set_up, test_account_round_trip, fixture_tear_down);
+  g_test_add ("/preferences/api-base-url-from-environment", Fixture, NULL,
+              fixture_set_up, test_api_base_url_from_environment, fixture_tear_down);
   g_test_add ("/preferences/switch-account", Fixture, NULL,
               fixture_set_up, test_switch_account_uses_its_token, fixture_tear_down);
   g_test_add ("/preferences/verify-again", Fixture, NULL,

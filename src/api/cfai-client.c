@@ -308,6 +308,53 @@ cfai_client_set_api_base_url (CfaiClient *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_BASE_URL]);
 }
 
+/**
+ * cfai_client_check_api_base_url:
+ * @text: what the user entered
+ * @error: where to say what is wrong with it
+ *
+ * An API base URL is where every request goes, with the token in its
+ * headers: only an absolute http(s) URL with a host and nothing that
+ * would end up in the middle of request URLs (query, fragment, user
+ * information) is accepted.  Blank means the default.
+ *
+ * Returns: (transfer full) (nullable): the URL to store, without blanks
+ *   or a trailing slash ("" for the default), or %NULL with @error set
+ */
+char *
+cfai_client_check_api_base_url (const char  *text,
+                                GError     **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (*trimmed == '\0')
+    return g_strdup ("");
+
+  uri = g_uri_parse (trimmed, G_URI_FLAGS_NONE, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || scheme == NULL ||
+      (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Enter a full web address that starts with https://, such as %s"),
+                   CFAI_DEFAULT_API_BASE_URL);
+      return NULL;
+    }
+
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL ||
+      g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The address cannot contain “?”, “#” or a user name: request paths are added after it."));
+      return NULL;
+    }
+
+  return strip_trailing_slash (trimmed);
+}
+
 const char *
 cfai_client_get_gateway_id (CfaiClient *self)
 {

@@ -47,6 +47,8 @@ void              cfai_client_set_account_id        (CfaiClient          *self,
 gboolean          cfai_client_has_token             (CfaiClient          *self);
 void              cfai_client_set_token             (CfaiClient          *self,
                                                      const char          *token);
+char             *cfai_client_check_api_base_url    (const char          *text,
+                                                     GError             **error);
 const char       *cfai_client_get_api_base_url      (CfaiClient          *self);
 void              cfai_client_set_api_base_url      (CfaiClient          *self,
                                                      const char          *url);

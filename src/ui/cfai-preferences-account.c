@@ -314,6 +314,70 @@ verify_action (GtkWidget  *widget,
                                 self->cancellable, on_verified, g_object_ref (self));
 }
 
+/* API base URL ---------------------------------------------------------- */
+
+/* Stored only when applied (Enter or the apply button) and valid: every
+ * keystroke would otherwise send requests, and the token, to a half-typed
+ * address. */
+static void
+on_api_base_url_apply (CfaiPreferencesDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  url = cfai_client_check_api_base_url (gtk_editable_get_text (GTK_EDITABLE (self->api_base_url_row)),
+                                        &error);
+  if (url == NULL)
+    {
+      cfai_preferences_show_row_message (GTK_WIDGET (self->api_base_url_row),
+                                         self->api_base_url_message_label, error->message, TRUE);
+      return;
+    }
+
+  cfai_preferences_show_row_message (GTK_WIDGET (self->api_base_url_row),
+                                     self->api_base_url_message_label, NULL, FALSE);
+  g_settings_set_string (self->settings, "api-base-url", url);
+  gtk_editable_set_text (GTK_EDITABLE (self->api_base_url_row), url);
+}
+
+static void
+on_api_base_url_setting_changed (CfaiPreferencesDialog *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "api-base-url");
+
+  if (!g_str_equal (url, gtk_editable_get_text (GTK_EDITABLE (self->api_base_url_row))))
+    gtk_editable_set_text (GTK_EDITABLE (self->api_base_url_row), url);
+  cfai_preferences_show_row_message (GTK_WIDGET (self->api_base_url_row),
+                                     self->api_base_url_message_label, NULL, FALSE);
+}
+
+static void
+init_api_base_url (CfaiPreferencesDialog *self)
+{
+  const char *env_url = g_getenv ("CFAI_API_BASE_URL");
+  g_autofree char *url = NULL;
+
+  /* The environment wins over the setting (see CfaiClient), so the row
+   * shows what is really used and cannot be edited to no effect. */
+  if (env_url != NULL && *env_url != '\0')
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->api_base_url_row), env_url);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->api_base_url_row), FALSE);
+      cfai_preferences_show_row_message (GTK_WIDGET (self->api_base_url_row),
+                                         self->api_base_url_message_label,
+                                         _("Set by the CFAI_API_BASE_URL environment variable, which overrides this setting."),
+                                         FALSE);
+      return;
+    }
+
+  url = g_settings_get_string (self->settings, "api-base-url");
+  gtk_editable_set_text (GTK_EDITABLE (self->api_base_url_row), url);
+  g_signal_connect_object (self->api_base_url_row, "apply",
+                           G_CALLBACK (on_api_base_url_apply), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::api-base-url",
+                           G_CALLBACK (on_api_base_url_setting_changed), self, G_CONNECT_SWAPPED);
+}
+
 void
 cfai_preferences_account_class_init (GtkWidgetClass *widget_class)
 {
@@ -327,6 +391,7 @@ cfai_preferences_account_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, verify_spinner);
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, account_status_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, api_base_url_row);
+  gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, api_base_url_message_label);
 
   gtk_widget_class_install_action (widget_class, "preferences.replace-token", NULL, replace_token_action);
   gtk_widget_class_install_action (widget_class, "preferences.remove-token", NULL, remove_token_action);
@@ -345,8 +410,7 @@ cfai_preferences_account_init (CfaiPreferencesDialog *self)
   g_signal_connect_object (self->settings, "changed::account-id",
                            G_CALLBACK (on_account_id_setting_changed), self, G_CONNECT_SWAPPED);
 
-  g_settings_bind (self->settings, "api-base-url", self->api_base_url_row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
+  init_api_base_url (self);
 
   g_signal_connect_object (credentials, "notify::token-source",
                            G_CALLBACK (update_token_row), self, G_CONNECT_SWAPPED);

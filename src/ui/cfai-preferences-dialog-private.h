@@ -28,6 +28,7 @@ struct _CfaiPreferencesDialog
   AdwSpinner           *verify_spinner;
   GtkLabel             *account_status_label;
   AdwEntryRow          *api_base_url_row;
+  GtkLabel             *api_base_url_message_label;
   gboolean              verifying;
 
   /* AI Gateway page */
@@ -55,6 +56,11 @@ struct _CfaiPreferencesDialog
   AdwSpinRow           *temperature_row;
   GtkTextView          *system_prompt_view;
 };
+
+void cfai_preferences_show_row_message   (GtkWidget             *row,
+                                          GtkLabel              *label,
+                                          const char            *message,
+                                          gboolean               is_error);
 
 void cfai_preferences_account_class_init (GtkWidgetClass        *widget_class);
 void cfai_preferences_account_init       (CfaiPreferencesDialog *self);

@@ -171,6 +171,51 @@ cfai_preferences_dialog_init (CfaiPreferencesDialog *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/**
+ * cfai_preferences_show_row_message:
+ * @row: the row the message is about
+ * @label: the label under the row's group that shows it
+ * @message: (nullable): what to say, or %NULL to hide the label
+ * @is_error: whether @message says the row's value is wrong
+ *
+ * Shows a message under a row.  An error also marks the row itself, for
+ * the eye (the "error" style) and for screen readers (invalid state and
+ * the message as its description).  Anything else is a dimmed note.
+ */
+void
+cfai_preferences_show_row_message (GtkWidget  *row,
+                                   GtkLabel   *label,
+                                   const char *message,
+                                   gboolean    is_error)
+{
+  GtkWidget *label_widget = GTK_WIDGET (label);
+
+  gtk_widget_remove_css_class (label_widget, "error");
+  gtk_widget_remove_css_class (label_widget, "dimmed");
+
+  if (message != NULL && is_error)
+    {
+      gtk_widget_add_css_class (row, "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                      -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+
+  gtk_widget_set_visible (label_widget, message != NULL);
+  gtk_label_set_text (label, message != NULL ? message : "");
+  if (message != NULL)
+    gtk_widget_add_css_class (label_widget, is_error ? "error" : "dimmed");
+}
+
 CfaiPreferencesDialog *
 cfai_preferences_dialog_new (CfaiApplication *application)
 {

@@ -49,47 +49,21 @@ static void
 update_gateway_message (CfaiPreferencesDialog *self)
 {
   g_autofree char *id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->gateway_id_row))));
-  GtkWidget *label = GTK_WIDGET (self->gateway_id_message_label);
   const char *message = NULL;
-  const char *style = NULL;
+  gboolean is_error = FALSE;
 
   if (!gateway_id_is_valid (id))
     {
       message = _("A gateway ID has only letters, digits, “-” and “_”: use the name shown in the AI Gateway section of the Cloudflare dashboard.");
-      style = "error";
+      is_error = TRUE;
     }
   else if (*id == '\0' && g_settings_get_boolean (self->settings, "gateway-enabled"))
     {
       message = _("Requests go straight to Workers AI until a gateway ID is entered.");
-      style = "dimmed";
     }
 
-  gtk_widget_remove_css_class (label, "error");
-  gtk_widget_remove_css_class (label, "dimmed");
-
-  if (g_strcmp0 (style, "error") == 0)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->gateway_id_row), "error");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->gateway_id_row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
-                                      -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self->gateway_id_row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->gateway_id_row), "error");
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->gateway_id_row),
-                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->gateway_id_row),
-                                  GTK_ACCESSIBLE_STATE_INVALID);
-    }
-
-  gtk_widget_set_visible (label, message != NULL);
-  gtk_label_set_text (self->gateway_id_message_label, message != NULL ? message : "");
-  if (style != NULL)
-    gtk_widget_add_css_class (label, style);
+  cfai_preferences_show_row_message (GTK_WIDGET (self->gateway_id_row),
+                                     self->gateway_id_message_label, message, is_error);
 }
 
 static gboolean
