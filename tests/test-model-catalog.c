@@ -15,8 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cfai-chat-stream.h"
 #include "cfai-client.h"
 #include "cfai-error.h"
+#include "cfai-image-generator.h"
 #include "cfai-model-catalog.h"
 #include "cfai-test-server.h"
 
@@ -1460,6 +1462,168 @@ test_refresh_fake_server (void)
   remove_tree (tmpdir);
 }
 
+/* ------------------------------------------------------------------ */
+/* What the account may run                                           */
+/* ------------------------------------------------------------------ */
+
+#define PAID_CHAT  "@cf/openai/gpt-oss-120b"
+#define PAID_IMAGE "@cf/black-forest-labs/flux-2-dev"
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (CFAI_IS_CHAT_STREAM (source))
+    cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, error);
+  else
+    g_bytes_unref (cfai_image_generate_finish (CFAI_CLIENT (source), result, NULL, NULL, error));
+  if (*error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "no error");
+}
+
+/* Runs @model once, as the app's chat or image page would, and returns
+ * the error (G_IO_ERROR_EXISTS when there was none). */
+static GError *
+run_model (CfaiClient     *client,
+           CfaiTestServer *server,
+           const char     *scenario,
+           const char     *model)
+{
+  g_autofree char *base = cfai_test_server_api_base (server, scenario);
+  GError *error = NULL;
+
+  cfai_client_set_api_base_url (client, base);
+  if (g_str_equal (model, PAID_IMAGE))
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
+
+      cfai_image_request_set_prompt (request, "a lighthouse at dusk, oil painting");
+      cfai_image_generate_async (client, request, NULL, NULL, NULL, on_run_done, &error);
+      while (error == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  else
+    {
+      g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (model);
+      g_autoptr(CfaiChatStream) chat = NULL;
+
+      cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Hello");
+      cfai_chat_request_set_max_tokens (request, 16);
+      chat = cfai_chat_stream_new (client, request);
+      cfai_chat_stream_run_async (chat, NULL, on_run_done, &error);
+      while (error == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  return error;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_paid_plan_learned (void)
+{
+  g_autoptr(CfaiTestServer) server = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *cache_path = NULL;
+  g_autofree char *access_path = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog;
+  CfaiClient *client;
+  CfaiModel *chat_model;
+  CfaiModel *image_model;
+  guint notified = 0;
+
+  if (g_getenv ("FAKE_WORKERS_AI") == NULL)
+    {
+      g_test_skip ("FAKE_WORKERS_AI does not name the fake server");
+      return;
+    }
+
+  server = cfai_test_server_start ();
+  tmpdir = make_tmpdir ();
+  cache_path = g_build_filename (tmpdir, "models.json", NULL);
+  access_path = g_build_filename (tmpdir, "model-access.ini", NULL);
+
+  client = fake_client (server, NULL);
+  catalog = cfai_model_catalog_new (client, cache_path);
+  chat_model = cfai_model_catalog_lookup (catalog, PAID_CHAT);
+  image_model = cfai_model_catalog_lookup (catalog, PAID_IMAGE);
+  g_assert_false (cfai_model_get_needs_paid_plan (chat_model));
+  g_signal_connect (chat_model, "notify::needs-paid-plan", G_CALLBACK (count_notify), &notified);
+
+  /* Nothing but a 5035 refusal marks a model. */
+  error = run_model (client, server, "error-5016", PAID_CHAT);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_LICENCE_REQUIRED);
+  g_clear_error (&error);
+  error = run_model (client, server, "server-error", PAID_CHAT);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_false (cfai_model_get_needs_paid_plan (chat_model));
+  g_assert_false (g_file_test (access_path, G_FILE_TEST_EXISTS));
+
+  /* A chat refused for the plan, and an image. */
+  error = run_model (client, server, "error-5035", PAID_CHAT);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED);
+  g_clear_error (&error);
+  g_assert_true (cfai_model_get_needs_paid_plan (chat_model));
+  g_assert_cmpuint (notified, ==, 1);
+  error = run_model (client, server, "error-5035", PAID_IMAGE);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED);
+  g_clear_error (&error);
+  g_assert_true (cfai_model_get_needs_paid_plan (image_model));
+
+  /* It is remembered for the account, in a file next to the cache. */
+  g_file_get_contents (access_path, &record, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (record, "[account test-account]"));
+  g_assert_nonnull (strstr (record, PAID_CHAT "="));
+  g_assert_nonnull (strstr (record, PAID_IMAGE "="));
+
+  /* Another account may have another plan. */
+  cfai_client_set_account_id (client, "other-account");
+  g_assert_false (cfai_model_get_needs_paid_plan (chat_model));
+  g_assert_false (cfai_model_get_needs_paid_plan (image_model));
+  cfai_client_set_account_id (client, "test-account");
+  g_assert_true (cfai_model_get_needs_paid_plan (chat_model));
+
+  /* The next session knows before trying, whatever list it shows. */
+  g_signal_handlers_disconnect_by_func (chat_model, count_notify, &notified);
+  g_assert_finalize_object (catalog);
+  catalog = cfai_model_catalog_new (client, cache_path);
+  g_assert_true (cfai_model_get_needs_paid_plan (cfai_model_catalog_lookup (catalog, PAID_CHAT)));
+  g_assert_true (refresh (catalog, &error));
+  g_assert_no_error (error);
+  chat_model = cfai_model_catalog_lookup (catalog, PAID_CHAT);
+  g_assert_true (cfai_model_get_needs_paid_plan (chat_model));
+  g_assert_false (cfai_model_get_needs_paid_plan (cfai_model_catalog_lookup (catalog, "@cf/openai/gpt-oss-20b")));
+
+  /* Once the account may use it (an upgrade), the mark goes. */
+  error = run_model (client, server, NULL, PAID_CHAT);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_false (cfai_model_get_needs_paid_plan (chat_model));
+  g_clear_pointer (&record, g_free);
+  g_file_get_contents (access_path, &record, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (record, PAID_CHAT "="));
+  g_assert_nonnull (strstr (record, PAID_IMAGE "="));
+
+  g_assert_finalize_object (catalog);
+  g_assert_finalize_object (client);
+  remove_tree (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1501,6 +1665,7 @@ main (int   argc,
 #undef ADD_REFRESH_TEST
 
   g_test_add_func ("/catalog/refresh/fake-server", test_refresh_fake_server);
+  g_test_add_func ("/catalog/access/paid-plan-learned", test_paid_plan_learned);
 
   ret = g_test_run ();
   g_free (models_dir);

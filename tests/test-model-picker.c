@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "cfai-application.h"
+#include "cfai-error.h"
 #include "cfai-model-picker.h"
 #include "cfai-model-row.h"
 #include "cfai-test-server.h"
@@ -598,6 +599,7 @@ static void
 test_image_task (Fixture       *fixture,
                  gconstpointer  data)
 {
+  g_autoptr(GError) paid_error = NULL;
   CfaiModelRow *row;
   GListModel *list;
 
@@ -630,6 +632,20 @@ test_image_task (Fixture       *fixture,
                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Partner model: provided by a Cloudflare partner");
   g_assert_false (gtk_widget_get_visible (row_child (row, "context_badge")));
+
+  /* A refusal for the account's plan shows on the open list at once
+   * (the request path is tested in test-model-catalog), and goes when
+   * the model works after all. */
+  g_assert_false (gtk_widget_get_visible (row_child (row, "paid_plan_badge")));
+  paid_error = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED, "5035");
+  cfai_model_catalog_note_model_result (fixture->catalog, FLUX_2_DEV, paid_error);
+  g_assert_true (gtk_widget_get_visible (row_child (row, "paid_plan_badge")));
+  gtk_test_accessible_assert_property (row_child (row, "paid_plan_badge"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Paid plan: Cloudflare refused this model on your account’s plan; it needs Workers Paid");
+  save_screenshot (fixture, "screenshot-picker-paid-plan.png");
+  cfai_model_catalog_note_model_result (fixture->catalog, FLUX_2_DEV, NULL);
+  g_assert_false (gtk_widget_get_visible (row_child (row, "paid_plan_badge")));
 
   /* Switching the task of a picker switches its list. */
   cfai_model_picker_set_task (fixture->picker, CFAI_MODEL_TASK_TEXT_GENERATION);

@@ -399,6 +399,8 @@ on_stream_opened (GObject      *source,
   const char *content_type;
 
   self->body = cfai_client_post_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
+  cfai_client_report_model_result (CFAI_CLIENT (source),
+                                   cfai_chat_request_get_model (self->request), error);
   if (self->body == NULL)
     {
       finish_run (task, g_steal_pointer (&error));

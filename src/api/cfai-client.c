@@ -50,6 +50,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  MODEL_RESULT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Overwrite a secret before freeing it so it does not linger in freed heap. */
 static void
 wipe_string (char **s)
@@ -191,6 +198,23 @@ cfai_client_class_init (CfaiClientClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CfaiClient::model-result:
+   * @self: the client
+   * @model_id: the model a request ran on
+   * @error: (nullable): why the server refused it, or %NULL when it
+   *   accepted it
+   *
+   * Emitted by cfai_client_report_model_result() when a request to run a
+   * model got the server's verdict.  Some things about a model are only
+   * learned that way (whether the account's plan may use it), and the
+   * model catalog listens to remember them.
+   */
+  signals[MODEL_RESULT] =
+    g_signal_new ("model-result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
 }
 
 static void
@@ -353,6 +377,33 @@ cfai_client_check_api_base_url (const char  *text,
     }
 
   return strip_trailing_slash (trimmed);
+}
+
+/**
+ * cfai_client_report_model_result:
+ * @self: a #CfaiClient
+ * @model_id: the model a request ran on
+ * @error: (nullable): the request's error, or %NULL when the server
+ *   accepted it
+ *
+ * Called by whatever ran a model once the server answered; emits
+ * #CfaiClient::model-result.  Errors that are not the server's verdict
+ * (a cancel, the network, a cut stream) say nothing about the model and
+ * are not passed on.
+ */
+void
+cfai_client_report_model_result (CfaiClient   *self,
+                                 const char   *model_id,
+                                 const GError *error)
+{
+  g_return_if_fail (CFAI_IS_CLIENT (self));
+  g_return_if_fail (model_id != NULL);
+
+  if (error != NULL &&
+      (error->domain != CFAI_ERROR || cfai_error_get_http_status (error) == 0))
+    return;
+
+  g_signal_emit (self, signals[MODEL_RESULT], 0, model_id, error);
 }
 
 const char *

@@ -41,6 +41,7 @@ on_posted (GObject      *source,
   ImageResult *image_result = g_new0 (ImageResult, 1);
 
   body = cfai_client_post_finish (CFAI_CLIENT (source), result, &image_result->info, &error);
+  cfai_client_report_model_result (CFAI_CLIENT (source), g_task_get_task_data (task), error);
   if (body == NULL ||
       !cfai_image_response_decode (image_result->info->http_status,
                                    image_result->info->content_type, body,
@@ -79,6 +80,7 @@ cfai_image_generate_async (CfaiClient          *client,
 
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, cfai_image_generate_async);
+  g_task_set_task_data (task, g_strdup (cfai_image_request_get_model (request)), g_free);
 
   if (!cfai_image_request_build (request, rules, &content_type, &body, &error) ||
       (url = cfai_client_build_run_url (client, cfai_image_request_get_model (request), &error)) == NULL)

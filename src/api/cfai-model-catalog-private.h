@@ -1,8 +1,9 @@
 /* cfai-model-catalog-private.h — what the files of CfaiModelCatalog share
  *
  * cfai-model-catalog.c (the list, the built-in models, parsing pages),
- * cfai-model-catalog-cache.c (the disk cache) and
- * cfai-model-catalog-refresh.c (fetching) make up the class.
+ * cfai-model-catalog-cache.c (the disk cache),
+ * cfai-model-catalog-refresh.c (fetching) and
+ * cfai-model-catalog-access.c (what the account may run) make up the class.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +24,10 @@ struct _CfaiModelCatalog
   GDateTime              *fetched_at;
   CfaiModelCatalogSource  source;
   gboolean                is_refreshing;
+  /* cfai-model-catalog-access.c */
+  GKeyFile               *access;       /* per account: models refused for the plan */
+  char                   *access_path;
+  GHashTable             *refused_this_session;  /* ids, when there is no account id */
 };
 
 void        _cfai_model_catalog_set_is_refreshing (CfaiModelCatalog       *self,
@@ -31,6 +36,9 @@ void        _cfai_model_catalog_replace_items     (CfaiModelCatalog       *self,
                                                    GPtrArray              *models,
                                                    CfaiModelCatalogSource  source,
                                                    GDateTime              *fetched_at);
+void        _cfai_model_catalog_init_access       (CfaiModelCatalog       *self);
+void        _cfai_model_catalog_clear_access      (CfaiModelCatalog       *self);
+void        _cfai_model_catalog_apply_access      (CfaiModelCatalog       *self);
 JsonArray  *_cfai_model_catalog_page_get_models   (JsonNode               *page);
 const char *_cfai_model_catalog_object_get_string (JsonObject             *object,
                                                    const char             *member);

@@ -305,6 +305,7 @@ _cfai_model_catalog_replace_items (CfaiModelCatalog       *self,
 
       g_hash_table_insert (self->index, (gpointer) cfai_model_get_id (model), model);
     }
+  _cfai_model_catalog_apply_access (self);
 
   g_object_freeze_notify (G_OBJECT (self));
   set_source (self, source);
@@ -614,6 +615,7 @@ cfai_model_catalog_constructed (GObject *object)
   if (self->cache_path == NULL)
     self->cache_path = g_build_filename (g_get_user_cache_dir (), "cfai", "models.json", NULL);
 
+  _cfai_model_catalog_init_access (self);
   cfai_model_catalog_load_builtin (self);
 }
 
@@ -636,6 +638,7 @@ cfai_model_catalog_finalize (GObject *object)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->cache_path, g_free);
   g_clear_pointer (&self->fetched_at, g_date_time_unref);
+  _cfai_model_catalog_clear_access (self);
 
   G_OBJECT_CLASS (cfai_model_catalog_parent_class)->finalize (object);
 }

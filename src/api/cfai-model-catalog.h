@@ -66,6 +66,10 @@ gboolean                cfai_model_catalog_load_from_json      (CfaiModelCatalog
                                                                 GError             **error);
 void                    cfai_model_catalog_load_builtin        (CfaiModelCatalog    *self);
 
+void                    cfai_model_catalog_note_model_result   (CfaiModelCatalog    *self,
+                                                                const char          *model_id,
+                                                                const GError        *error);
+
 const char             *cfai_model_catalog_suggest_replacement (const char          *retired_model_id);
 
 G_END_DECLS

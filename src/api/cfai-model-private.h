@@ -42,6 +42,7 @@ struct _CfaiModel
   CfaiModelFlags  flags;
   guint           display_name_given : 1; /* from the data, not derived */
   guint           deprecated : 1;         /* the entry's own "deprecated" */
+  guint           needs_paid_plan : 1;    /* learned from a 5035 answer, not the data */
 };
 
 static inline gboolean

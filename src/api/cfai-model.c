@@ -48,6 +48,7 @@ enum {
   PROP_TERMS_URL,
   PROP_INFO_URL,
   PROP_PLANNED_DEPRECATION_DATE,
+  PROP_NEEDS_PAID_PLAN,
   N_PROPS
 };
 
@@ -193,6 +194,10 @@ cfai_model_get_property (GObject    *object,
       g_value_set_boxed (value, self->planned_deprecation_date);
       break;
 
+    case PROP_NEEDS_PAID_PLAN:
+      g_value_set_boolean (value, self->needs_paid_plan);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -267,6 +272,9 @@ cfai_model_class_init (CfaiModelClass *klass)
                         (G_PARAM_READABLE |
                          G_PARAM_EXPLICIT_NOTIFY |
                          G_PARAM_STATIC_STRINGS));
+  /* Not in the catalog data: Cloudflare says so only by refusing a
+   * request (5035), and CfaiModelCatalog remembers that. */
+  properties[PROP_NEEDS_PAID_PLAN] = flag_param ("needs-paid-plan", "Needs Paid Plan");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -550,6 +558,36 @@ cfai_model_get_async_queue (CfaiModel *self)
   g_return_val_if_fail (CFAI_IS_MODEL (self), FALSE);
 
   return _cfai_model_has_flag (self, CFAI_MODEL_FLAG_ASYNC_QUEUE);
+}
+
+/**
+ * cfai_model_get_needs_paid_plan:
+ * @self: a #CfaiModel
+ *
+ * Returns: whether Cloudflare refused this model to the current account
+ *   because it needs the Workers Paid plan (learned, see
+ *   cfai_model_catalog_note_model_result())
+ */
+gboolean
+cfai_model_get_needs_paid_plan (CfaiModel *self)
+{
+  g_return_val_if_fail (CFAI_IS_MODEL (self), FALSE);
+
+  return self->needs_paid_plan;
+}
+
+void
+cfai_model_set_needs_paid_plan (CfaiModel *self,
+                                gboolean   needs_paid_plan)
+{
+  g_return_if_fail (CFAI_IS_MODEL (self));
+
+  needs_paid_plan = !!needs_paid_plan;
+  if (self->needs_paid_plan == (guint) needs_paid_plan)
+    return;
+
+  self->needs_paid_plan = needs_paid_plan;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDS_PAID_PLAN]);
 }
 
 const char *

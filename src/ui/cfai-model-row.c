@@ -34,6 +34,7 @@ struct _CfaiModelRow
   GtkLabel  *tools_badge;
   GtkLabel  *beta_badge;
   GtkLabel  *partner_badge;
+  GtkLabel  *paid_plan_badge;
   GtkLabel  *deprecation_badge;
   GtkImage  *check_image;
 };
@@ -334,6 +335,9 @@ update (CfaiModelRow *self)
              NULL, _("Beta: may change or be withdrawn"), summary);
   set_badge (self, self->partner_badge, cfai_model_get_partner (self->model),
              NULL, _("Partner model: provided by a Cloudflare partner"), summary);
+  set_badge (self, self->paid_plan_badge, cfai_model_get_needs_paid_plan (self->model),
+             NULL, _("Paid plan: Cloudflare refused this model on your account’s plan; it needs Workers Paid"),
+             summary);
   update_deprecation_badge (self, summary);
 
   g_free (self->accessible_label);
@@ -355,6 +359,8 @@ cfai_model_row_dispose (GObject *object)
   /* The text column has no id, so disposing the template leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, update, self);
   g_clear_object (&self->model);
 
   G_OBJECT_CLASS (cfai_model_row_parent_class)->dispose (object);
@@ -466,6 +472,7 @@ cfai_model_row_class_init (CfaiModelRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiModelRow, tools_badge);
   gtk_widget_class_bind_template_child (widget_class, CfaiModelRow, beta_badge);
   gtk_widget_class_bind_template_child (widget_class, CfaiModelRow, partner_badge);
+  gtk_widget_class_bind_template_child (widget_class, CfaiModelRow, paid_plan_badge);
   gtk_widget_class_bind_template_child (widget_class, CfaiModelRow, deprecation_badge);
   gtk_widget_class_bind_template_child (widget_class, CfaiModelRow, check_image);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -505,8 +512,16 @@ cfai_model_row_set_model (CfaiModelRow *self,
   g_return_if_fail (CFAI_IS_MODEL_ROW (self));
   g_return_if_fail (model == NULL || CFAI_IS_MODEL (model));
 
-  if (!g_set_object (&self->model, model))
+  if (self->model == model)
     return;
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, update, self);
+  g_set_object (&self->model, model);
+  /* What the account may run is learned while the list is shown. */
+  if (self->model != NULL)
+    g_signal_connect_object (self->model, "notify::needs-paid-plan",
+                             G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);

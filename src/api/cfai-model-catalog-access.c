@@ -1,0 +1,178 @@
+/* cfai-model-catalog-access.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What an account may run, learned from the server's answers.  The
+ * catalog does not say which models need the Workers Paid plan; only a
+ * refusal with code 5035 does.  So the catalog listens to its client's
+ * CfaiClient::model-result, marks such a model (the picker shows a badge),
+ * and remembers it per account in a small key file next to the catalog
+ * cache, so the badge is there before anyone tries again.  A later
+ * success (the account was upgraded) takes the mark away.
+ *
+ *   [account <account id>]
+ *   @cf/vendor/model=2026-11-27T12:00:00Z     ← when it was refused
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "cfai-error.h"
+#include "cfai-model-catalog-private.h"
+
+#define GROUP_PREFIX "account "
+
+/* Models refused without an account id configured (not normally
+ * possible: a request needs one) are remembered for the session only. */
+static char *
+account_group (CfaiModelCatalog *self)
+{
+  const char *account = self->client != NULL ? cfai_client_get_account_id (self->client) : NULL;
+
+  if (account == NULL || *account == '\0')
+    return NULL;
+
+  return g_strconcat (GROUP_PREFIX, account, NULL);
+}
+
+static gboolean
+is_refused (CfaiModelCatalog *self,
+            const char       *model_id)
+{
+  g_autofree char *group = account_group (self);
+
+  if (group == NULL)
+    return g_hash_table_contains (self->refused_this_session, model_id);
+
+  return g_key_file_has_key (self->access, group, model_id, NULL);
+}
+
+/* Marks the listed models as the current account's record says. */
+void
+_cfai_model_catalog_apply_access (CfaiModelCatalog *self)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      CfaiModel *model = g_ptr_array_index (self->items, i);
+
+      cfai_model_set_needs_paid_plan (model, is_refused (self, cfai_model_get_id (model)));
+    }
+}
+
+static void
+save_access (CfaiModelCatalog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (self->access_path);
+
+  /* Losing the record only costs a badge until the next refusal: say so
+   * in the log, never bother the user with it. */
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_key_file_save_to_file (self->access, self->access_path, &error))
+    g_debug ("Could not save %s: %s", self->access_path,
+             error != NULL ? error->message : g_strerror (errno));
+}
+
+/**
+ * cfai_model_catalog_note_model_result:
+ * @self: a #CfaiModelCatalog
+ * @model_id: the model a request ran on
+ * @error: (nullable): the server's refusal, or %NULL when it accepted
+ *
+ * Records what the server said about the current account and @model_id.
+ * The catalog calls this itself for every #CfaiClient::model-result of
+ * its client.
+ */
+void
+cfai_model_catalog_note_model_result (CfaiModelCatalog *self,
+                                      const char       *model_id,
+                                      const GError     *error)
+{
+  g_autofree char *group = NULL;
+  gboolean refused;
+  CfaiModel *model;
+
+  g_return_if_fail (CFAI_IS_MODEL_CATALOG (self));
+  g_return_if_fail (model_id != NULL);
+
+  if (error == NULL)
+    refused = FALSE;
+  else if (g_error_matches (error, CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED))
+    refused = TRUE;
+  else
+    return;  /* any other error says nothing about the plan */
+
+  if (refused == is_refused (self, model_id))
+    return;
+
+  group = account_group (self);
+  if (group == NULL)
+    {
+      if (refused)
+        g_hash_table_add (self->refused_this_session, g_strdup (model_id));
+      else
+        g_hash_table_remove (self->refused_this_session, model_id);
+    }
+  else
+    {
+      if (refused)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          g_autofree char *when = g_date_time_format_iso8601 (now);
+
+          g_key_file_set_string (self->access, group, model_id, when);
+        }
+      else
+        {
+          g_key_file_remove_key (self->access, group, model_id, NULL);
+        }
+      save_access (self);
+    }
+
+  model = cfai_model_catalog_lookup (self, model_id);
+  if (model != NULL)
+    cfai_model_set_needs_paid_plan (model, refused);
+}
+
+static void
+on_model_result (CfaiModelCatalog *self,
+                 const char       *model_id,
+                 const GError     *error)
+{
+  cfai_model_catalog_note_model_result (self, model_id, error);
+}
+
+/* Starts listening to the client and reads what earlier sessions
+ * learned.  A missing or unreadable file is an empty record. */
+void
+_cfai_model_catalog_init_access (CfaiModelCatalog *self)
+{
+  g_autofree char *dir = g_path_get_dirname (self->cache_path);
+  g_autoptr(GError) error = NULL;
+
+  self->access = g_key_file_new ();
+  self->refused_this_session = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->access_path = g_build_filename (dir, "model-access.ini", NULL);
+
+  if (!g_key_file_load_from_file (self->access, self->access_path, G_KEY_FILE_NONE, &error) &&
+      !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    g_debug ("Ignoring %s: %s", self->access_path, error->message);
+
+  if (self->client == NULL)
+    return;
+
+  g_signal_connect_object (self->client, "model-result",
+                           G_CALLBACK (on_model_result), self, G_CONNECT_SWAPPED);
+  /* Another account may have another plan. */
+  g_signal_connect_object (self->client, "notify::account-id",
+                           G_CALLBACK (_cfai_model_catalog_apply_access), self, G_CONNECT_SWAPPED);
+}
+
+void
+_cfai_model_catalog_clear_access (CfaiModelCatalog *self)
+{
+  g_clear_pointer (&self->access, g_key_file_unref);
+  g_clear_pointer (&self->refused_this_session, g_hash_table_unref);
+  g_clear_pointer (&self->access_path, g_free);
+}
