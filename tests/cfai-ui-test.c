@@ -390,17 +390,23 @@ typedef struct
   GtkWidget *native;
 } KeyWatch;
 
+static void
+count_key (KeyWatch *watch,
+           guint     keyval,
+           guint    *counter)
+{
+  if (gdk_keyval_to_lower (keyval) == gdk_keyval_to_lower (watch->keyval))
+    (*counter)++;
+}
+
 static gboolean
 count_press (GtkEventControllerKey *controller,
              guint                  keyval,
              guint                  keycode,
              GdkModifierType        state,
-             gpointer               user_data)
+             KeyWatch              *watch)
 {
-  KeyWatch *watch = user_data;
-
-  if (gdk_keyval_to_lower (keyval) == gdk_keyval_to_lower (watch->keyval))
-    watch->pressed++;
+  count_key (watch, keyval, &watch->pressed);
   return GDK_EVENT_PROPAGATE;
 }
 
@@ -409,12 +415,9 @@ count_release (GtkEventControllerKey *controller,
                guint                  keyval,
                guint                  keycode,
                GdkModifierType        state,
-               gpointer               user_data)
+               KeyWatch              *watch)
 {
-  KeyWatch *watch = user_data;
-
-  if (gdk_keyval_to_lower (keyval) == gdk_keyval_to_lower (watch->keyval))
-    watch->released++;
+  count_key (watch, keyval, &watch->released);
 }
 
 /* Done when the release arrived, or when the key closed the popover,

@@ -244,25 +244,19 @@ count_notify (guint *counter)
   (*counter)++;
 }
 
-/* Types into the search entry key by key, as a person would. */
+/* Puts @text in the search entry, key by key as a person types when
+ * @by_keys, and waits for the list to follow. */
 static void
-type_search (Fixture    *fixture,
-             const char *text)
+search_with (Fixture    *fixture,
+             const char *text,
+             gboolean    by_keys)
 {
   CountWait wait = { fixture, g_list_model_get_n_items (listed (fixture)) };
 
-  cfai_ui_test_type_keys (picker_child (fixture, "search_entry"), text);
-  g_assert_true (cfai_ui_test_wait_until (count_differs, &wait, WAIT_MS));
-  cfai_ui_test_settle (SETTLE_MS);
-}
-
-static void
-search_for (Fixture    *fixture,
-            const char *text)
-{
-  CountWait wait = { fixture, g_list_model_get_n_items (listed (fixture)) };
-
-  gtk_editable_set_text (picker_child (fixture, "search_entry"), text);
+  if (by_keys)
+    cfai_ui_test_type_keys (picker_child (fixture, "search_entry"), text);
+  else
+    gtk_editable_set_text (picker_child (fixture, "search_entry"), text);
   g_assert_true (cfai_ui_test_wait_until (count_differs, &wait, WAIT_MS));
   cfai_ui_test_settle (SETTLE_MS);
 }
@@ -495,7 +489,7 @@ test_search_and_keyboard (Fixture       *fixture,
 
   /* Typing goes straight into the search, which looks at ids, names
    * and descriptions. */
-  type_search (fixture, "qwen");
+  search_with (fixture, "qwen", TRUE);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "qwen");
   n_items = g_list_model_get_n_items (listed (fixture));
   g_assert_cmpuint (n_items, >=, 3);
@@ -539,7 +533,7 @@ test_search_and_keyboard (Fixture       *fixture,
   g_assert_cmpstr (listed_id (fixture, selected_position (fixture)), ==, second);
 
   /* No image model in a text picker, whatever the search. */
-  search_for (fixture, "flux");
+  search_with (fixture, "flux", FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (listed (fixture)), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (picker_child (fixture, "list_stack")), ==,
                    "empty");
@@ -550,7 +544,7 @@ test_search_and_keyboard (Fixture       *fixture,
   save_screenshot (fixture, "screenshot-picker-empty.png");
 
   /* Every word must match, anywhere: id ("@cf/openai") and name. */
-  search_for (fixture, "openai 120b");
+  search_with (fixture, "openai 120b", FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (listed (fixture)), ==, 1);
   g_assert_cmpstr (listed_id (fixture, 0), ==, GPT_OSS);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (picker_child (fixture, "list_stack")), ==,
