@@ -79,6 +79,10 @@ static const char SCENARIO_HELP[] =
   "  cut-stream-hard      TCP reset in the middle of an event\n"
   "  json-for-stream      a stream request gets the plain JSON answer\n"
   "  think-tags           reasoning inline as <think>...</think>, tags split\n"
+  "  think-close-only     reasoning inline without <think>, then a lone\n"
+  "                       </think> split across events, as\n"
+  "                       deepseek-r1-distill-qwen-32b and qwq-32b stream;\n"
+  "                       with reasoning, all of it in delta.content\n"
   "  reasoning            any text model answers chat-completions style with\n"
   "                       delta.reasoning_content first\n"
   "  reasoning-field      the same with delta.reasoning\n"
@@ -115,7 +119,7 @@ static const char SCENARIO_HELP[] =
 
 static const char *const simple_scenarios[] = {
   "slow", "chunked-awkward", "cut-stream", "cut-stream-hard", "json-for-stream",
-  "think-tags", "reasoning", "reasoning-field", "validation-422", "rate-limit",
+  "think-tags", "think-close-only", "reasoning", "reasoning-field", "validation-422", "rate-limit",
   "rate-limit-ms", "rate-limit-date", "rate-limit-always", "server-error", "bad-gateway-html",
   "wrong-content-type", "image-json-for-png", "image-bytes-for-json",
   "image-corrupt", "nsfw-oneword", "strict-steps", "gateway-auth", "account-token",

@@ -11,6 +11,8 @@
 
 #define LLAMA   "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 #define GPT_OSS "@cf/openai/gpt-oss-20b"
+#define DEEPSEEK_R1 "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"
+#define QWQ     "@cf/qwen/qwq-32b"
 
 static CfaiTestServer *server;
 
@@ -19,6 +21,7 @@ typedef struct
   GString      *deltas;
   GString      *reasoning;
   guint         n_deltas;
+  guint         n_reclassified;
   GError       *error;
   gboolean      done;
   GCancellable *cancel_after_first;
@@ -56,6 +59,23 @@ on_reasoning (CfaiChatStream *stream,
   g_string_append (outcome->reasoning, delta);
 }
 
+/* Does what a view showing the answer does: moves what it showed. */
+static void
+on_reclassified (CfaiChatStream *stream,
+                 const char     *text,
+                 Outcome        *outcome)
+{
+  g_assert_cmpstr (text, !=, "");
+  g_assert_cmpstr (text, ==, outcome->deltas->str);
+  /* The stream has moved it already. */
+  g_assert_cmpstr (cfai_chat_stream_get_text (stream), ==, "");
+  g_assert_true (g_str_has_suffix (cfai_chat_stream_get_reasoning (stream), text));
+
+  g_string_append (outcome->reasoning, text);
+  g_string_truncate (outcome->deltas, 0);
+  outcome->n_reclassified++;
+}
+
 static void
 on_done (GObject      *source,
          GAsyncResult *result,
@@ -87,6 +107,7 @@ run_chat (const char   *scenario,
   chat = cfai_chat_stream_new (client, request);
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), outcome);
   g_signal_connect (chat, "reasoning-delta", G_CALLBACK (on_reasoning), outcome);
+  g_signal_connect (chat, "text-reclassified", G_CALLBACK (on_reclassified), outcome);
   cfai_chat_stream_run_async (chat, cancellable, on_done, outcome);
   while (!outcome->done)
     g_main_context_iteration (NULL, TRUE);
@@ -183,6 +204,53 @@ test_think_tags (void)
   g_assert_null (strstr (cfai_chat_stream_get_reasoning (chat), "think>"));
   g_assert_finalize_object (chat);
   outcome_clear (&outcome);
+}
+
+/* DeepSeek-R1-distill and QwQ: the thinking streams as text until a lone
+ * </think> (split across events, followed by a blank line split too). */
+static void
+test_think_close_only (void)
+{
+  static const struct {
+    const char *scenario;
+    const char *model;
+    gboolean    stream;
+    guint       n_reclassified;
+  } cases[] = {
+    { "think-close-only", DEEPSEEK_R1, TRUE, 1 },
+    { "think-close-only+chunked-awkward", QWQ, TRUE, 1 },
+    /* The chat-completions format, thinking in delta.content. */
+    { "think-close-only+reasoning", DEEPSEEK_R1, TRUE, 1 },
+    /* In one piece, the decoder sorts it before any text goes out. */
+    { "think-close-only", QWQ, FALSE, 0 },
+  };
+  g_autofree char *reference = reference_text ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Outcome outcome = { 0 };
+      CfaiChatStream *chat = run_chat (cases[i].scenario, cases[i].model, cases[i].stream,
+                                       NULL, &outcome);
+      const char *reasoning = cfai_chat_stream_get_reasoning (chat);
+
+      g_test_message ("%s, %s", cases[i].scenario, cases[i].model);
+      g_assert_no_error (outcome.error);
+      g_assert_cmpuint (outcome.n_reclassified, ==, cases[i].n_reclassified);
+
+      /* The answer alone, without the blank line after the tag. */
+      g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, reference);
+      g_assert_true (g_str_has_prefix (reasoning, "The user wrote \"Tell me about the sea\"."));
+      g_assert_null (strstr (reasoning, "think>"));
+      g_assert_null (strstr (reasoning, "You said"));
+
+      /* A listener that moves what it showed ends with the same. */
+      g_assert_cmpstr (outcome.deltas->str, ==, cfai_chat_stream_get_text (chat));
+      g_assert_cmpstr (outcome.reasoning->str, ==, reasoning);
+
+      g_assert_cmpint (cfai_chat_stream_get_time_to_first_token (chat), >=, 0);
+      g_assert_finalize_object (chat);
+      outcome_clear (&outcome);
+    }
 }
 
 static void
@@ -574,6 +642,7 @@ main (int   argc,
   g_test_add_func ("/chat-stream/awkward-chunks", test_awkward_chunks_same_text);
   g_test_add_func ("/chat-stream/chat-completions-reasoning", test_chat_completions_reasoning);
   g_test_add_func ("/chat-stream/think-tags", test_think_tags);
+  g_test_add_func ("/chat-stream/think-close-only", test_think_close_only);
   g_test_add_func ("/chat-stream/cut-keeps-text", test_cut_stream_keeps_text);
   g_test_add_func ("/chat-stream/json-answer-to-stream", test_json_answer_to_stream);
   g_test_add_func ("/chat-stream/not-streaming", test_not_streaming);

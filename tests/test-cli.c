@@ -74,6 +74,35 @@ test_chat_streams (void)
   cli_result_clear (&result);
 }
 
+/* A model that starts thinking without <think>: its thinking went to
+ * stdout before the lone </think>; stderr says where the answer starts. */
+static void
+test_chat_thinking_without_open_tag (void)
+{
+  const char *args[] = { "chat", "-m", "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b",
+                         "--max-tokens", "40", "Tell me about the sea", NULL };
+  const char *normal[] = { "chat", "--max-tokens", "40", "Tell me about the sea", NULL };
+  CliResult result = { 0 };
+  CliResult reference = { 0 };
+  const char *note;
+
+  run_cli (NULL, "test-token", normal, &reference);
+  g_assert_cmpint (reference.status, ==, 0);
+  g_assert_null (strstr (reference.err, "thinking"));
+
+  run_cli ("think-close-only", "test-token", args, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_null (strstr (result.out, "think>"));
+  g_assert_true (g_str_has_prefix (result.out, "The user wrote"));
+  g_assert_true (g_str_has_suffix (result.out, reference.out));
+  note = strstr (result.err, "(The text above was the model’s thinking. The answer follows.)");
+  g_assert_nonnull (note);
+  /* Said once. */
+  g_assert_null (strstr (note + strlen ("(The text above"), "(The text above"));
+  cli_result_clear (&result);
+  cli_result_clear (&reference);
+}
+
 static void
 test_chat_cut_keeps_partial_text (void)
 {
@@ -305,6 +334,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/chat", test_chat_streams);
   g_test_add_func ("/cli/chat-cut", test_chat_cut_keeps_partial_text);
+  g_test_add_func ("/cli/chat-thinking-without-open-tag", test_chat_thinking_without_open_tag);
   g_test_add_func ("/cli/interrupt", test_interrupt_keeps_text);
   g_test_add_func ("/cli/exit-codes", test_exit_codes);
   g_test_add_func ("/cli/network-error", test_network_error);

@@ -207,37 +207,105 @@ test_done_flushes (void)
 
 /* <think> splitting */
 
-/* A plainly written model of the splitter: look for the next tag with
- * strstr over the whole text. */
-static gboolean
+/* What a listener does with each delta: text found to be reasoning moves
+ * first, then the delta's own pieces are added. */
+static void
+accumulate (const CfaiStreamDelta *delta,
+            GString               *text,
+            GString               *reasoning)
+{
+  if (delta->text_was_reasoning)
+    {
+      g_string_append_len (reasoning, text->str, text->len);
+      g_string_truncate (text, 0);
+    }
+  g_string_append_len (reasoning, delta->reasoning, delta->reasoning_len);
+  g_string_append_len (text, delta->text, delta->text_len);
+}
+
+typedef struct
+{
+  gboolean in_think;
+  gboolean lone_close;   /* a </think> outside <think> would still count */
+} SplitState;
+
+static void
+reference_append_text (GString    *text,
+                       const char *s,
+                       gsize       len,
+                       gboolean   *trim)
+{
+  if (*trim)
+    {
+      gsize space = strspn (s, " \n\r\t");
+
+      space = MIN (space, len);
+      s += space;
+      len -= space;
+      if (len > 0)
+        *trim = FALSE;
+    }
+  g_string_append_len (text, s, len);
+}
+
+/* A plainly written model of the splitter, working on the whole text at
+ * once: look for the next tag with strstr; a lone </think> before any
+ * <think> makes all the text so far reasoning, once; whitespace after a
+ * </think> is not text. */
+static SplitState
 reference_split (const char *input,
                  gsize       len,
                  GString    *text,
                  GString    *reasoning)
 {
   g_autofree char *copy = g_strndup (input, len);
-  gboolean in_think = FALSE;
+  SplitState state = { FALSE, TRUE };
+  gboolean trim = FALSE;
   const char *p = copy;
 
   for (;;)
     {
-      const char *tag = in_think ? "</think>" : "<think>";
-      const char *found = strstr (p, tag);
+      const char *open = state.in_think ? NULL : strstr (p, "<think>");
+      const char *close = state.in_think || state.lone_close ? strstr (p, "</think>") : NULL;
+      const char *found = open != NULL && (close == NULL || open < close) ? open : close;
 
       if (found == NULL)
         {
-          g_string_append (in_think ? reasoning : text, p);
-          return in_think;
+          if (state.in_think)
+            g_string_append (reasoning, p);
+          else
+            reference_append_text (text, p, strlen (p), &trim);
+          return state;
         }
 
-      g_string_append_len (in_think ? reasoning : text, p, found - p);
-      p = found + strlen (tag);
-      in_think = !in_think;
+      if (state.in_think)
+        g_string_append_len (reasoning, p, found - p);
+      else
+        reference_append_text (text, p, found - p, &trim);
+
+      if (found == open)
+        {
+          state.in_think = TRUE;
+          state.lone_close = FALSE;
+          p = found + strlen ("<think>");
+        }
+      else
+        {
+          if (!state.in_think)
+            {
+              g_string_append (reasoning, text->str);
+              g_string_truncate (text, 0);
+              state.lone_close = FALSE;
+            }
+          state.in_think = FALSE;
+          trim = TRUE;
+          p = found + strlen ("</think>");
+        }
     }
 }
 
 /* What a streaming splitter may have emitted after input[0:k]: everything
- * but a tail that is still a proper prefix of the tag it is waiting for. */
+ * but a tail that is still a proper prefix of a tag it is waiting for. */
 static void
 reference_prefix (const char *input,
                   gsize       k,
@@ -252,10 +320,13 @@ reference_prefix (const char *input,
         {
           g_autoptr(GString) t = g_string_new (NULL);
           g_autoptr(GString) r = g_string_new (NULL);
-          const char *tag = reference_split (input, j - 1, t, r) ? "</think>" : "<think>";
+          SplitState state = reference_split (input, j - 1, t, r);
+          const char *tail = input + j - 1;
+          gsize n = k - (j - 1);
 
-          if (k - (j - 1) < strlen (tag) && strncmp (input + j - 1, tag, k - (j - 1)) == 0)
-            held = k - (j - 1);
+          if ((!state.in_think && strncmp (tail, "<think>", n) == 0) ||
+              ((state.in_think || state.lone_close) && strncmp (tail, "</think>", n) == 0))
+            held = n;
           break;
         }
     }
@@ -263,9 +334,11 @@ reference_prefix (const char *input,
   reference_split (input, k - held, text, reasoning);
 }
 
+/* Answer text as one event of either stream format. */
 static char *
-native_event (const char *text,
-              gsize       len)
+content_event (const char *text,
+               gsize       len,
+               gboolean    chat)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *piece = g_strndup (text, len);
@@ -273,6 +346,9 @@ native_event (const char *text,
 
   json_node_set_string (node, piece);
   quoted = json_to_string (node, FALSE);
+  if (chat)
+    return g_strdup_printf ("{\"choices\":[{\"index\":0,\"delta\":{\"content\":%s},"
+                            "\"finish_reason\":null}],\"p\":\"abc\"}", quoted);
   return g_strdup_printf ("{\"response\":%s,\"p\":\"abcdefgh\"}", quoted);
 }
 
@@ -281,14 +357,13 @@ feed_piece (CfaiStreamDecoder *decoder,
             const char        *input,
             gsize              from,
             gsize              to,
+            gboolean           chat,
             GString           *text,
             GString           *reasoning)
 {
-  g_autofree char *event = native_event (input + from, to - from);
-  const CfaiStreamDelta *delta = decode (decoder, event);
+  g_autofree char *event = content_event (input + from, to - from, chat);
 
-  g_string_append_len (text, delta->text, delta->text_len);
-  g_string_append_len (reasoning, delta->reasoning, delta->reasoning_len);
+  accumulate (decode (decoder, event), text, reasoning);
 }
 
 static void
@@ -310,6 +385,14 @@ static const char * const think_samples[] = {
    "The answer: <thinking> stays, </think> too, <think>again</think>! Ünïcode ✓"),
   "<think></think><think>\n</think>\n\nDone <",
   "a<<think>>b</think</think>c",
+  /* As DeepSeek-R1-distill and QwQ stream: the <think> was in the prompt. */
+  ("Okay, the user asks whether 1 < 2. In code, <b> and </b> are tags, and "
+   "</thinking> is no end.\nSo: yes. ✓\n</think>\n\nYes, 1 < 2. A second "
+   "</think> is text, and so is <b>this</b>. \n<think>late</think> \n Ünïcode"),
+  "</think>\r\n \t",
+  "x</th</think> </think>",
+  "<<</think>",
+  "no tag at all </th",
 };
 
 static void
@@ -335,15 +418,15 @@ test_think_every_split (void)
           if (k < len && ((guchar) input[k] & 0xC0) == 0x80)
             continue;
 
-          feed_piece (decoder, input, 0, k, text, reasoning);
+          feed_piece (decoder, input, 0, k, k % 2 == 1, text, reasoning);
           assert_prefix_output (input, k, text, reasoning);
 
-          feed_piece (decoder, input, k, len, text, reasoning);
+          feed_piece (decoder, input, k, len, k % 2 == 0, text, reasoning);
           assert_prefix_output (input, len, text, reasoning);
 
           delta = decode (decoder, "[DONE]");
-          g_string_append (text, delta->text);
-          g_string_append (reasoning, delta->reasoning);
+          g_assert_false (delta->text_was_reasoning);
+          accumulate (delta, text, reasoning);
           g_assert_cmpstr (text->str, ==, whole_text->str);
           g_assert_cmpstr (reasoning->str, ==, whole_reasoning->str);
         }
@@ -368,13 +451,14 @@ test_think_char_by_char (void)
         {
           const char *next = g_utf8_next_char (p);
 
-          feed_piece (decoder, input, p - input, next - input, text, reasoning);
+          feed_piece (decoder, input, p - input, next - input, (p - input) % 3 == 0,
+                      text, reasoning);
           assert_prefix_output (input, next - input, text, reasoning);
         }
 
       delta = cfai_stream_decoder_finish (decoder);
-      g_string_append (text, delta->text);
-      g_string_append (reasoning, delta->reasoning);
+      g_assert_false (delta->text_was_reasoning);
+      accumulate (delta, text, reasoning);
       reference_split (input, len, whole_text, whole_reasoning);
       g_assert_cmpstr (text->str, ==, whole_text->str);
       g_assert_cmpstr (reasoning->str, ==, whole_reasoning->str);
@@ -397,14 +481,203 @@ test_think_examples (void)
   delta = decode (decoder, "{\"response\":\"nk>Plan: x</th\"}");
   g_assert_cmpstr (delta->text, ==, "");
   g_assert_cmpstr (delta->reasoning, ==, "Plan: x");
+  /* The blank line after the tag does not start the answer. */
   delta = decode (decoder, "{\"response\":\"ink>\\n\\nAnswer\"}");
-  g_assert_cmpstr (delta->text, ==, "\n\nAnswer");
+  g_assert_cmpstr (delta->text, ==, "Answer");
   g_assert_cmpstr (delta->reasoning, ==, "");
+  g_assert_false (delta->text_was_reasoning);
 
   /* Chat-completions content goes through the same splitter. */
   delta = decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\"<think>why\"}}]}");
   g_assert_cmpstr (delta->text, ==, "");
   g_assert_cmpstr (delta->reasoning, ==, "why");
+}
+
+/* Thinking whose <think> was in the prompt, ended by a lone </think>. */
+
+static void
+test_lone_close_one_event (void)
+{
+  static const char * const events[] = {
+    "{\"response\":\"Plan: 1 < 2.\\n</think>\\n\\nYes.\",\"p\":\"ab\"}",
+    "{\"choices\":[{\"delta\":{\"content\":\"Plan: 1 < 2.\\n</think>\\n\\nYes.\"}}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+      const CfaiStreamDelta *delta = decode (decoder, events[i]);
+
+      g_assert_true (delta->text_was_reasoning);
+      g_assert_cmpstr (delta->reasoning, ==, "Plan: 1 < 2.\n");
+      g_assert_cmpstr (delta->text, ==, "Yes.");
+
+      /* The flag belongs to one delta. */
+      delta = decode (decoder, "{\"response\":\" More.\"}");
+      g_assert_false (delta->text_was_reasoning);
+      g_assert_cmpstr (delta->text, ==, " More.");
+    }
+
+  /* Reasoning from the chunk comes before the content of the same chunk,
+   * and that content's thinking follows it. */
+  {
+    g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+    const CfaiStreamDelta *delta;
+
+    delta = decode (decoder, "{\"choices\":[{\"delta\":{\"reasoning_content\":\"R. \","
+                             "\"content\":\"C.</think>A\"}}]}");
+    g_assert_true (delta->text_was_reasoning);
+    g_assert_cmpstr (delta->reasoning, ==, "R. C.");
+    g_assert_cmpstr (delta->text, ==, "A");
+  }
+}
+
+/* Spelled out across events and both formats, as a listener sees it. */
+static void
+test_lone_close_across_events (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) reasoning = g_string_new (NULL);
+  const CfaiStreamDelta *delta;
+
+  /* Text goes out at once: most models never send the tag. */
+  delta = decode (decoder, "{\"response\":\"Okay, so\",\"p\":\"x\"}");
+  g_assert_cmpstr (delta->text, ==, "Okay, so");
+  g_assert_false (delta->text_was_reasoning);
+  accumulate (delta, text, reasoning);
+
+  /* Only what may still become the tag waits. */
+  delta = decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\" 2 > 1.</th\"}}]}");
+  g_assert_cmpstr (delta->text, ==, " 2 > 1.");
+  g_assert_false (delta->text_was_reasoning);
+  accumulate (delta, text, reasoning);
+
+  delta = decode (decoder, "{\"response\":\"ink>\\n\"}");
+  g_assert_true (delta->text_was_reasoning);
+  g_assert_cmpstr (delta->text, ==, "");
+  g_assert_cmpstr (delta->reasoning, ==, "");
+  accumulate (delta, text, reasoning);
+  g_assert_cmpstr (text->str, ==, "");
+  g_assert_cmpstr (reasoning->str, ==, "Okay, so 2 > 1.");
+
+  /* The blank line goes on in the next event. */
+  delta = decode (decoder, "{\"choices\":[{\"delta\":{\"content\":\"\\nYes\"}}]}");
+  g_assert_cmpstr (delta->text, ==, "Yes");
+  accumulate (delta, text, reasoning);
+
+  /* Only the first lone tag counts, and nothing waits for another. */
+  delta = decode (decoder, "{\"response\":\", </th\"}");
+  g_assert_cmpstr (delta->text, ==, ", </th");
+  accumulate (delta, text, reasoning);
+  delta = decode (decoder, "{\"response\":\"ink> is a tag\"}");
+  g_assert_false (delta->text_was_reasoning);
+  g_assert_cmpstr (delta->text, ==, "ink> is a tag");
+  accumulate (delta, text, reasoning);
+
+  delta = decode (decoder, "[DONE]");
+  accumulate (delta, text, reasoning);
+  g_assert_cmpstr (text->str, ==, "Yes, </think> is a tag");
+  g_assert_cmpstr (reasoning->str, ==, "Okay, so 2 > 1.");
+
+  /* A new stream may have its own. */
+  cfai_stream_decoder_reset (decoder);
+  delta = decode (decoder, "{\"response\":\"Hmm</think>Ok\"}");
+  g_assert_true (delta->text_was_reasoning);
+  g_assert_cmpstr (delta->reasoning, ==, "Hmm");
+  g_assert_cmpstr (delta->text, ==, "Ok");
+}
+
+static void
+test_lone_close_is_text (void)
+{
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  const CfaiStreamDelta *delta;
+
+  /* After a real pair, a lone </think> is text. */
+  delta = decode (decoder, "{\"response\":\"<think>x</think>A </think> B\"}");
+  g_assert_false (delta->text_was_reasoning);
+  g_assert_cmpstr (delta->reasoning, ==, "x");
+  g_assert_cmpstr (delta->text, ==, "A </think> B");
+
+  /* So is a second lone one. */
+  cfai_stream_decoder_reset (decoder);
+  delta = decode (decoder, "{\"response\":\"r</think>A</think>B\"}");
+  g_assert_true (delta->text_was_reasoning);
+  g_assert_cmpstr (delta->reasoning, ==, "r");
+  g_assert_cmpstr (delta->text, ==, "A</think>B");
+  delta = decode (decoder, "{\"response\":\"</think>C\"}");
+  g_assert_false (delta->text_was_reasoning);
+  g_assert_cmpstr (delta->text, ==, "</think>C");
+
+  /* A <think> after the lone tag still opens reasoning. */
+  delta = decode (decoder, "{\"response\":\"<think>more</think>D\"}");
+  g_assert_cmpstr (delta->reasoning, ==, "more");
+  g_assert_cmpstr (delta->text, ==, "D");
+}
+
+static void
+test_no_close_tag (void)
+{
+  static const char * const pieces[] = {
+    "Closing tags: </b>, </", "thinking>, </think", "ing> and </th",
+  };
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) reasoning = g_string_new (NULL);
+  const CfaiStreamDelta *delta;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      g_autofree char *event = content_event (pieces[i], strlen (pieces[i]), i % 2 == 1);
+
+      delta = decode (decoder, event);
+      g_assert_false (delta->text_was_reasoning);
+      accumulate (delta, text, reasoning);
+    }
+
+  /* The stream was cut: what was held back is text. */
+  delta = cfai_stream_decoder_finish (decoder);
+  g_assert_false (delta->text_was_reasoning);
+  accumulate (delta, text, reasoning);
+  g_assert_cmpstr (text->str, ==, "Closing tags: </b>, </thinking>, </thinking> and </th");
+  g_assert_cmpstr (reasoning->str, ==, "");
+}
+
+static void
+test_whitespace_after_close (void)
+{
+  static const struct {
+    const char *pieces[4];
+    const char *text;
+    const char *reasoning;
+  } cases[] = {
+    { { "r</think>", " ", "\r\n\t\n", " A  b\n\n c " }, "A  b\n\n c ", "r" },
+    { { "<think>r</think>\n", "\n", "Answer\n", NULL }, "Answer\n", "r" },
+    { { "r</think>\n\n", NULL }, "", "r" },
+    /* Only after the tag: text before it keeps its blank lines. */
+    { { "\n\n<think>r", "</think>\n\nA", NULL }, "\n\nA", "r" },
+    { { "\n\nA", NULL }, "\n\nA", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GString) reasoning = g_string_new (NULL);
+
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].pieces) && cases[i].pieces[j] != NULL; j++)
+        {
+          g_autofree char *event = content_event (cases[i].pieces[j], strlen (cases[i].pieces[j]),
+                                                  j % 2 == 1);
+
+          accumulate (decode (decoder, event), text, reasoning);
+        }
+      accumulate (decode (decoder, "[DONE]"), text, reasoning);
+
+      g_assert_cmpstr (text->str, ==, cases[i].text);
+      g_assert_cmpstr (reasoning->str, ==, cases[i].reasoning);
+    }
 }
 
 static void
@@ -528,6 +801,7 @@ assert_deltas_equal (const CfaiStreamDelta *fast,
     assert_usage (&fast->usage, slow->usage.prompt_tokens, slow->usage.completion_tokens,
                   slow->usage.total_tokens, slow->usage.cached_tokens);
   g_assert_cmpint (fast->done, ==, slow->done);
+  g_assert_cmpint (fast->text_was_reasoning, ==, slow->text_was_reasoning);
 }
 
 /* Decodes @data with the fast path on and with it off (json-glib only),
@@ -740,6 +1014,42 @@ test_fast_think_across_paths (void)
   g_assert_cmpuint (cfai_stream_decoder_get_n_fast (fast), ==, 0);
 }
 
+/* The same with a lone </think>, its tail held back by one path and
+ * completed by the other. */
+static void
+test_fast_lone_close_across_paths (void)
+{
+  static const char * const events[] = {
+    "{\"response\":\"Thinking <\",\"p\":\"x\"}",
+    "{\"response\":\"/th\",\"id\":1}",
+    "{\"p\":\"y\",\"response\":\"ink>\\n\"}",
+    "{\"choices\":[{\"delta\":{\"content\":\"\\nAnswer </think>\"}}]}",
+    "{\"response\":\"\",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
+    "[DONE]",
+  };
+  g_autoptr(CfaiStreamDecoder) fast = cfai_stream_decoder_new ();
+  g_autoptr(CfaiStreamDecoder) slow = cfai_stream_decoder_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) reasoning = g_string_new (NULL);
+  guint n_reclassified = 0;
+
+  cfai_stream_decoder_set_fast_path (slow, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      const CfaiStreamDelta *fast_delta = decode (fast, events[i]);
+      const CfaiStreamDelta *slow_delta = decode (slow, events[i]);
+
+      assert_deltas_equal (fast_delta, NULL, slow_delta, NULL);
+      n_reclassified += fast_delta->text_was_reasoning;
+      accumulate (fast_delta, text, reasoning);
+    }
+
+  g_assert_cmpuint (n_reclassified, ==, 1);
+  g_assert_cmpstr (text->str, ==, "Answer </think>");
+  g_assert_cmpstr (reasoning->str, ==, "Thinking ");
+  g_assert_cmpuint (cfai_stream_decoder_get_n_fast (fast), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -755,12 +1065,19 @@ main (int    argc,
   g_test_add_func ("/stream-decoder/think/every-split", test_think_every_split);
   g_test_add_func ("/stream-decoder/think/char-by-char", test_think_char_by_char);
   g_test_add_func ("/stream-decoder/think/examples", test_think_examples);
+  g_test_add_func ("/stream-decoder/think/lone-close-one-event", test_lone_close_one_event);
+  g_test_add_func ("/stream-decoder/think/lone-close-across-events", test_lone_close_across_events);
+  g_test_add_func ("/stream-decoder/think/lone-close-is-text", test_lone_close_is_text);
+  g_test_add_func ("/stream-decoder/think/no-close-tag", test_no_close_tag);
+  g_test_add_func ("/stream-decoder/think/whitespace-after-close", test_whitespace_after_close);
   g_test_add_func ("/stream-decoder/invalid", test_invalid);
   g_test_add_func ("/stream-decoder/error-event", test_error_event);
   g_test_add_func ("/stream-decoder/fast-path/escapes", test_fast_escapes);
   g_test_add_func ("/stream-decoder/fast-path/members", test_fast_members);
   g_test_add_func ("/stream-decoder/fast-path/falls-back", test_fast_falls_back);
   g_test_add_func ("/stream-decoder/fast-path/think-across-paths", test_fast_think_across_paths);
+  g_test_add_func ("/stream-decoder/fast-path/lone-close-across-paths",
+                   test_fast_lone_close_across_paths);
 
   return g_test_run ();
 }

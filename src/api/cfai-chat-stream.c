@@ -6,6 +6,12 @@
  * garbage, a cancel — the text that already arrived stays in the object:
  * the caller decides what to keep, never this layer.
  *
+ * Models whose chat template opens <think> in the prompt stream their
+ * thinking as plain text until a lone </think>.  Text is shown as it comes
+ * rather than held back for a tag most models never send, so when the
+ * decoder finds that tag the text so far moves to the reasoning and
+ * "text-reclassified" tells listeners to move what they showed.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -55,6 +61,7 @@ G_DEFINE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, G_TYPE_OBJECT)
 enum {
   TEXT_DELTA,
   REASONING_DELTA,
+  TEXT_RECLASSIFIED,
   N_SIGNALS
 };
 
@@ -99,6 +106,22 @@ cfai_chat_stream_class_init (CfaiChatStreamClass *klass)
     g_signal_new ("reasoning-delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * CfaiChatStream::text-reclassified:
+   * @text: all the answer text delivered so far (UTF-8, never empty)
+   *
+   * The text delivered so far was reasoning: the model's chat template
+   * opened <think> in the prompt, and a lone </think> has just ended the
+   * thinking.  The stream has already appended @text to its reasoning and
+   * emptied its text; listeners showing @text as answer should move it to
+   * the end of the reasoning they show.  Emitted at most once, before the
+   * deltas of the event that carried the tag.
+   */
+  signals[TEXT_RECLASSIFIED] =
+    g_signal_new ("text-reclassified", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -134,8 +157,8 @@ note_token_time (CfaiChatStream *self)
   self->last_token_at = now;
 }
 
-/* Signals are emitted with a NUL-terminated copy on the stack when small,
- * since the decoder's pointers are not terminated. */
+/* Appends a piece to the accumulated text or reasoning and emits it from
+ * there: that copy is NUL-terminated where the piece ends. */
 static void
 emit_piece (CfaiChatStream *self,
             guint           signal_id,
@@ -152,12 +175,29 @@ emit_piece (CfaiChatStream *self,
   g_signal_emit (self, signals[signal_id], 0, into->str + start);
 }
 
+/* The text and reasoning of the earlier events change place, never the
+ * timing: the first token came when it came, whatever it turned out to
+ * be, and text events still count as tokens for the speed. */
+static void
+reclassify_text (CfaiChatStream *self)
+{
+  gsize start = self->reasoning->len;
+
+  if (self->text->len == 0)
+    return;
+  g_string_append_len (self->reasoning, self->text->str, self->text->len);
+  g_string_truncate (self->text, 0);
+  g_signal_emit (self, signals[TEXT_RECLASSIFIED], 0, self->reasoning->str + start);
+}
+
 static void
 apply_delta (CfaiChatStream        *self,
              const CfaiStreamDelta *delta)
 {
   if (delta == NULL)
     return;
+  if (delta->text_was_reasoning)
+    reclassify_text (self);
   if (delta->reasoning_len > 0)
     emit_piece (self, REASONING_DELTA, self->reasoning, delta->reasoning, delta->reasoning_len);
   if (delta->text_len > 0)
@@ -498,6 +538,12 @@ cfai_chat_stream_run_finish (CfaiChatStream  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/**
+ * cfai_chat_stream_get_text:
+ *
+ * Returns: the answer so far, without the thinking: text that a lone
+ *   </think> showed to be reasoning has moved to the reasoning
+ */
 const char *
 cfai_chat_stream_get_text (CfaiChatStream *self)
 {
@@ -505,6 +551,13 @@ cfai_chat_stream_get_text (CfaiChatStream *self)
   return self->text->str;
 }
 
+/**
+ * cfai_chat_stream_get_reasoning:
+ *
+ * Returns: the reasoning so far: what came as reasoning or inside
+ *   <think> tags and, appended when a lone </think> came, the text that
+ *   it showed to be reasoning
+ */
 const char *
 cfai_chat_stream_get_reasoning (CfaiChatStream *self)
 {
@@ -539,6 +592,10 @@ cfai_chat_stream_get_usage (CfaiChatStream *self,
 /**
  * cfai_chat_stream_get_time_to_first_token:
  *
+ * The first piece counts whether it came as text or as reasoning, so
+ * text later found to be reasoning ("text-reclassified") leaves this as
+ * it was.
+ *
  * Returns: microseconds from sending to the first text or reasoning, or -1
  */
 gint64
@@ -555,7 +612,8 @@ cfai_chat_stream_get_time_to_first_token (CfaiChatStream *self)
  * cfai_chat_stream_get_tokens_per_second:
  *
  * Generation speed after the first token: the server's completion token
- * count when it sent one, otherwise the number of text events.
+ * count when it sent one, otherwise the number of text events (those
+ * later found to be reasoning included).
  *
  * Returns: tokens per second, or 0 when it cannot be known yet
  */

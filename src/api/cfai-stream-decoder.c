@@ -23,6 +23,22 @@
  * may arrive in pieces ("<thi" then "nk>").  Only a tail that could still
  * become a tag is held back, and only until the next event says otherwise.
  *
+ * Others (DeepSeek-R1-distill, QwQ) have a chat template that already
+ * opens <think> in the prompt, so their output is the thinking, a lone
+ * </think>, then the answer.  Nothing is held back waiting for a tag that
+ * most models never send, so that thinking first goes out as answer text.
+ * When a </think> arrives outside <think> and before any <think> of the
+ * stream, the delta says text_was_reasoning (the text of all earlier
+ * deltas was reasoning), the text of the event before the tag is given as
+ * reasoning, the tag is dropped and the rest is text.  Only the first such
+ * tag counts: after it, or once a <think> has come, a lone </think> is
+ * plain text, as any stray tag always was.  Until then a tail such as
+ * "</thi" is held back like "<thi".
+ *
+ * Whitespace right after a </think>, paired or lone, is dropped, however
+ * many events it spans: models write "\n\n" there, and the answer should
+ * not start with blank lines.
+ *
  * This runs once per token, so the decoder reuses one JsonParser and one
  * delta whose strings keep their memory from event to event.
  *
@@ -68,6 +84,9 @@ struct _CfaiStreamDecoder
   GString         *pending;       /* a tail that may be the start of a tag */
   GString         *work;
   gboolean         in_think;
+  gboolean         lone_close;    /* a </think> outside <think> would still end
+                                   * thinking that began in the prompt */
+  gboolean         trim_answer;   /* after </think>: answer whitespace is dropped */
 
   CfaiUsageKind    best_kind;
   CfaiUsage        best_usage;
@@ -82,7 +101,55 @@ emit (CfaiStreamDecoder *self,
       const char        *s,
       gsize              len)
 {
-  g_string_append_len (self->in_think ? self->reasoning : self->text, s, len);
+  if (self->in_think)
+    {
+      g_string_append_len (self->reasoning, s, len);
+      return;
+    }
+
+  if G_UNLIKELY (self->trim_answer)
+    {
+      while (len > 0 && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
+        {
+          s++;
+          len--;
+        }
+      if (len == 0)
+        return;
+      self->trim_answer = FALSE;
+    }
+
+  g_string_append_len (self->text, s, len);
+}
+
+typedef enum
+{
+  TAG_NO,
+  TAG_PREFIX,   /* the text ends in a proper prefix of the tag */
+  TAG_YES,
+} TagMatch;
+
+static inline TagMatch
+match_tag (const char *s,
+           gsize       len,
+           const char *tag,
+           gsize       tag_len)
+{
+  if (len >= tag_len)
+    return memcmp (s, tag, tag_len) == 0 ? TAG_YES : TAG_NO;
+  return memcmp (s, tag, len) == 0 ? TAG_PREFIX : TAG_NO;
+}
+
+/* A lone </think>: the text so far was thinking.  What this event gave
+ * as text goes to its reasoning here; the caller moves the earlier
+ * events' text when it sees the flag. */
+static void
+reclassify_text (CfaiStreamDecoder *self)
+{
+  g_string_append_len (self->reasoning, self->text->str, self->text->len);
+  g_string_truncate (self->text, 0);
+  self->delta.text_was_reasoning = TRUE;
+  self->lone_close = FALSE;
 }
 
 static void
@@ -95,9 +162,9 @@ split_think_tags (CfaiStreamDecoder *self,
 
   while (p < end)
     {
-      const char *tag = self->in_think ? THINK_CLOSE : THINK_OPEN;
-      gsize tag_len = self->in_think ? strlen (THINK_CLOSE) : strlen (THINK_OPEN);
       const char *lt = memchr (p, '<', end - p);
+      TagMatch open = TAG_NO;
+      TagMatch close = TAG_NO;
       gsize rest;
 
       if (lt == NULL)
@@ -109,12 +176,26 @@ split_think_tags (CfaiStreamDecoder *self,
       emit (self, p, lt - p);
       rest = end - lt;
 
-      if (rest >= tag_len && memcmp (lt, tag, tag_len) == 0)
+      if (!self->in_think)
+        open = match_tag (lt, rest, THINK_OPEN, strlen (THINK_OPEN));
+      if (self->in_think || self->lone_close)
+        close = match_tag (lt, rest, THINK_CLOSE, strlen (THINK_CLOSE));
+
+      if (open == TAG_YES)
         {
-          self->in_think = !self->in_think;
-          p = lt + tag_len;
+          self->in_think = TRUE;
+          self->lone_close = FALSE;
+          p = lt + strlen (THINK_OPEN);
         }
-      else if (rest < tag_len && memcmp (lt, tag, rest) == 0)
+      else if (close == TAG_YES)
+        {
+          if (!self->in_think)
+            reclassify_text (self);
+          self->in_think = FALSE;
+          self->trim_answer = TRUE;
+          p = lt + strlen (THINK_CLOSE);
+        }
+      else if (open == TAG_PREFIX || close == TAG_PREFIX)
         {
           g_string_append_len (self->pending, lt, rest);
           return;
@@ -488,6 +569,7 @@ clear_delta (CfaiStreamDecoder *self)
   self->delta.finish_reason = NULL;
   self->delta.usage_kind = CFAI_USAGE_NONE;
   self->delta.done = FALSE;
+  self->delta.text_was_reasoning = FALSE;
 }
 
 static const CfaiStreamDelta *
@@ -514,6 +596,7 @@ cfai_stream_decoder_new (void)
   self->work = g_string_new (NULL);
   self->scan = g_string_new (NULL);
   self->fast_path = TRUE;
+  self->lone_close = TRUE;
   self->best_kind = CFAI_USAGE_NONE;
   clear_delta (self);
   seal_delta (self);
@@ -658,7 +741,7 @@ cfai_stream_decoder_decode (CfaiStreamDecoder  *self,
  * @self: a decoder
  *
  * Call at the end of a stream that stopped without [DONE]: releases text
- * held back because it might have started a <think> tag.
+ * held back because it might have started a <think> or </think> tag.
  *
  * Returns: (transfer none): the released text, valid until the next call
  */
@@ -699,7 +782,8 @@ cfai_stream_decoder_get_usage (CfaiStreamDecoder *self,
  * cfai_stream_decoder_reset:
  * @self: a decoder
  *
- * Forgets the <think> state and the usage, for the next stream.
+ * Forgets the <think> state (a lone </think> counts again) and the usage,
+ * for the next stream.
  */
 void
 cfai_stream_decoder_reset (CfaiStreamDecoder *self)
@@ -710,6 +794,8 @@ cfai_stream_decoder_reset (CfaiStreamDecoder *self)
   seal_delta (self);
   g_string_truncate (self->pending, 0);
   self->in_think = FALSE;
+  self->lone_close = TRUE;
+  self->trim_answer = FALSE;
   self->best_kind = CFAI_USAGE_NONE;
   self->n_fast = 0;
 }

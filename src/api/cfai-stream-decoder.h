@@ -38,6 +38,11 @@ typedef struct
   CfaiUsageKind  usage_kind;
   CfaiUsage      usage;          /* meaningful unless usage_kind is CFAI_USAGE_NONE */
   gboolean       done;           /* this was the [DONE] sentinel */
+  /* A lone </think> came (see cfai-stream-decoder.c): the text of every
+   * earlier delta of this stream was reasoning, and belongs at the end of
+   * the reasoning so far, before this delta's reasoning.  Set once at most
+   * per stream. */
+  gboolean       text_was_reasoning;
 } CfaiStreamDelta;
 
 CfaiStreamDecoder     *cfai_stream_decoder_new       (void);

@@ -204,6 +204,22 @@ on_reasoning_delta (CfaiChatStream *stream,
   fflush (stderr);
 }
 
+/* DeepSeek-R1-distill and QwQ begin thinking without a <think> tag, so
+ * their thinking went to stdout before the lone </think> told it apart.
+ * What is printed cannot be taken back; say where the answer starts. */
+static void
+on_text_reclassified (CfaiChatStream *stream,
+                      const char     *text,
+                      gpointer        user_data)
+{
+  Run *run = user_data;
+  const char *note = _("(The text above was the model’s thinking. The answer follows.)");
+
+  fflush (stdout);
+  fprintf (stderr, run->color ? "\n\033[2m%s\033[0m\n" : "\n%s\n", note);
+  fflush (stderr);
+}
+
 typedef struct
 {
   Run            *run;
@@ -367,6 +383,7 @@ command_chat (int    argc,
   cfai_chat_stream_set_gateway_options (stream, &gateway_options);
   g_signal_connect (stream, "text-delta", G_CALLBACK (on_text_delta), &run);
   g_signal_connect (stream, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &run);
+  g_signal_connect (stream, "text-reclassified", G_CALLBACK (on_text_reclassified), &run);
   if (image != NULL)
     {
       ChatRun chat_run = { &run, stream, request, image, image_mime };

@@ -296,7 +296,9 @@ make_answer (const FakeRequest *req,
 
   options.max_tokens = max_tokens;
   options.think_tags = fake_scenario_is (req, "think-tags");
-  options.reasoning = options.think_tags || (chat_format && thinking_enabled (body));
+  options.think_close_only = fake_scenario_is (req, "think-close-only");
+  options.reasoning = options.think_tags || options.think_close_only ||
+                      (chat_format && thinking_enabled (body));
 
   answer = fake_answer_new (model->name, body, &options);
   apply_session_affinity (req, answer);

@@ -342,6 +342,21 @@ fake_answer_new (const char              *model,
       g_ptr_array_add (content, g_strdup ("ink>"));
       g_ptr_array_add (content, g_strdup ("\n\n"));
     }
+  else if (options->reasoning && options->think_close_only)
+    {
+      g_autofree char *thought = NULL;
+
+      /* DeepSeek-R1-distill and QwQ: the template opened <think> in the
+       * prompt, so only the closing tag comes.  Cut it where no tokenizer
+       * would, glued to the thinking, with the blank line after it spread
+       * over two events. */
+      append_pieces (content, reasoning_text);
+      thought = g_ptr_array_steal_index (content, content->len - 1);
+      g_ptr_array_add (content, g_strconcat (thought, "\n<", NULL));
+      g_ptr_array_add (content, g_strdup ("/th"));
+      g_ptr_array_add (content, g_strdup ("ink>\n"));
+      g_ptr_array_add (content, g_strdup ("\n"));
+    }
   else if (options->reasoning)
     append_pieces (reasoning, reasoning_text);
   append_pieces (content, answer_text);

@@ -17,6 +17,8 @@ typedef struct
   gint64   max_tokens;
   gboolean reasoning;   /* produce a reasoning part before the answer */
   gboolean think_tags;  /* put it inline, inside <think>…</think> */
+  gboolean think_close_only; /* inline, ended by a lone </think>, as models whose
+                              * chat template opens <think> in the prompt */
 } FakeAnswerOptions;
 
 typedef struct

@@ -87,6 +87,7 @@ assert_deltas_equal (const CfaiStreamDelta *fast,
   g_assert_cmpstr (fast->finish_reason, ==, slow->finish_reason);
   assert_usage_equal (fast->usage_kind, &fast->usage, slow->usage_kind, &slow->usage);
   g_assert_cmpint (fast->done, ==, slow->done);
+  g_assert_cmpint (fast->text_was_reasoning, ==, slow->text_was_reasoning);
 }
 
 static void

@@ -6,7 +6,11 @@
  *  3. as answer text: sent whole in one event, and again cut into pieces
  *     (sizes taken from the input) alternating between the native and
  *     the chat-completions format.  Both must give the same text and
- *     reasoning, however the <think> tags fall across the pieces.
+ *     reasoning, however the <think> tags fall across the pieces, once
+ *     text found to be reasoning (a lone </think>) has been moved as a
+ *     listener moves it.
+ *
+ * However a stream goes, the decoder reclassifies its text once at most.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,7 +46,8 @@ check_delta (const CfaiStreamDelta *delta,
                  delta->usage_kind == CFAI_USAGE_CUMULATIVE);
 }
 
-static void
+/* Returns how many times the stream's text was reclassified: 0 or 1. */
+static guint
 decode_checked (CfaiStreamDecoder *decoder,
                 const char        *event,
                 gsize              len,
@@ -53,11 +58,21 @@ decode_checked (CfaiStreamDecoder *decoder,
   const CfaiStreamDelta *delta = cfai_stream_decoder_decode (decoder, event, len, &error);
 
   check_delta (delta, error);
-  if (delta != NULL && text != NULL)
+  if (delta == NULL)
+    return 0;
+
+  if (text != NULL)
     {
+      if (delta->text_was_reasoning)
+        {
+          g_string_append_len (reasoning, text->str, text->len);
+          g_string_truncate (text, 0);
+        }
       g_string_append_len (text, delta->text, delta->text_len);
       g_string_append_len (reasoning, delta->reasoning, delta->reasoning_len);
     }
+
+  return delta->text_was_reasoning ? 1 : 0;
 }
 
 static char *
@@ -88,6 +103,7 @@ decode_text (const char    *text,
   g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
   gsize pos = 0;
   guint n = 0;
+  guint n_reclassified = 0;
 
   while (pos < len)
     {
@@ -100,12 +116,13 @@ decode_text (const char    *text,
         end++;
 
       event = make_event (text + pos, end - pos, n % 2 == 1);
-      decode_checked (decoder, event, strlen (event), out_text, out_reasoning);
+      n_reclassified += decode_checked (decoder, event, strlen (event), out_text, out_reasoning);
       pos = end;
       n++;
     }
 
-  decode_checked (decoder, "[DONE]", 6, out_text, out_reasoning);
+  n_reclassified += decode_checked (decoder, "[DONE]", 6, out_text, out_reasoning);
+  g_assert_cmpuint (n_reclassified, <=, 1);
 }
 
 int
@@ -124,6 +141,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   CfaiUsage usage;
   const char *p;
   const char *end = input + size;
+  guint n_reclassified = 0;
 
   decode_checked (decoder, input, size, NULL, NULL);
 
@@ -133,11 +151,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       const char *nl = memchr (p, '\n', end - p);
       const char *line_end = nl != NULL ? nl : end;
 
-      decode_checked (decoder, p, line_end - p, NULL, NULL);
+      n_reclassified += decode_checked (decoder, p, line_end - p, NULL, NULL);
       p = line_end + 1;
     }
   delta = cfai_stream_decoder_finish (decoder);
   check_delta (delta, NULL);
+  g_assert_false (delta->text_was_reasoning);
+  g_assert_cmpuint (n_reclassified, <=, 1);
   if (cfai_stream_decoder_get_usage (decoder, &usage) != CFAI_USAGE_NONE)
     g_assert_cmpint (usage.cached_tokens, >=, -1);
 
