@@ -104,21 +104,64 @@ snapshot_widget (GtkWidget   *widget,
                           gtk_widget_get_width (widget), gtk_widget_get_height (widget));
 }
 
-/* Renders @snapshot (consumed) with @widget's renderer, cut to @widget's
- * size, into a PNG in the build directory. */
+/* Draws @widget and, when it is open, @popover on top where it is on
+ * screen.  A popup's position is in its parent surface's coordinates,
+ * and each native's widget sits inside its surface at an offset (room
+ * for shadows), so both offsets are taken out. */
+static GskRenderNode *
+draw (GtkWidget *widget,
+      GtkWidget *popover)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  snapshot_widget (widget, snapshot);
+
+  if (popover != NULL && gtk_widget_get_mapped (popover))
+    {
+      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
+      double window_x, window_y, popover_x, popover_y;
+      double x, y;
+
+      gtk_native_get_surface_transform (GTK_NATIVE (widget), &window_x, &window_y);
+      gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
+      x = gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x;
+      y = gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y;
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+      snapshot_widget (popover, snapshot);
+      gtk_snapshot_restore (snapshot);
+    }
+
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+/* Renders @widget (and @popover) with @widget's renderer, cut to
+ * @widget's size, into a PNG in the build directory.  Pending layout and
+ * drawing happen first: a widget waiting for its next allocation has
+ * nothing to paint yet, and on a slow machine that can take a while. */
 static void
-save_snapshot (GtkWidget   *widget,
-               GtkSnapshot *snapshot,
-               const char  *name)
+save_png (GtkWidget  *widget,
+          GtkWidget  *popover,
+          const char *name)
 {
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int width;
+  int height;
 
-  node = gtk_snapshot_free_to_node (snapshot);
+  do
+    {
+      g_clear_pointer (&node, gsk_render_node_unref);
+      cfai_ui_test_settle (150);
+      node = draw (widget, popover);
+    }
+  while (node == NULL && g_get_monotonic_time () < deadline);
   g_assert_nonnull (node);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_test_build_filename (G_TEST_BUILT, name, NULL);
@@ -130,15 +173,7 @@ void
 cfai_ui_test_save_screenshot (GtkWidget  *widget,
                               const char *name)
 {
-  GtkSnapshot *snapshot;
-
-  /* Let pending layout and drawing happen first: a widget waiting for
-   * its next allocation has nothing to paint. */
-  cfai_ui_test_settle (150);
-
-  snapshot = gtk_snapshot_new ();
-  snapshot_widget (widget, snapshot);
-  save_snapshot (widget, snapshot, name);
+  save_png (widget, NULL, name);
 }
 
 /**
@@ -149,43 +184,17 @@ cfai_ui_test_save_screenshot (GtkWidget  *widget,
  *
  * A popover is a surface of its own, so a screenshot of its window alone
  * leaves it out.  This draws @window and, when it is open, @popover on
- * top where it is on screen, as the user sees them.
+ * top, as the user sees them.
  */
 void
 cfai_ui_test_save_screenshot_with_popover (GtkWidget  *window,
                                            GtkWidget  *popover,
                                            const char *name)
 {
-  GtkSnapshot *snapshot;
-
   g_assert_true (GTK_IS_NATIVE (window));
   g_assert_true (GTK_IS_POPOVER (popover));
 
-  cfai_ui_test_settle (150);
-
-  snapshot = gtk_snapshot_new ();
-  snapshot_widget (window, snapshot);
-
-  if (gtk_widget_get_mapped (popover))
-    {
-      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
-      double window_x, window_y, popover_x, popover_y;
-      double x, y;
-
-      /* A popup's position is in its parent surface's coordinates, and
-       * each native's widget sits inside its surface at an offset (room
-       * for shadows), so both offsets are taken out. */
-      gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
-      gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
-      x = gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x;
-      y = gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y;
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-      snapshot_widget (popover, snapshot);
-      gtk_snapshot_restore (snapshot);
-    }
-
-  save_snapshot (window, snapshot, name);
+  save_png (window, popover, name);
 }
 
 /**

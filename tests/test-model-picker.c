@@ -213,14 +213,6 @@ count_is (gpointer data)
   return g_list_model_get_n_items (listed (wait->fixture)) == wait->n_items;
 }
 
-static gboolean
-count_differs (gpointer data)
-{
-  CountWait *wait = data;
-
-  return g_list_model_get_n_items (listed (wait->fixture)) != wait->n_items;
-}
-
 static guint
 count_task (CfaiModelCatalog *catalog,
             const char       *task)
@@ -244,20 +236,58 @@ count_notify (guint *counter)
   (*counter)++;
 }
 
+typedef struct
+{
+  Fixture    *fixture;
+  const char *text;
+} SearchWait;
+
+/* The list shows exactly the catalog's models of the picker's task that
+ * match the text: the search has been applied, not just begun. */
+static gboolean
+search_applied (gpointer data)
+{
+  SearchWait *wait = data;
+  GListModel *catalog = G_LIST_MODEL (wait->fixture->catalog);
+  const char *task = cfai_model_picker_get_task (wait->fixture->picker);
+  guint expected = 0;
+  guint n = g_list_model_get_n_items (listed (wait->fixture));
+
+  for (guint i = 0; i < g_list_model_get_n_items (catalog); i++)
+    {
+      g_autoptr(CfaiModel) model = g_list_model_get_item (catalog, i);
+
+      if (cfai_model_matches (model, task, wait->text))
+        expected++;
+    }
+  if (n != expected)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CfaiModel) model = g_list_model_get_item (listed (wait->fixture), i);
+
+      if (!cfai_model_matches (model, task, wait->text))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Puts @text in the search entry, key by key as a person types when
- * @by_keys, and waits for the list to follow. */
+ * @by_keys, and waits until the list shows the result. */
 static void
 search_with (Fixture    *fixture,
              const char *text,
              gboolean    by_keys)
 {
-  CountWait wait = { fixture, g_list_model_get_n_items (listed (fixture)) };
+  SearchWait wait = { fixture, text };
 
   if (by_keys)
     cfai_ui_test_type_keys (picker_child (fixture, "search_entry"), text);
   else
     gtk_editable_set_text (picker_child (fixture, "search_entry"), text);
-  g_assert_true (cfai_ui_test_wait_until (count_differs, &wait, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (search_applied, &wait, WAIT_MS));
   cfai_ui_test_settle (SETTLE_MS);
 }
 

@@ -221,7 +221,7 @@ fixture_set_up (Fixture       *fixture,
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_assert_true (cfai_ui_test_wait_until (shows_preferences, fixture->window, 10000));
   fixture->dialog = CFAI_PREFERENCES_DIALOG (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (fixture->window)));
-  cfai_ui_test_settle (100);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, prefs_child (fixture, "verify_button"), 10000));
   g_assert_true (cfai_preferences_dialog_get_application (fixture->dialog) == app);
 }
 

@@ -129,6 +129,52 @@ test_breakpoint (void)
   close_all_windows ();
 }
 
+/* Waits and checks below are conditions, not delays: a slow machine
+ * (or a sanitizer build) takes longer for each step. */
+static gboolean
+has_n_windows (gpointer data)
+{
+  return g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))) == GPOINTER_TO_UINT (data);
+}
+
+typedef struct
+{
+  CfaiWindow *window;
+  GType       type;   /* G_TYPE_NONE: no dialog */
+} DialogWait;
+
+static gboolean
+shows_dialog (gpointer data)
+{
+  DialogWait *wait = data;
+  AdwDialog *dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (wait->window));
+
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (wait->window));
+
+  if (wait->type == G_TYPE_NONE)
+    return dialog == NULL;
+  /* Shown, and taking the keyboard: what a person waits for. */
+  return dialog != NULL && G_TYPE_CHECK_INSTANCE_TYPE (dialog, wait->type) &&
+         gtk_widget_get_mapped (GTK_WIDGET (dialog)) &&
+         focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (dialog));
+}
+
+static AdwDialog *
+wait_for_dialog (CfaiWindow *window,
+                 GType       type)
+{
+  DialogWait wait = { window, type };
+
+  if (!cfai_ui_test_wait_until (shows_dialog, &wait, 10000))
+    {
+      AdwDialog *shown = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+      g_error ("Waited for %s, the window shows %s", g_type_name (type),
+               shown != NULL ? G_OBJECT_TYPE_NAME (shown) : "no dialog");
+    }
+  return adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+}
+
 static void
 test_actions (void)
 {
@@ -167,41 +213,32 @@ test_actions (void)
 
   /* The accelerators work from the keyboard, through the X server. */
   cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
-  cfai_ui_test_settle (SETTLE_MS);
-  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
+  g_assert_true (cfai_ui_test_wait_until (has_n_windows, GUINT_TO_POINTER (2), 10000));
   second = gtk_application_get_windows (GTK_APPLICATION (app))->data;
   g_assert_true (second != GTK_WINDOW (window));
   /* Ctrl+W closes the window that has the focus, and only that one. */
   cfai_ui_test_press_key (GTK_WIDGET (second), GDK_KEY_w, GDK_CONTROL_MASK);
-  cfai_ui_test_settle (SETTLE_MS);
-  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+  g_assert_true (cfai_ui_test_wait_until (has_n_windows, GUINT_TO_POINTER (1), 10000));
+  g_assert_true (gtk_application_get_windows (GTK_APPLICATION (app))->data == (gpointer) window);
   gtk_window_present (GTK_WINDOW (window));
-  cfai_ui_test_settle (SETTLE_MS);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  cfai_ui_test_settle (SETTLE_MS);
-  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
-  g_assert_true (ADW_IS_ABOUT_DIALOG (dialog));
+  dialog = wait_for_dialog (window, ADW_TYPE_ABOUT_DIALOG);
   g_assert_cmpstr (adw_about_dialog_get_version (ADW_ABOUT_DIALOG (dialog)), ==, PACKAGE_VERSION);
   g_assert_cmpstr (adw_about_dialog_get_application_icon (ADW_ABOUT_DIALOG (dialog)), ==, APPLICATION_ID);
   g_assert_cmpint (adw_about_dialog_get_license_type (ADW_ABOUT_DIALOG (dialog)), ==, GTK_LICENSE_GPL_3_0);
   cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-about.png");
   adw_dialog_force_close (dialog);
-  cfai_ui_test_settle (SETTLE_MS);
+  wait_for_dialog (window, G_TYPE_NONE);
 
   cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_comma, GDK_CONTROL_MASK);
-  cfai_ui_test_settle (SETTLE_MS);
-  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
-  g_assert_true (ADW_IS_PREFERENCES_DIALOG (dialog));
+  wait_for_dialog (window, ADW_TYPE_PREFERENCES_DIALOG);
   /* Escape closes a dialog. */
   cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_Escape, 0);
-  cfai_ui_test_settle (SETTLE_MS);
-  g_assert_null (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+  wait_for_dialog (window, G_TYPE_NONE);
 
   cfai_ui_test_press_key (GTK_WIDGET (window), GDK_KEY_question, GDK_CONTROL_MASK);
-  cfai_ui_test_settle (SETTLE_MS);
-  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
-  g_assert_true (CFAI_IS_SHORTCUTS_DIALOG (dialog));
+  dialog = wait_for_dialog (window, CFAI_TYPE_SHORTCUTS_DIALOG);
   cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-shortcuts.png");
   adw_dialog_force_close (dialog);
   cfai_ui_test_settle (SETTLE_MS);
