@@ -355,12 +355,17 @@ test_account_round_trip (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (account_row, "error"));
   g_assert_cmpstr (gtk_label_get_text (status), ==,
                    "An account ID has only letters, digits, “-” and “_”: Cloudflare’s are 32 characters long, like 0123456789abcdef0123456789abcdef.");
+  gtk_test_accessible_assert_state (account_row, GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_TRUE);
 
-  /* Key → row */
+  /* Key → row, and the error about what was typed goes with it. */
   g_settings_set_string (settings, "account-id", "test-account");
   cfai_ui_test_settle (50);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (account_row)), ==, "test-account");
   g_assert_false (gtk_widget_has_css_class (account_row, "error"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status)));
+  gtk_test_accessible_assert_state (account_row, GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_FALSE);
 
   /* The API base URL, under Advanced, is stored only when applied:
    * requests must not go to a half-typed address. */

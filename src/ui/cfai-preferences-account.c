@@ -111,6 +111,37 @@ update_account_rows (CfaiPreferencesDialog *self)
                       from_env ? cfai_credentials_get_account_id (credentials) : "");
 }
 
+/* @message: (nullable): why the typed account ID was refused, or %NULL
+ * to clear that.  Shown under the account group, and on the row for the
+ * eye and for screen readers. */
+static void
+set_account_id_error (CfaiPreferencesDialog *self,
+                      const char            *message)
+{
+  GtkWidget *row = GTK_WIDGET (self->account_id_row);
+
+  if (message != NULL)
+    {
+      gtk_widget_add_css_class (row, "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                      -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+      set_account_status (self, "error", message);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
+      set_account_status (self, NULL, NULL);
+    }
+}
+
+/* Another account (from here or elsewhere): an error about what was
+ * typed, or the last check of the token, is about the old one. */
 static void
 on_account_id_setting_changed (CfaiPreferencesDialog *self)
 {
@@ -119,7 +150,7 @@ on_account_id_setting_changed (CfaiPreferencesDialog *self)
   if (g_strcmp0 (saved, gtk_editable_get_text (GTK_EDITABLE (self->account_id_row))) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->account_id_row), saved);
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->account_id_row), "error");
+  set_account_id_error (self, NULL);
   update_token_row (self);
 }
 
@@ -136,18 +167,11 @@ on_account_id_apply (CfaiPreferencesDialog *self)
   account = cfai_account_id_from_text (text, &error);
   if (account == NULL && !g_error_matches (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->account_id_row), "error");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_id_row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message,
-                                      -1);
-      set_account_status (self, "error", error->message);
+      set_account_id_error (self, error->message);
       return;
     }
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->account_id_row), "error");
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->account_id_row),
-                                 GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-  set_account_status (self, NULL, NULL);
+  set_account_id_error (self, NULL);
 
   /* An empty ID is allowed: it takes CfAI back to its welcome page. */
   g_settings_set_string (self->settings, "account-id", account != NULL ? account : "");
