@@ -23,11 +23,11 @@
 #define NETWORK_TIMEOUT_MS 20000
 
 #define BAD_TOKEN_MESSAGE \
-  "Cloudflare did not accept the API token. Check the token in Preferences: it must be " \
-  "valid, belong to this account and have the Workers AI Read and Edit permissions."
+  "Cloudflare did not accept the API token. It must be valid, belong to this account " \
+  "and have the Workers AI Read and Edit permissions."
 #define REFUSED_MESSAGE \
-  "The connection to Workers AI was refused. Check the internet connection and any " \
-  "proxy or AI Gateway address in Preferences."
+  "The connection to Workers AI was refused. Check the internet connection, and any " \
+  "proxy, AI Gateway or API base URL setting."
 #define NO_KEYRING_MESSAGE \
   "No keyring (Secret Service) is available, so the token will be kept only until CfAI quits."
 #define CLEARED_WITHOUT_KEYRING_MESSAGE \

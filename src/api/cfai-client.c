@@ -636,7 +636,7 @@ cfai_client_new_message (CfaiClient                *self,
   if (msg == NULL)
     {
       g_set_error (error, CFAI_ERROR, CFAI_ERROR_NETWORK,
-                   _("“%s” is not a valid URL. Check the API base URL in Preferences."), url);
+                   _("“%s” is not a valid URL. Check the API base URL setting, or CFAI_API_BASE_URL."), url);
       return NULL;
     }
 

@@ -543,15 +543,13 @@ problem_message (const Problem *p,
     {
     case CFAI_ERROR_AUTH:
       if (p->variant == VARIANT_AUTH_ACCOUNT)
-        return g_strdup (_("Cloudflare does not recognise the account ID. "
-                           "Check the account ID in Preferences; it is shown on the "
-                           "Workers AI page of the Cloudflare dashboard."));
+        return g_strdup (_("Cloudflare does not recognise the account ID. It is shown on "
+                           "the Workers AI page of the Cloudflare dashboard."));
       if (p->variant == VARIANT_AUTH_TOKEN_FORMAT)
         return g_strdup (_("The API token is not in a valid format. "
-                           "Paste it again in Preferences, without spaces or line breaks."));
-      return g_strdup (_("Cloudflare did not accept the API token. "
-                         "Check the token in Preferences: it must be valid, belong to this "
-                         "account and have the Workers AI Read and Edit permissions."));
+                           "Paste it again, without spaces or line breaks."));
+      return g_strdup (_("Cloudflare did not accept the API token. It must be valid, belong "
+                         "to this account and have the Workers AI Read and Edit permissions."));
 
     case CFAI_ERROR_NO_SUCH_MODEL:
       return with_detail (g_strdup (_("Workers AI does not know this model; it may have "
@@ -690,8 +688,8 @@ problem_message (const Problem *p,
         return g_strdup (_("Workers AI reported a failure without saying why. Try again."));
       if (p->http_status == SOUP_STATUS_NOT_FOUND && p->body_kind != BODY_JSON)
         return g_strdup (_("Workers AI was not found at the configured address (HTTP 404). "
-                           "Check the account ID and any AI Gateway settings in "
-                           "Preferences."));
+                           "Check the account ID, and any AI Gateway or API base URL "
+                           "setting."));
       if (p->http_status >= 400)
         return with_detail (g_strdup_printf (_("Workers AI refused the request (HTTP %u). "
                                                "Check the model’s settings and try again; if it "
@@ -915,8 +913,8 @@ cfai_error_from_transport (const GError *error)
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     {
-      message = _("The connection to Workers AI was refused. Check the internet connection "
-                  "and any proxy or AI Gateway address in Preferences.");
+      message = _("The connection to Workers AI was refused. Check the internet connection, "
+                  "and any proxy, AI Gateway or API base URL setting.");
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
@@ -930,7 +928,7 @@ cfai_error_from_transport (const GError *error)
     {
       code = CFAI_ERROR_PROTOCOL;
       message = _("Workers AI answered in a way CfAI cannot follow (a redirect or a "
-                  "malformed answer). Check any AI Gateway address in Preferences.");
+                  "malformed answer). Check any AI Gateway or API base URL setting.");
     }
   else
     {
