@@ -112,32 +112,14 @@ update_account_rows (CfaiPreferencesDialog *self)
 }
 
 /* @message: (nullable): why the typed account ID was refused, or %NULL
- * to clear that.  Shown under the account group, and on the row for the
- * eye and for screen readers. */
+ * to clear that.  Shown under the account group, where the token check's
+ * result also goes, and on the row. */
 static void
 set_account_id_error (CfaiPreferencesDialog *self,
                       const char            *message)
 {
-  GtkWidget *row = GTK_WIDGET (self->account_id_row);
-
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (row, "error");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
-                                      -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-      set_account_status (self, "error", message);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (row, "error");
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
-      set_account_status (self, NULL, NULL);
-    }
+  cfai_preferences_mark_row_invalid (GTK_WIDGET (self->account_id_row), message);
+  set_account_status (self, message != NULL ? "error" : NULL, message);
 }
 
 /* Another account (from here or elsewhere): an error about what was

@@ -57,6 +57,8 @@ struct _CfaiPreferencesDialog
   GtkTextView          *system_prompt_view;
 };
 
+void cfai_preferences_mark_row_invalid   (GtkWidget             *row,
+                                          const char            *message);
 void cfai_preferences_show_row_message   (GtkWidget             *row,
                                           GtkLabel              *label,
                                           const char            *message,

@@ -172,28 +172,18 @@ cfai_preferences_dialog_init (CfaiPreferencesDialog *self)
 }
 
 /**
- * cfai_preferences_show_row_message:
- * @row: the row the message is about
- * @label: the label under the row's group that shows it
- * @message: (nullable): what to say, or %NULL to hide the label
- * @is_error: whether @message says the row's value is wrong
+ * cfai_preferences_mark_row_invalid:
+ * @row: a row whose value was refused
+ * @message: (nullable): why, or %NULL when the value is fine again
  *
- * Shows a message under a row.  An error also marks the row itself, for
- * the eye (the "error" style) and for screen readers (invalid state and
- * the message as its description).  Anything else is a dimmed note.
+ * Marks @row for the eye (the "error" style) and for screen readers
+ * (the invalid state, and @message as its description).
  */
 void
-cfai_preferences_show_row_message (GtkWidget  *row,
-                                   GtkLabel   *label,
-                                   const char *message,
-                                   gboolean    is_error)
+cfai_preferences_mark_row_invalid (GtkWidget  *row,
+                                   const char *message)
 {
-  GtkWidget *label_widget = GTK_WIDGET (label);
-
-  gtk_widget_remove_css_class (label_widget, "error");
-  gtk_widget_remove_css_class (label_widget, "dimmed");
-
-  if (message != NULL && is_error)
+  if (message != NULL)
     {
       gtk_widget_add_css_class (row, "error");
       gtk_accessible_update_property (GTK_ACCESSIBLE (row),
@@ -209,7 +199,31 @@ cfai_preferences_show_row_message (GtkWidget  *row,
       gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
     }
+}
 
+/**
+ * cfai_preferences_show_row_message:
+ * @row: the row the message is about
+ * @label: the label under the row's group that shows it
+ * @message: (nullable): what to say, or %NULL to hide the label
+ * @is_error: whether @message says the row's value is wrong
+ *
+ * Shows a message under a row: an error in the error style, with the
+ * row marked invalid (cfai_preferences_mark_row_invalid()); anything
+ * else as a dimmed note.
+ */
+void
+cfai_preferences_show_row_message (GtkWidget  *row,
+                                   GtkLabel   *label,
+                                   const char *message,
+                                   gboolean    is_error)
+{
+  GtkWidget *label_widget = GTK_WIDGET (label);
+
+  cfai_preferences_mark_row_invalid (row, is_error ? message : NULL);
+
+  gtk_widget_remove_css_class (label_widget, "error");
+  gtk_widget_remove_css_class (label_widget, "dimmed");
   gtk_widget_set_visible (label_widget, message != NULL);
   gtk_label_set_text (label, message != NULL ? message : "");
   if (message != NULL)
