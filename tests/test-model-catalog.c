@@ -20,6 +20,7 @@
 #include "cfai-error.h"
 #include "cfai-image-generator.h"
 #include "cfai-model-catalog.h"
+#include "cfai-test-models.h"
 #include "cfai-test-server.h"
 
 #define N_BUILTIN 19
@@ -31,67 +32,20 @@ static char *models_dir;
 /* Helpers                                                            */
 /* ------------------------------------------------------------------ */
 
-static gboolean
-dir_has_json (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return FALSE;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".json"))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static char *
-find_models_dir (void)
-{
-  g_autofree char *local = g_test_build_filename (G_TEST_DIST, "data", "models", NULL);
-  const char *shared = g_getenv ("CFAI_SHARED_DIR");
-
-  if (dir_has_json (local))
-    return g_steal_pointer (&local);
-
-  if (shared != NULL)
-    {
-      g_autofree char *path = g_build_filename (shared, "workers-ai", "models", NULL);
-
-      if (dir_has_json (path))
-        return g_steal_pointer (&path);
-    }
-
-  return NULL;
-}
-
 /* Every model file, parsed, sorted by file name. */
 static GPtrArray *
 load_fixture_entries (void)
 {
-  g_autoptr(GDir) dir = g_dir_open (models_dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = cfai_test_list_model_files (models_dir);
   GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".json"))
-        g_ptr_array_add (names, g_build_filename (models_dir, name, NULL));
-    }
-  g_ptr_array_sort_values (names, (GCompareFunc) g_strcmp0);
 
   for (guint i = 0; i < names->len; i++)
     {
+      g_autofree char *path = g_build_filename (models_dir, g_ptr_array_index (names, i), NULL);
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) error = NULL;
 
-      json_parser_load_from_file (parser, g_ptr_array_index (names, i), &error);
+      json_parser_load_from_file (parser, path, &error);
       g_assert_no_error (error);
       g_ptr_array_add (entries, json_node_ref (json_parser_get_root (parser)));
     }
@@ -1632,7 +1586,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  models_dir = find_models_dir ();
+  models_dir = cfai_test_find_models_dir ();
   if (models_dir == NULL)
     g_error ("No model files: neither tests/data/models nor $CFAI_SHARED_DIR/workers-ai/models has any");
 

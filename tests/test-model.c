@@ -13,63 +13,14 @@
 
 #include "cfai-error.h"
 #include "cfai-model.h"
+#include "cfai-test-models.h"
 
 static char *models_dir;
-
-static gboolean
-dir_has_json (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return FALSE;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".json"))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static char *
-find_models_dir (void)
-{
-  g_autofree char *local = g_test_build_filename (G_TEST_DIST, "data", "models", NULL);
-  const char *shared = g_getenv ("CFAI_SHARED_DIR");
-
-  if (dir_has_json (local))
-    return g_steal_pointer (&local);
-
-  if (shared != NULL)
-    {
-      g_autofree char *path = g_build_filename (shared, "workers-ai", "models", NULL);
-
-      if (dir_has_json (path))
-        return g_steal_pointer (&path);
-    }
-
-  return NULL;
-}
 
 static GPtrArray *
 list_fixtures (void)
 {
-  g_autoptr(GDir) dir = g_dir_open (models_dir, 0, NULL);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".json"))
-        g_ptr_array_add (names, g_strdup (name));
-    }
-  g_ptr_array_sort_values (names, (GCompareFunc) g_strcmp0);
-
-  return names;
+  return cfai_test_list_model_files (models_dir);
 }
 
 static JsonNode *
@@ -859,7 +810,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  models_dir = find_models_dir ();
+  models_dir = cfai_test_find_models_dir ();
   if (models_dir == NULL)
     g_error ("No model files: neither tests/data/models nor $CFAI_SHARED_DIR/workers-ai/models has any");
   g_test_message ("model files from %s", models_dir);
