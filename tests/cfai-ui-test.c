@@ -611,3 +611,13 @@ cfai_ui_test_type_keys_in (GtkWidget  *editable,
   cfai_ui_test_type_keys (inner, text);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editable)), ==, text);
 }
+
+/* Destroys every window of @app, as closing them all would. */
+void
+cfai_ui_test_close_windows (GtkApplication *app)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (app)) != NULL)
+    gtk_window_destroy (windows->data);
+}

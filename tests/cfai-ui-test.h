@@ -15,6 +15,7 @@ GTestDBus *cfai_ui_test_private_bus_up   (void);
 gboolean   cfai_ui_test_wait_until       (CfaiUiTestCondition  condition,
                                           gpointer             data,
                                           guint                timeout_ms);
+void       cfai_ui_test_close_windows    (GtkApplication      *app);
 void       cfai_ui_test_settle           (guint                ms);
 void       cfai_ui_test_save_screenshot  (GtkWidget           *widget,
                                           const char          *name);

@@ -128,15 +128,6 @@ shows_main (gpointer data)
   return g_strcmp0 (gtk_stack_get_visible_child_name (data), "main") == 0;
 }
 
-static void
-close_all_windows (void)
-{
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
-    gtk_window_destroy (windows->data);
-}
-
 /* @scenario: a fake-server scenario, or a whole base URL when it starts
  * with "http" */
 static void
@@ -182,7 +173,7 @@ fixture_tear_down (Fixture       *fixture,
 
   /* A check still running must not keep the page alive. */
   g_object_add_weak_pointer (G_OBJECT (page), &page);
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
   g_assert_true (cfai_ui_test_wait_until (is_finalized, &page, 10000));
 }
 
@@ -352,7 +343,7 @@ test_close_while_verifying (Fixture       *fixture,
   g_assert_true (cfai_welcome_page_get_busy (fixture->page));
 
   g_object_add_weak_pointer (G_OBJECT (page), &page);
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
   g_assert_true (cfai_ui_test_wait_until (is_finalized, &page, 300));
   cfai_ui_test_settle (3000);
 
@@ -482,7 +473,7 @@ test_environment (void)
 
   cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-preferences-environment.png");
   adw_dialog_force_close (dialog);
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
 }
 
 static void
@@ -520,7 +511,7 @@ test_environment_token_only (void)
   cfai_ui_test_press_enter (page_child (page, "account_row"), page_child (page, "verify_button"));
   g_assert_true (cfai_ui_test_wait_until (shows_main, stack, NETWORK_TIMEOUT_MS));
   g_assert_true (cfai_application_get_has_credentials (app));
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
 }
 
 int
@@ -588,7 +579,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
   g_clear_object (&app);
   g_clear_pointer (&server, cfai_test_server_stop);
   /* Stopped, not taken down: GTK keeps the session bus connection for the

@@ -183,15 +183,6 @@ lookup_token_now (CfaiTokenKind kind)
 }
 
 static void
-close_all_windows (void)
-{
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
-    gtk_window_destroy (windows->data);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -236,7 +227,7 @@ fixture_tear_down (Fixture       *fixture,
   if (dialog != NULL)
     g_object_add_weak_pointer (G_OBJECT (dialog), &dialog);
   g_object_add_weak_pointer (G_OBJECT (window), &window);
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
   g_assert_true (cfai_ui_test_wait_until (both_finalized, (gpointer[]) { &dialog, &window }, 10000));
 }
 
@@ -982,7 +973,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
   g_clear_object (&app);
   g_clear_pointer (&server, cfai_test_server_stop);
   g_clear_pointer (&api_base, g_free);

@@ -36,15 +36,6 @@ child (CfaiWindow *window,
   return widget;
 }
 
-static void
-close_all_windows (void)
-{
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
-    gtk_window_destroy (windows->data);
-}
-
 static CfaiWindow *
 open_window (int width,
              int height)
@@ -91,7 +82,7 @@ test_sidebar (void)
                                           APPLICATION_ID));
 
   cfai_ui_test_save_screenshot (GTK_WIDGET (window), "screenshot-window.png");
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
 }
 
 static gboolean
@@ -126,7 +117,7 @@ test_breakpoint (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 420, 700);
   g_assert_true (cfai_ui_test_wait_until (is_collapsed, split, WAIT_MS));
   g_assert_true (adw_navigation_split_view_get_collapsed (split));
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
 }
 
 /* Waits and checks below are conditions, not delays: a slow machine
@@ -243,7 +234,7 @@ test_actions (void)
   adw_dialog_force_close (dialog);
   cfai_ui_test_settle (SETTLE_MS);
 
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
 }
 
 static void
@@ -282,7 +273,7 @@ test_window_state (void)
   gtk_window_close (GTK_WINDOW (window));
   cfai_ui_test_settle (SETTLE_MS);
   g_assert_true (g_settings_get_boolean (settings, "window-maximized"));
-  close_all_windows ();
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
 }
 
 int
