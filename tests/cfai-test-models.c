@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The copies in tests/data/models come first, so the suite runs from the
- * repository alone; $CFAI_SHARED_DIR/workers-ai/models is the fallback.
+ * The suite carries its own copies, in tests/data/models: a clone with
+ * nothing beside it passes its tests.
  */
 #include "config.h"
 
@@ -36,18 +36,9 @@ char *
 cfai_test_find_models_dir (void)
 {
   g_autofree char *local = g_test_build_filename (G_TEST_DIST, "data", "models", NULL);
-  const char *shared = g_getenv ("CFAI_SHARED_DIR");
 
   if (dir_has_json (local))
     return g_steal_pointer (&local);
-
-  if (shared != NULL)
-    {
-      g_autofree char *path = g_build_filename (shared, "workers-ai", "models", NULL);
-
-      if (dir_has_json (path))
-        return g_steal_pointer (&path);
-    }
 
   return NULL;
 }

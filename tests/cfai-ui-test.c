@@ -14,34 +14,6 @@
 #include "cfai-ui-test.h"
 
 /**
- * cfai_ui_test_isolate_home:
- * @name: a name for the folder
- *
- * Not G_TEST_OPTION_ISOLATE_DIRS: it also hides XDG_DATA_DIRS, and GTK
- * then finds no icon theme and no GSettings schemas.  Only the per-user
- * folders are made private, so a test never reads or writes the user's
- * own data.  Call before GTK initialises.
- *
- * Returns: (transfer full): the folder, to remove when done
- */
-char *
-cfai_ui_test_isolate_home (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("%s-XXXXXX", name);
-  char *home = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_STATE_HOME", home, TRUE);
-
-  return home;
-}
-
-/**
  * cfai_ui_test_private_bus_up:
  *
  * Starts a session bus that can activate nothing, so no keyring daemon

@@ -10,7 +10,6 @@ G_BEGIN_DECLS
 
 typedef gboolean (*CfaiUiTestCondition) (gpointer data);
 
-char      *cfai_ui_test_isolate_home     (const char          *name);
 GTestDBus *cfai_ui_test_private_bus_up   (void);
 gboolean   cfai_ui_test_wait_until       (CfaiUiTestCondition  condition,
                                           gpointer             data,

@@ -6,6 +6,7 @@
 
 #include "cfai-chat-request.h"
 #include "cfai-error.h"
+#include "cfai-test-home.h"
 
 static JsonObject *
 to_object (CfaiChatRequest *request)
@@ -243,6 +244,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-chat-request");
 
   g_test_add_func ("/chat-request/minimal", test_minimal_body);
   g_test_add_func ("/chat-request/full", test_full_body);

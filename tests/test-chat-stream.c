@@ -8,6 +8,7 @@
 #include "cfai-client.h"
 #include "cfai-error.h"
 #include "cfai-test-server.h"
+#include "cfai-test-home.h"
 
 #define LLAMA   "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 #define GPT_OSS "@cf/openai/gpt-oss-20b"
@@ -636,6 +637,7 @@ main (int   argc,
   /* Not G_TEST_OPTION_ISOLATE_DIRS: it hides the system GSettings schemas,
    * and libsoup's proxy lookup then aborts. */
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-chat-stream");
   server = cfai_test_server_start ();
 
   g_test_add_func ("/chat-stream/native", test_native_stream);

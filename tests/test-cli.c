@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "cfai-test-server.h"
+#include "cfai-test-home.h"
 
 static CfaiTestServer *server;
 
@@ -330,6 +331,7 @@ main (int   argc,
   /* Not G_TEST_OPTION_ISOLATE_DIRS: it hides the system GSettings schemas,
    * and libsoup's proxy lookup then aborts. */
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-cli");
   server = cfai_test_server_start ();
 
   g_test_add_func ("/cli/chat", test_chat_streams);

@@ -9,6 +9,7 @@
 
 #include "cfai-envelope.h"
 #include "cfai-error.h"
+#include "cfai-test-home.h"
 
 static GError *
 map_with_headers (guint               status,
@@ -877,6 +878,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-errors");
 
   g_test_add_func ("/errors/mapping-table", test_mapping_table);
   g_test_add_func ("/errors/messages-say-what-to-do", test_messages_say_what_to_do);

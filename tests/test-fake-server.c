@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+#include "cfai-test-home.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
@@ -705,6 +706,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-fake-server");
 
   start_server (path);
   {

@@ -9,6 +9,7 @@
 #include "cfai-image-generator.h"
 #include "cfai-image-response.h"
 #include "cfai-test-server.h"
+#include "cfai-test-home.h"
 
 static CfaiTestServer *server;
 
@@ -189,6 +190,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-image-generator");
   server = cfai_test_server_start ();
 
   g_test_add_func ("/image-generator/every-builtin-model", test_every_builtin_model);

@@ -13,6 +13,7 @@
 #include "cfai-image-model-rules.h"
 #include "cfai-image-request.h"
 #include "cfai-image-response.h"
+#include "cfai-test-home.h"
 
 #define FLUX1 "@cf/black-forest-labs/flux-1-schnell"
 #define FLUX2_DEV "@cf/black-forest-labs/flux-2-dev"
@@ -45,16 +46,10 @@ load_fixture (const char *name)
 static JsonNode *
 load_model_file (const char *model_id)
 {
-  const char *shared = g_getenv ("CFAI_SHARED_DIR");
   g_autofree char *name = g_strconcat (strrchr (model_id, '/') + 1, ".json", NULL);
-  g_autofree char *path = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", name, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-
-  if (shared != NULL)
-    path = g_build_filename (shared, "workers-ai", "models", name, NULL);
-  else
-    path = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "workers-ai", "models", name, NULL);
 
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
@@ -1009,6 +1004,7 @@ main (int   argc,
   /* Error messages are compared word for word. */
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-image-request");
 
   g_test_add_func ("/image-request/flux-1-schnell/defaults", test_flux1_defaults);
   g_test_add_func ("/image-request/flux-1-schnell/steps", test_flux1_steps);

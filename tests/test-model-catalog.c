@@ -22,6 +22,7 @@
 #include "cfai-model-catalog.h"
 #include "cfai-test-models.h"
 #include "cfai-test-server.h"
+#include "cfai-test-home.h"
 
 #define N_BUILTIN 19
 #define SEARCH_PATH "/client/v4/accounts/test-account/ai/models/search"
@@ -185,29 +186,6 @@ on_notify_count (GObject    *object,
   (*count)++;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    {
-      g_assert_cmpint (g_remove (path), ==, 0);
-    }
-}
-
 static char *
 make_tmpdir (void)
 {
@@ -325,7 +303,7 @@ test_builtin (void)
 
   g_clear_pointer (&before, g_ptr_array_unref);
   g_assert_finalize_object (catalog);
-  remove_tree (tmpdir);
+  cfai_test_remove_tree (tmpdir);
 }
 
 static void
@@ -671,7 +649,7 @@ test_cache_round_trip (void)
   g_signal_handlers_disconnect_by_func (read, on_notify_count, &n_notify_fetched_at);
   g_assert_finalize_object (written);
   g_assert_finalize_object (read);
-  remove_tree (tmpdir);
+  cfai_test_remove_tree (tmpdir);
 }
 
 static void
@@ -753,7 +731,7 @@ test_cache_corrupt (void)
   unwatch_items (catalog, &changed);
   g_clear_pointer (&before, g_ptr_array_unref);
   g_assert_finalize_object (catalog);
-  remove_tree (tmpdir);
+  cfai_test_remove_tree (tmpdir);
 }
 
 static void
@@ -780,7 +758,7 @@ test_cache_unwritable (void)
   g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/a/b"));
 
   g_assert_finalize_object (catalog);
-  remove_tree (tmpdir);
+  cfai_test_remove_tree (tmpdir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1025,7 +1003,7 @@ fixture_teardown (Fixture       *fixture,
   soup_server_disconnect (fixture->server);
   g_assert_finalize_object (fixture->server);
   g_array_unref (fixture->pages);
-  remove_tree (fixture->tmpdir);
+  cfai_test_remove_tree (fixture->tmpdir);
   g_free (fixture->tmpdir);
   g_free (fixture->cache_path);
 }
@@ -1413,7 +1391,7 @@ test_refresh_fake_server (void)
   g_clear_pointer (&before, g_ptr_array_unref);
   g_assert_finalize_object (catalog);
   g_assert_finalize_object (client);
-  remove_tree (tmpdir);
+  cfai_test_remove_tree (tmpdir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1575,7 +1553,7 @@ test_paid_plan_learned (void)
 
   g_assert_finalize_object (catalog);
   g_assert_finalize_object (client);
-  remove_tree (tmpdir);
+  cfai_test_remove_tree (tmpdir);
 }
 
 int
@@ -1585,10 +1563,11 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-model-catalog");
 
   models_dir = cfai_test_find_models_dir ();
   if (models_dir == NULL)
-    g_error ("No model files: neither tests/data/models nor $CFAI_SHARED_DIR/workers-ai/models has any");
+    g_error ("No model files in tests/data/models");
 
   g_test_add_func ("/catalog/builtin/list", test_builtin);
   g_test_add_func ("/catalog/builtin/default-cache-path", test_default_cache_path);

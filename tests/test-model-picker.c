@@ -18,6 +18,7 @@
 #include "cfai-model-picker.h"
 #include "cfai-model-row.h"
 #include "cfai-test-server.h"
+#include "cfai-test-home.h"
 #include "cfai-ui-test.h"
 #include "cfai-window.h"
 
@@ -1065,7 +1066,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *private_home = NULL;
   int ret;
 
   /* Dates are shown in local time; the expected ones are in UTC. */
@@ -1074,7 +1074,7 @@ main (int   argc,
    * accessible labels, which GTK's test backend keeps without a bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
 
-  private_home = cfai_ui_test_isolate_home ("cfai-test-model-picker");
+  cfai_test_isolate_home ("cfai-test-model-picker");
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1108,6 +1108,5 @@ main (int   argc,
 
   g_clear_object (&app);
   g_clear_pointer (&server, cfai_test_server_stop);
-  g_rmdir (private_home);
   return ret;
 }

@@ -1,8 +1,8 @@
 /* test-model.c — CfaiModel against Cloudflare's model files
  *
- * The fixtures are Cloudflare's own model description files: tests/data/models
- * when it holds them, otherwise $CFAI_SHARED_DIR/workers-ai/models.  Each
- * one is read both by CfaiModel and, independently, by the checks here.
+ * The fixtures are Cloudflare's own model description files, copied into
+ * tests/data/models.  Each one is read both by CfaiModel and,
+ * independently, by the checks here.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +14,7 @@
 #include "cfai-error.h"
 #include "cfai-model.h"
 #include "cfai-test-models.h"
+#include "cfai-test-home.h"
 
 static char *models_dir;
 
@@ -809,10 +810,11 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-model");
 
   models_dir = cfai_test_find_models_dir ();
   if (models_dir == NULL)
-    g_error ("No model files: neither tests/data/models nor $CFAI_SHARED_DIR/workers-ai/models has any");
+    g_error ("No model files in tests/data/models");
   g_test_message ("model files from %s", models_dir);
 
   g_test_add_func ("/model/fixtures/all-parse", test_fixtures_all_parse);

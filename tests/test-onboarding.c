@@ -17,6 +17,7 @@
 #include "cfai-application.h"
 #include "cfai-preferences-dialog.h"
 #include "cfai-test-server.h"
+#include "cfai-test-home.h"
 #include "cfai-ui-test.h"
 #include "cfai-welcome-page.h"
 #include "cfai-window.h"
@@ -520,11 +521,10 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   GTestDBus *bus;
-  g_autofree char *private_home = NULL;
   g_autofree char *base = NULL;
   int ret;
 
-  private_home = cfai_ui_test_isolate_home ("cfai-test-onboarding");
+  cfai_test_isolate_home ("cfai-test-onboarding");
   g_test_init (&argc, &argv, NULL);
 
   /* Only the child processes of the environment tests get credentials. */
@@ -587,6 +587,5 @@ main (int   argc,
    * reference goes) would wait 30 s for it and then warn.  The process
    * ends right after, so the object is left to it. */
   g_test_dbus_stop (bus);
-  g_rmdir (private_home);
   return ret;
 }

@@ -17,6 +17,7 @@
 #include "cfai-preferences-dialog.h"
 #include "cfai-test-server.h"
 #include "cfai-token-dialog.h"
+#include "cfai-test-home.h"
 #include "cfai-ui-test.h"
 #include "cfai-window.h"
 
@@ -915,13 +916,12 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   GTestDBus *bus;
-  g_autofree char *private_home = NULL;
   int ret;
 
   /* The tests read accessible states, which GTK's test backend keeps
    * without an accessibility bus (the suite sets GTK_A11Y=none). */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  private_home = cfai_ui_test_isolate_home ("cfai-test-preferences");
+  cfai_test_isolate_home ("cfai-test-preferences");
   g_unsetenv ("CLOUDFLARE_API_TOKEN");
   g_unsetenv ("CLOUDFLARE_ACCOUNT_ID");
   g_unsetenv ("CFAI_API_BASE_URL");
@@ -982,6 +982,5 @@ main (int   argc,
    * reference goes) would wait 30 s for it and then warn.  The process
    * ends right after, so the object is left to it. */
   g_test_dbus_stop (bus);
-  g_rmdir (private_home);
   return ret;
 }

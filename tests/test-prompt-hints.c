@@ -9,6 +9,7 @@
 
 #include "cfai-image-model-rules.h"
 #include "cfai-prompt-hints.h"
+#include "cfai-test-home.h"
 
 #define HAMBURGER "A photo of a delicious large hamburger on a plate with lettuce and tomato"
 #define GOOD "A watercolor painting of an old fisherman mending nets on a wooden pier at golden hour"
@@ -411,6 +412,7 @@ main (int   argc,
   /* Hint texts are compared word for word. */
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-prompt-hints");
 
   g_test_add_func ("/prompt-hints/empty", test_empty);
   g_test_add_func ("/prompt-hints/single-word", test_single_word);

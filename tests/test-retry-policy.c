@@ -10,6 +10,7 @@
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-retry-policy.h"
+#include "cfai-test-home.h"
 
 /* 2025-01-01T00:00:00Z */
 #define NOW_US (G_GINT64_CONSTANT (1735689600) * G_USEC_PER_SEC)
@@ -442,6 +443,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-retry-policy");
 
 #define ADD(path, func) \
   g_test_add ("/retry-policy/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -9,6 +9,7 @@
 
 #include "cfai-error.h"
 #include "cfai-stream-decoder-private.h"
+#include "cfai-test-home.h"
 
 static const CfaiStreamDelta *
 decode (CfaiStreamDecoder *decoder,
@@ -1055,6 +1056,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  cfai_test_isolate_home ("cfai-test-stream-decoder");
 
   g_test_add_func ("/stream-decoder/native", test_native);
   g_test_add_func ("/stream-decoder/padding-is-not-text", test_padding_is_not_text);

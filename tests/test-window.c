@@ -8,6 +8,7 @@
 
 #include "cfai-application.h"
 #include "cfai-shortcuts-dialog.h"
+#include "cfai-test-home.h"
 #include "cfai-ui-test.h"
 #include "cfai-window.h"
 
@@ -281,10 +282,9 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *private_home = NULL;
   int ret;
 
-  private_home = cfai_ui_test_isolate_home ("cfai-test-window");
+  cfai_test_isolate_home ("cfai-test-window");
 
   /* Without credentials a window shows only the welcome page
    * (test-onboarding.c); these tests are about the rest of the window.
@@ -309,6 +309,5 @@ main (int   argc,
 
   ret = g_test_run ();
   g_clear_object (&app);
-  g_rmdir (private_home);
   return ret;
 }
