@@ -23,7 +23,7 @@
 #include "cfai-test-models.h"
 #include "cfai-test-server.h"
 
-#define N_BUILTIN 19
+#define N_BUILTIN 27
 #define SEARCH_PATH "/client/v4/accounts/test-account/ai/models/search"
 
 static char *models_dir;
@@ -237,6 +237,14 @@ test_builtin (void)
     "@cf/qwen/qwen2.5-coder-32b-instruct",
     "@cf/zai-org/glm-4.7-flash",
     "@cf/google/gemma-4-26b-a4b-it",
+    "@cf/moonshotai/kimi-k2.6",
+    "@cf/moonshotai/kimi-k2.7-code",
+    "@cf/deepseek-ai/deepseek-v4-pro-0813",
+    "@cf/deepseek-ai/deepseek-v4-flash-0731",
+    "@cf/qwen/qwen3.8-27b",
+    "@cf/zai-org/glm-5.2",
+    "@cf/zai-org/glm-5.3",
+    "@cf/zai-org/glm-5.3-flash",
     "@cf/black-forest-labs/flux-1-schnell",
     "@cf/black-forest-labs/flux-2-dev",
     "@cf/black-forest-labs/flux-2-klein-4b",
@@ -281,7 +289,7 @@ test_builtin (void)
         n_image++;
       g_assert_true (cfai_model_matches (model, NULL, NULL));
     }
-  g_assert_cmpuint (n_text, ==, 10);
+  g_assert_cmpuint (n_text, ==, 18);
   g_assert_cmpuint (n_image, ==, 9);
 
   g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
@@ -308,6 +316,28 @@ test_builtin (void)
   model = cfai_model_catalog_lookup (catalog, "@cf/black-forest-labs/flux-1-schnell");
   g_assert_true (cfai_model_is_text_to_image (model));
   /* No prices offline: they change, and a stale one misleads. */
+  g_assert_cmpuint (cfai_model_get_prices (model)->len, ==, 0);
+
+  /* The 2026 models, as docs/workers-ai.md and their files describe them. */
+  model = cfai_model_catalog_lookup (catalog, "@cf/moonshotai/kimi-k2.6");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 262144);
+  g_assert_true (cfai_model_get_vision (model));
+  g_assert_true (cfai_model_get_reasoning (model));
+  g_assert_true (cfai_model_get_require_workers_paid (model));
+  g_assert_cmpstr (cfai_model_get_display_name (model), ==, "Kimi K2.6");
+  model = cfai_model_catalog_lookup (catalog, "@cf/google/gemma-4-26b-a4b-it");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 256000);
+  g_assert_true (cfai_model_get_vision (model));
+  g_assert_false (cfai_model_get_require_workers_paid (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/deepseek-ai/deepseek-v4-pro-0813");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 1048576);
+  g_assert_false (cfai_model_get_vision (model));
+  g_assert_true (cfai_model_get_reasoning (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/qwen/qwen3.8-27b");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 262144);
+  g_assert_true (cfai_model_get_vision (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/zai-org/glm-5.3");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 1310720);
   g_assert_cmpuint (cfai_model_get_prices (model)->len, ==, 0);
 
   /* Without a cache file the built-in list stays. */
@@ -383,8 +413,10 @@ test_builtin_agrees_with_files (void)
         }
     }
 
-  /* Every built-in model has a file except gemma-4 (not saved, too large). */
-  g_assert_cmpuint (n_compared, ==, N_BUILTIN - 1);
+  /* Every built-in model has a file except kimi-k2.7-code,
+   * deepseek-v4-flash, glm-5.2 and glm-5.3-flash (not copied: each is a
+   * third of a megabyte, and their siblings are here). */
+  g_assert_cmpuint (n_compared, ==, N_BUILTIN - 4);
 
   g_assert_finalize_object (catalog);
 }
@@ -478,8 +510,9 @@ test_load_pages (void)
   g_assert_true (cfai_model_get_partner (cfai_model_catalog_lookup (catalog, "@cf/leonardo/lucid-origin")));
   /* The retired model is listed while the catalog lists it. */
   g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
-  /* gemma-4 is only in the built-in list, which is gone now. */
-  g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/google/gemma-4-26b-a4b-it"));
+  /* kimi-k2.7-code is only in the built-in list, which is gone now
+   * (gemma-4 was, until its file was added). */
+  g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/moonshotai/kimi-k2.7-code"));
 
   unwatch_items (catalog, &changed);
   g_signal_handlers_disconnect_by_func (catalog, on_notify_count, &n_notify_source);
@@ -753,6 +786,102 @@ test_cache_corrupt (void)
   unwatch_items (catalog, &changed);
   g_clear_pointer (&before, g_ptr_array_unref);
   g_assert_finalize_object (catalog);
+  remove_tree (tmpdir);
+}
+
+static void
+on_cache_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (cfai_model_catalog_load_cache_finish (CFAI_MODEL_CATALOG (source), result, error))
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "loaded");
+}
+
+/* Loads @catalog's cache asynchronously; returns NULL on success. */
+static GError *
+load_cache_async (CfaiModelCatalog *catalog,
+                  gboolean          load_pages_meanwhile)
+{
+  GError *error = NULL;
+
+  cfai_model_catalog_load_cache_async (catalog, NULL, on_cache_loaded, &error);
+  /* The file is read in a worker; until the main loop runs, nothing changed. */
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+  if (load_pages_meanwhile)
+    {
+      g_autoptr(JsonNode) page = parse ("{\"result\": [{\"name\": \"@cf/live/model\"}]}");
+
+      g_assert_true (cfai_model_catalog_load_from_json (catalog, page, NULL, NULL));
+    }
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) && g_str_equal (error->message, "loaded"))
+    g_clear_error (&error);
+  return error;
+}
+
+static void
+test_cache_async (void)
+{
+  g_autoptr(GPtrArray) entries = load_fixture_entries ();
+  g_autoptr(JsonNode) page = make_page (entries, 0, entries->len, 1, 100);
+  g_autoptr(GDateTime) fetched_at = g_date_time_new_utc (2026, 5, 1, 9, 0, 0);
+  g_autofree char *tmpdir = make_tmpdir ();
+  g_autofree char *cache_path = g_build_filename (tmpdir, "models.json", NULL);
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog;
+  ItemsChanged changed;
+
+  /* No file yet: the built-in list stays. */
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  error = load_cache_async (catalog, FALSE);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, N_BUILTIN);
+
+  g_assert_true (cfai_model_catalog_load_from_json (catalog, page, fetched_at, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfai_model_catalog_save_cache (catalog, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (catalog);
+
+  /* What was saved comes back, in one change, as the cache. */
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  watch_items (catalog, &changed);
+  error = load_cache_async (catalog, FALSE);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_CACHE);
+  g_assert_true (g_date_time_equal (cfai_model_catalog_get_fetched_at (catalog), fetched_at));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, entries->len);
+  g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/moonshotai/kimi-k2.6"));
+  unwatch_items (catalog, &changed);
+  g_assert_finalize_object (catalog);
+
+  /* A live list fetched while the file was read is newer: it stays. */
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  error = load_cache_async (catalog, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_NETWORK);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, 1);
+  g_assert_finalize_object (catalog);
+
+  /* A damaged file is reported as in the synchronous form. */
+  g_file_set_contents (cache_path, "{\"format\": \"cfai-model-catalog\"}", -1, &error);
+  g_assert_no_error (error);
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  error = load_cache_async (catalog, FALSE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, cache_path));
+  g_clear_error (&error);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+  g_assert_finalize_object (catalog);
+
   remove_tree (tmpdir);
 }
 
@@ -1600,6 +1729,7 @@ main (int   argc,
   g_test_add_func ("/catalog/cache/round-trip", test_cache_round_trip);
   g_test_add_func ("/catalog/cache/corrupt", test_cache_corrupt);
   g_test_add_func ("/catalog/cache/unwritable", test_cache_unwritable);
+  g_test_add_func ("/catalog/cache/async", test_cache_async);
   g_test_add_func ("/catalog/refresh/offline", test_refresh_offline);
 
 #define ADD_REFRESH_TEST(path, func) \

@@ -78,6 +78,7 @@ get_flag (CfaiModel  *model,
 
 static const char *flag_ids[] = {
   "vision", "reasoning", "function_calling", "lora", "beta", "partner", "async_queue",
+  "require_workers_paid",
 };
 
 /* Reads the file the plain way (every value a string, "price" an array)

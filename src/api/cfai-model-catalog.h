@@ -54,6 +54,13 @@ gboolean                cfai_model_catalog_refresh_finish      (CfaiModelCatalog
 
 gboolean                cfai_model_catalog_load_cache          (CfaiModelCatalog    *self,
                                                                 GError             **error);
+void                    cfai_model_catalog_load_cache_async    (CfaiModelCatalog    *self,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean                cfai_model_catalog_load_cache_finish   (CfaiModelCatalog    *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
 gboolean                cfai_model_catalog_save_cache          (CfaiModelCatalog    *self,
                                                                 GError             **error);
 gboolean                cfai_model_catalog_load_from_pages     (CfaiModelCatalog    *self,

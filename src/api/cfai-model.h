@@ -57,6 +57,7 @@ gboolean     cfai_model_get_lora                   (CfaiModel    *self);
 gboolean     cfai_model_get_beta                   (CfaiModel    *self);
 gboolean     cfai_model_get_partner                (CfaiModel    *self);
 gboolean     cfai_model_get_async_queue            (CfaiModel    *self);
+gboolean     cfai_model_get_require_workers_paid   (CfaiModel    *self);
 gboolean     cfai_model_get_needs_paid_plan        (CfaiModel    *self);
 void         cfai_model_set_needs_paid_plan        (CfaiModel    *self,
                                                     gboolean      needs_paid_plan);
