@@ -458,6 +458,122 @@ test_replacements (void)
   g_assert_finalize_object (catalog);
 }
 
+/* The eighteen models of Cloudflare's "Planned model deprecations on
+ * Workers AI" (2026-05-08), retired on 2026-05-30: each is named retired
+ * before anything is sent, with a replacement the offline list offers. */
+static void
+test_retired_2026 (void)
+{
+  static const char * const retired[] = {
+    "@cf/moonshotai/kimi-k2.5",
+    "@hf/meta-llama/meta-llama-3-8b-instruct",
+    "@cf/meta/llama-3-8b-instruct",
+    "@cf/meta/llama-3-8b-instruct-awq",
+    "@cf/meta/llama-3.1-8b-instruct",
+    "@cf/meta/llama-3.1-8b-instruct-awq",
+    "@cf/meta/llama-3.1-70b-instruct",
+    "@cf/meta/llama-2-7b-chat-int8",
+    "@cf/meta/llama-2-7b-chat-fp16",
+    "@cf/mistral/mistral-7b-instruct-v0.1",
+    "@hf/mistral/mistral-7b-instruct-v0.2",
+    "@hf/google/gemma-7b-it",
+    "@cf/google/gemma-3-12b-it",
+    "@hf/nousresearch/hermes-2-pro-mistral-7b",
+    "@cf/microsoft/phi-2",
+    "@cf/defog/sqlcoder-7b-2",
+    "@cf/unum/uform-gen2-qwen-500m",
+    "@cf/facebook/bart-large-cnn",
+  };
+  /* The post says these stay. */
+  static const char * const active[] = {
+    "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    "@cf/meta/llama-3.1-8b-instruct-fast",
+    "@cf/google/gemma-7b-it-lora",
+    "@cf/google/gemma-2b-it-lora",
+    "@cf/mistral/mistral-7b-instruct-v0.2-lora",
+    "@cf/meta-llama/llama-2-7b-chat-hf-lora",
+    "@cf/moonshotai/kimi-k2.6",
+  };
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+
+  g_assert_cmpuint (G_N_ELEMENTS (retired), ==, 18);
+  for (guint i = 0; i < G_N_ELEMENTS (retired); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *replacement = cfai_model_catalog_suggest_replacement (retired[i]);
+
+      g_test_message ("%s", retired[i]);
+      g_assert_nonnull (replacement);
+      g_assert_nonnull (cfai_model_catalog_lookup (catalog, replacement));
+      g_assert_null (cfai_model_catalog_suggest_replacement (replacement));
+      g_assert_false (cfai_model_catalog_check_not_retired (retired[i], &error));
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_MODEL_RETIRED);
+      g_assert_nonnull (strstr (error->message, retired[i]));
+      g_assert_nonnull (strstr (error->message, replacement));
+      g_assert_nonnull (strstr (error->message, "2026-05-30"));
+    }
+  g_assert_cmpstr (cfai_model_catalog_suggest_replacement ("@cf/moonshotai/kimi-k2.5"), ==,
+                   "@cf/moonshotai/kimi-k2.6");
+  g_assert_cmpstr (cfai_model_catalog_suggest_replacement ("@cf/meta/llama-3.1-70b-instruct"), ==,
+                   "@cf/meta/llama-3.3-70b-instruct-fp8-fast");
+
+  for (guint i = 0; i < G_N_ELEMENTS (active); i++)
+    {
+      g_assert_null (cfai_model_catalog_suggest_replacement (active[i]));
+      g_assert_true (cfai_model_catalog_check_not_retired (active[i], NULL));
+    }
+
+  g_assert_finalize_object (catalog);
+}
+
+/* When the server says 5007 for a known retirement, the message says
+ * what to use; for any other model, or another error, nothing changes. */
+static void
+test_retired_explained (void)
+{
+  g_autoptr(GError) retired = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL, "No such model");
+  g_autoptr(GError) unknown = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL, "No such model");
+  g_autoptr(GError) other = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_SERVER, "Oops");
+
+  cfai_model_catalog_explain_retired (retired, "@cf/google/gemma-3-12b-it");
+  g_assert_error (retired, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
+  g_assert_nonnull (strstr (retired->message, "@cf/google/gemma-4-26b-a4b-it"));
+  g_assert_nonnull (strstr (retired->message, "No such model"));
+
+  cfai_model_catalog_explain_retired (unknown, "@cf/acme/never-existed");
+  g_assert_cmpstr (unknown->message, ==, "No such model");
+  cfai_model_catalog_explain_retired (other, "@cf/google/gemma-3-12b-it");
+  g_assert_cmpstr (other->message, ==, "Oops");
+  cfai_model_catalog_explain_retired (NULL, "@cf/google/gemma-3-12b-it");
+}
+
+/* The defaults a fresh install starts with are models that still run. */
+static void
+test_defaults_not_retired (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "com.example.CfAI.gschema.xml", NULL);
+  g_autofree char *schema = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("<default>'(@[^']+)'</default>", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  guint n = 0;
+
+  g_file_get_contents (path, &schema, NULL, &error);
+  g_assert_no_error (error);
+  for (g_regex_match (regex, schema, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *id = g_match_info_fetch (match, 1);
+
+      g_test_message ("default %s", id);
+      g_assert_true (cfai_model_catalog_check_not_retired (id, NULL));
+      g_assert_nonnull (cfai_model_catalog_lookup (catalog, id));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_finalize_object (catalog);
+}
+
 /* ------------------------------------------------------------------ */
 /* Pages                                                              */
 /* ------------------------------------------------------------------ */
@@ -1723,6 +1839,9 @@ main (int   argc,
   g_test_add_func ("/catalog/builtin/default-cache-path", test_default_cache_path);
   g_test_add_func ("/catalog/builtin/agrees-with-files", test_builtin_agrees_with_files);
   g_test_add_func ("/catalog/replacements", test_replacements);
+  g_test_add_func ("/catalog/retired/2026", test_retired_2026);
+  g_test_add_func ("/catalog/retired/explained", test_retired_explained);
+  g_test_add_func ("/catalog/retired/defaults", test_defaults_not_retired);
   g_test_add_func ("/catalog/pages/load", test_load_pages);
   g_test_add_func ("/catalog/pages/tolerant", test_load_pages_tolerant);
   g_test_add_func ("/catalog/pages/errors", test_load_pages_errors);

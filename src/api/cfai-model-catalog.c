@@ -58,53 +58,6 @@ static GParamSpec *properties[N_PROPS];
  * or descriptions: those change, and a stale one misleads. */
 #define BUILTIN_RESOURCE "/com/example/CfAI/api/models.json"
 
-/* Retired models and what to offer instead, so that a conversation or a
- * preference naming one can be moved on.  A trailing "*" matches a whole
- * namespace.  Retirement dates: 2025-10-01 and 2026-05-30. */
-static const struct
-{
-  const char *retired;
-  const char *replacement;
-} retirements[] = {
-  { "@cf/meta/llama-3.1-8b-instruct", "@cf/meta/llama-3.1-8b-instruct-fast" },
-  { "@cf/meta/llama-3-8b-instruct", "@cf/meta/llama-3.1-8b-instruct-fast" },
-  { "@cf/mistral/mistral-7b-instruct-v0.1", "@cf/mistralai/mistral-small-3.1-24b-instruct" },
-  { "@cf/google/gemma-3-12b-it", "@cf/google/gemma-4-26b-a4b-it" },
-  { "@hf/thebloke/*", "@cf/meta/llama-3.1-8b-instruct-fast" },
-};
-
-/**
- * cfai_model_catalog_suggest_replacement:
- * @retired_model_id: the id of a model that may have been retired
- *
- * Returns: (nullable): the id of the active model to use instead of
- *   @retired_model_id, or %NULL when it is not known to be retired
- */
-const char *
-cfai_model_catalog_suggest_replacement (const char *retired_model_id)
-{
-  g_return_val_if_fail (retired_model_id != NULL, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (retirements); i++)
-    {
-      const char *retired = retirements[i].retired;
-      gsize len = strlen (retired);
-
-      if (len > 0 && retired[len - 1] == '*')
-        {
-          if (strncmp (retired_model_id, retired, len - 1) == 0 &&
-              retired_model_id[len - 1] != '\0')
-            return retirements[i].replacement;
-        }
-      else if (strcmp (retired_model_id, retired) == 0)
-        {
-          return retirements[i].replacement;
-        }
-    }
-
-  return NULL;
-}
-
 /* ------------------------------------------------------------------ */
 /* The list                                                           */
 /* ------------------------------------------------------------------ */

@@ -78,5 +78,9 @@ void                    cfai_model_catalog_note_model_result   (CfaiModelCatalog
                                                                 const GError        *error);
 
 const char             *cfai_model_catalog_suggest_replacement (const char          *retired_model_id);
+gboolean                cfai_model_catalog_check_not_retired   (const char          *model_id,
+                                                                GError             **error);
+void                    cfai_model_catalog_explain_retired     (GError              *error,
+                                                                const char          *model_id);
 
 G_END_DECLS
