@@ -441,7 +441,9 @@ cfai_model_get_prices (CfaiModel *self)
   return self->prices;
 }
 
-/* Text models are priced "per M input tokens" / "per M output tokens". */
+/* Text models are priced "per M input tokens" / "per M output tokens";
+ * models with prompt caching add "per M cached input tokens", which is
+ * not the input price. */
 static double
 find_token_price (CfaiModel  *self,
                   const char *direction)
@@ -454,6 +456,7 @@ find_token_price (CfaiModel  *self,
       gboolean per_million = FALSE;
       gboolean has_direction = FALSE;
       gboolean tokens = FALSE;
+      gboolean cached = FALSE;
 
       if (price->unit == NULL)
         continue;
@@ -474,9 +477,11 @@ find_token_price (CfaiModel  *self,
             has_direction = TRUE;
           else if (strcmp (words[j], "tokens") == 0 || strcmp (words[j], "token") == 0)
             tokens = TRUE;
+          else if (strcmp (words[j], "cached") == 0)
+            cached = TRUE;
         }
 
-      if (per_million && has_direction && tokens)
+      if (per_million && has_direction && tokens && !cached)
         return price->price;
     }
 
