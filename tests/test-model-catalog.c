@@ -458,6 +458,37 @@ test_replacements (void)
   g_assert_finalize_object (catalog);
 }
 
+/* What the picker orders by lives beside the catalog: the recommended
+ * first choices, and the authors' names as they write them. */
+static void
+test_recommended_and_authors (void)
+{
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  g_autofree char *zai = cfai_model_author_display_name ("zai-org");
+  g_autofree char *moonshot = cfai_model_author_display_name ("moonshotai");
+  g_autofree char *unknown = cfai_model_author_display_name ("acme-labs");
+  g_autofree char *none = cfai_model_author_display_name (NULL);
+
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/meta/llama-3.3-70b-instruct-fp8-fast"), ==, 0);
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/openai/gpt-oss-120b"), ==, 1);
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/black-forest-labs/flux-1-schnell"), >, 1);
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/acme/unknown"), ==, -1);
+  /* Every recommendation is offered offline, and none is retired. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
+    {
+      g_autoptr(CfaiModel) model = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+
+      if (cfai_model_catalog_get_recommended_rank (cfai_model_get_id (model)) >= 0)
+        g_assert_null (cfai_model_catalog_suggest_replacement (cfai_model_get_id (model)));
+    }
+
+  g_assert_cmpstr (zai, ==, "Z.ai");
+  g_assert_cmpstr (moonshot, ==, "Moonshot AI");
+  g_assert_cmpstr (unknown, ==, "Acme Labs");
+  g_assert_cmpstr (none, ==, "Other");
+  g_assert_finalize_object (catalog);
+}
+
 /* The eighteen models of Cloudflare's "Planned model deprecations on
  * Workers AI" (2026-05-08), retired on 2026-05-30: each is named retired
  * before anything is sent, with a replacement the offline list offers. */
@@ -1839,6 +1870,7 @@ main (int   argc,
   g_test_add_func ("/catalog/builtin/default-cache-path", test_default_cache_path);
   g_test_add_func ("/catalog/builtin/agrees-with-files", test_builtin_agrees_with_files);
   g_test_add_func ("/catalog/replacements", test_replacements);
+  g_test_add_func ("/catalog/recommended-and-authors", test_recommended_and_authors);
   g_test_add_func ("/catalog/retired/2026", test_retired_2026);
   g_test_add_func ("/catalog/retired/explained", test_retired_explained);
   g_test_add_func ("/catalog/retired/defaults", test_defaults_not_retired);

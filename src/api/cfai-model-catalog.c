@@ -58,6 +58,37 @@ static GParamSpec *properties[N_PROPS];
  * or descriptions: those change, and a stale one misleads. */
 #define BUILTIN_RESOURCE "/com/example/CfAI/api/models.json"
 
+/* Good first choices, in the order offered, for both tasks (a task
+ * filter keeps the right ones). */
+static const char * const recommended_models[] = {
+  "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+  "@cf/openai/gpt-oss-120b",
+  "@cf/mistralai/mistral-small-3.1-24b-instruct",
+  "@cf/black-forest-labs/flux-1-schnell",
+  "@cf/black-forest-labs/flux-2-dev",
+};
+
+/**
+ * cfai_model_catalog_get_recommended_rank:
+ * @model_id: a model id
+ *
+ * Returns: where @model_id comes among the models recommended as a first
+ *   choice (0 first), or -1 when it is not one of them
+ */
+int
+cfai_model_catalog_get_recommended_rank (const char *model_id)
+{
+  g_return_val_if_fail (model_id != NULL, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (recommended_models); i++)
+    {
+      if (g_str_equal (model_id, recommended_models[i]))
+        return i;
+    }
+
+  return -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* The list                                                           */
 /* ------------------------------------------------------------------ */

@@ -77,6 +77,7 @@ void                    cfai_model_catalog_note_model_result   (CfaiModelCatalog
                                                                 const char          *model_id,
                                                                 const GError        *error);
 
+int                     cfai_model_catalog_get_recommended_rank (const char         *model_id);
 const char             *cfai_model_catalog_suggest_replacement (const char          *retired_model_id);
 gboolean                cfai_model_catalog_check_not_retired   (const char          *model_id,
                                                                 GError             **error);

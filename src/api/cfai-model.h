@@ -74,5 +74,6 @@ gboolean     cfai_model_matches                    (CfaiModel    *self,
 
 char        *cfai_model_derive_display_name        (const char   *model_id);
 char        *cfai_model_derive_author              (const char   *model_id);
+char        *cfai_model_author_display_name        (const char   *slug);
 
 G_END_DECLS
