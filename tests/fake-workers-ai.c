@@ -49,6 +49,12 @@
  *    body (or cf-aig-cache-key) is then a HIT.  Streams are not cached.
  *  - Every cf-aig-* and x-session-affinity request header comes back as
  *    x-fake-received-<name> (cf-aig-authorization only as "present").
+ *  - Prompt caching: a text request with x-session-affinity reports
+ *    usage.prompt_tokens_details.cached_tokens: the prompt tokens of the
+ *    leading messages it shares with the previous request of that key
+ *    (0 for the first).
+ *  - "options" in an /ai/run body are request options, not model input,
+ *    and are not checked against the schema.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -85,7 +91,11 @@ static const char SCENARIO_HELP[] =
   "                       with reasoning, all of it in delta.content\n"
   "  reasoning            any text model answers chat-completions style with\n"
   "                       delta.reasoning_content first\n"
-  "  reasoning-field      the same with delta.reasoning\n"
+  "  reasoning-field      the same with delta.reasoning (Kimi K2.6 and later\n"
+  "                       always name it so, in streams and JSON answers)\n"
+  "  busy                 the model has no capacity: a request with\n"
+  "                       options.rejectIfBusy gets 429/3040 at once, others\n"
+  "                       wait in the queue (x-fake-queued: true) and work\n"
   "  validation-422       schema failures as 422/5012 with details.fieldErrors\n"
   "                       (default: 400/5004 naming the field)\n"
   "  error-CODE           inference answers Workers AI error CODE, one of\n"
@@ -119,7 +129,7 @@ static const char SCENARIO_HELP[] =
 
 static const char *const simple_scenarios[] = {
   "slow", "chunked-awkward", "cut-stream", "cut-stream-hard", "json-for-stream",
-  "think-tags", "think-close-only", "reasoning", "reasoning-field", "validation-422", "rate-limit",
+  "think-tags", "think-close-only", "reasoning", "reasoning-field", "busy", "validation-422", "rate-limit",
   "rate-limit-ms", "rate-limit-date", "rate-limit-always", "server-error", "bad-gateway-html",
   "wrong-content-type", "image-json-for-png", "image-bytes-for-json",
   "image-corrupt", "nsfw-oneword", "strict-steps", "gateway-auth", "account-token",
@@ -671,7 +681,7 @@ main (int   argc,
   self.tokens = load_tokens ();
   self.counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.gateway_cache = fake_gateway_cache_new ();
-  self.affinity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self.affinity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self.loop = g_main_loop_new (NULL, FALSE);
   self.server = soup_server_new ("server-header", "cloudflare", NULL);
   soup_server_add_handler (self.server, NULL, handle_request, &self, NULL);

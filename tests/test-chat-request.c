@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "cfai-chat-request.h"
 #include "cfai-error.h"
 #include "cfai-test-home.h"
@@ -239,6 +241,58 @@ test_image_field_and_unsupported (void)
   }
 }
 
+/* The session key is a header, never part of the body; rejectIfBusy is
+ * a request option, sent in "options" only when asked for. */
+static void
+test_session_and_busy (void)
+{
+  g_autoptr(CfaiChatRequest) request = cfai_chat_request_new ("@cf/moonshotai/kimi-k2.6");
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *json = NULL;
+  JsonObject *options;
+
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Hi");
+  cfai_chat_request_set_session_key (request, "ses_12345678");
+  g_assert_cmpstr (cfai_chat_request_get_session_key (request), ==, "ses_12345678");
+  bytes = cfai_chat_request_to_json (request, &error);
+  g_assert_no_error (error);
+  json = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_assert_null (strstr (json, "ses_12345678"));
+  body = to_object (request);
+  g_assert_false (json_object_has_member (body, "options"));
+  g_clear_pointer (&body, json_object_unref);
+
+  cfai_chat_request_set_reject_if_busy (request, TRUE);
+  body = to_object (request);
+  options = json_object_get_object_member (body, "options");
+  g_assert_nonnull (options);
+  g_assert_cmpuint (json_object_get_size (options), ==, 1);
+  g_assert_true (json_object_get_boolean_member (options, "rejectIfBusy"));
+  g_clear_pointer (&body, json_object_unref);
+  cfai_chat_request_set_reject_if_busy (request, FALSE);
+  body = to_object (request);
+  g_assert_false (json_object_has_member (body, "options"));
+
+  /* Nothing that could end or split the header. */
+  cfai_chat_request_set_session_key (request, "two words");
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = cfai_chat_request_to_json (request, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (cfai_error_get_field (error), ==, "session");
+  g_clear_error (&error);
+  cfai_chat_request_set_session_key (request, "a\r\nX-Injected: 1");
+  g_assert_null (cfai_chat_request_to_json (request, &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* "" means no key. */
+  cfai_chat_request_set_session_key (request, "");
+  g_assert_null (cfai_chat_request_get_session_key (request));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -247,6 +301,7 @@ main (int   argc,
   cfai_test_isolate_home ("cfai-test-chat-request");
 
   g_test_add_func ("/chat-request/minimal", test_minimal_body);
+  g_test_add_func ("/chat-request/session-and-busy", test_session_and_busy);
   g_test_add_func ("/chat-request/full", test_full_body);
   g_test_add_func ("/chat-request/image-parts", test_image_parts);
   g_test_add_func ("/chat-request/invalid-values", test_invalid_values);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "cfai-chat-stream.h"
 #include "cfai-client.h"
 #include "cfai-error.h"
@@ -14,6 +16,7 @@
 #define GPT_OSS "@cf/openai/gpt-oss-20b"
 #define DEEPSEEK_R1 "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"
 #define QWQ     "@cf/qwen/qwq-32b"
+#define KIMI    "@cf/moonshotai/kimi-k2.6"
 
 static CfaiTestServer *server;
 
@@ -628,6 +631,192 @@ test_api_base_url_check (void)
     }
 }
 
+/* Runs @request on @client as run_chat() does. */
+static CfaiChatStream *
+run_request (CfaiClient      *client,
+             CfaiChatRequest *request,
+             Outcome         *outcome)
+{
+  CfaiChatStream *chat = cfai_chat_stream_new (client, request);
+
+  outcome->deltas = g_string_new (NULL);
+  outcome->reasoning = g_string_new (NULL);
+  g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), outcome);
+  g_signal_connect (chat, "reasoning-delta", G_CALLBACK (on_reasoning), outcome);
+  cfai_chat_stream_run_async (chat, NULL, on_done, outcome);
+  while (!outcome->done)
+    g_main_context_iteration (NULL, TRUE);
+  return chat;
+}
+
+static void
+on_raw_posted (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GBytes **body = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *body = cfai_client_post_finish (CFAI_CLIENT (source), result, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Kimi K2.6 and later call the reasoning "reasoning", in streamed chunks
+ * (delta.reasoning) and in JSON answers (message.reasoning); both reach
+ * the reasoning, not the text. */
+static void
+test_kimi_reasoning (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autofree char *url = cfai_client_build_run_url (client, KIMI, NULL);
+  static const char json[] = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+  g_autoptr(GBytes) request_body = g_bytes_new_static (json, sizeof json - 1);
+  g_autoptr(GBytes) raw = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint streamed = 0; streamed < 2; streamed++)
+    {
+      Outcome outcome = { 0 };
+      CfaiChatStream *chat = run_chat (NULL, KIMI, streamed, NULL, &outcome);
+
+      g_test_message ("streamed: %u", streamed);
+      g_assert_no_error (outcome.error);
+      g_assert_cmpstr (cfai_chat_stream_get_reasoning (chat), !=, "");
+      g_assert_cmpstr (outcome.reasoning->str, ==, cfai_chat_stream_get_reasoning (chat));
+      g_assert_true (g_str_has_prefix (cfai_chat_stream_get_text (chat), "You said: Tell me about the sea"));
+      g_assert_null (strstr (cfai_chat_stream_get_text (chat), "I will repeat it back"));
+      g_assert_finalize_object (chat);
+      outcome_clear (&outcome);
+    }
+
+  /* What the fake server sends is the new name only. */
+  cfai_client_post_async (client, url, "application/json", request_body, NULL, NULL, on_raw_posted, &raw);
+  while (raw == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+  g_assert_nonnull (strstr (text, "\"reasoning\":"));
+  g_assert_null (strstr (text, "reasoning_content"));
+}
+
+static CfaiChatStream *
+run_turn (CfaiClient  *client,
+          const char  *session,
+          guint        n_turns,
+          Outcome     *outcome)
+{
+  g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (LLAMA);
+
+  cfai_chat_request_set_system_prompt (request, "You are a patient tutor who explains the sea to children.");
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Tell me about the sea");
+  if (n_turns > 1)
+    {
+      cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_ASSISTANT, "The sea is large and salty.");
+      cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Why is it salty?");
+    }
+  cfai_chat_request_set_max_tokens (request, 16);
+  cfai_chat_request_set_session_key (request, session);
+  return run_request (client, request, outcome);
+}
+
+/* One key per conversation: the second turn shares the first's prefix,
+ * and the usage says how much of the prompt came from the cache. */
+static void
+test_session_affinity (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *other_key = g_uuid_string_random ();
+  Outcome first = { 0 }, second = { 0 }, other = { 0 }, none = { 0 };
+  CfaiChatStream *chat;
+  gint64 prompt, prompt_second;
+
+  chat = run_turn (client, key, 1, &first);
+  g_assert_no_error (first.error);
+  /* Cold: nothing cached yet, but the server says so. */
+  g_assert_cmpint (cfai_chat_stream_get_cached_tokens (chat), ==, 0);
+  g_assert_true (cfai_chat_stream_get_usage (chat, &prompt, NULL, NULL));
+  g_assert_finalize_object (chat);
+
+  chat = run_turn (client, key, 2, &second);
+  g_assert_no_error (second.error);
+  g_assert_true (cfai_chat_stream_get_usage (chat, &prompt_second, NULL, NULL));
+  /* The system prompt and the first question, not the new turn. */
+  g_assert_cmpint (cfai_chat_stream_get_cached_tokens (chat), ==, prompt);
+  g_assert_cmpint (cfai_chat_stream_get_cached_tokens (chat), <, prompt_second);
+  g_assert_finalize_object (chat);
+
+  /* Another conversation has its own cache. */
+  chat = run_turn (client, other_key, 2, &other);
+  g_assert_no_error (other.error);
+  g_assert_cmpint (cfai_chat_stream_get_cached_tokens (chat), ==, 0);
+  g_assert_finalize_object (chat);
+
+  /* Without a key nothing is reported. */
+  chat = run_turn (client, NULL, 2, &none);
+  g_assert_no_error (none.error);
+  g_assert_cmpint (cfai_chat_stream_get_cached_tokens (chat), ==, -1);
+  g_assert_finalize_object (chat);
+
+  outcome_clear (&first);
+  outcome_clear (&second);
+  outcome_clear (&other);
+  outcome_clear (&none);
+}
+
+/* A busy model: rejectIfBusy fails at once with 3040; without it the
+ * request waits its turn, as the app does by default. */
+static void
+test_reject_if_busy (void)
+{
+  g_autoptr(CfaiClient) client = make_client ("busy");
+  g_autoptr(CfaiRetryPolicy) policy = cfai_retry_policy_new ();
+  Outcome queued = { 0 }, rejected = { 0 };
+  CfaiChatStream *chat;
+
+  cfai_retry_policy_set_max_retries (policy, 0);
+  cfai_client_set_retry_policy (client, policy);
+
+  {
+    g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (LLAMA);
+
+    cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Tell me about the sea");
+    chat = run_request (client, request, &queued);
+    g_assert_no_error (queued.error);
+    g_assert_cmpstr (cfai_chat_stream_get_text (chat), !=, "");
+    g_assert_finalize_object (chat);
+  }
+
+  {
+    g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (LLAMA);
+
+    cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Tell me about the sea");
+    cfai_chat_request_set_reject_if_busy (request, TRUE);
+    chat = run_request (client, request, &rejected);
+    g_assert_error (rejected.error, CFAI_ERROR, CFAI_ERROR_CAPACITY);
+    g_assert_cmpint (cfai_error_get_api_code (rejected.error), ==, 3040);
+    g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, "");
+    g_assert_finalize_object (chat);
+  }
+
+  outcome_clear (&queued);
+  outcome_clear (&rejected);
+}
+
+/* A retired model is refused before anything is sent (the fake server
+ * would still run this one), naming what to use. */
+static void
+test_retired_model_refused (void)
+{
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat = run_chat (NULL, "@cf/meta/llama-3.1-8b-instruct", TRUE, NULL, &outcome);
+
+  g_assert_error (outcome.error, CFAI_ERROR, CFAI_ERROR_MODEL_RETIRED);
+  g_assert_nonnull (strstr (outcome.error->message, "@cf/meta/llama-3.1-8b-instruct-fast"));
+  g_assert_cmpuint (outcome.n_deltas, ==, 0);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -650,6 +839,10 @@ main (int   argc,
   g_test_add_func ("/chat-stream/not-streaming", test_not_streaming);
   g_test_add_func ("/chat-stream/cancel", test_cancel_mid_stream);
   g_test_add_func ("/chat-stream/api-errors", test_api_errors);
+  g_test_add_func ("/chat-stream/kimi-reasoning", test_kimi_reasoning);
+  g_test_add_func ("/chat-stream/session-affinity", test_session_affinity);
+  g_test_add_func ("/chat-stream/reject-if-busy", test_reject_if_busy);
+  g_test_add_func ("/chat-stream/retired-model", test_retired_model_refused);
   g_test_add_func ("/client/retry-after", test_retry_after);
   g_test_add_func ("/client/daily-limit-not-retried", test_daily_limit_not_retried);
   g_test_add_func ("/client/gateway-cache", test_gateway_cache);

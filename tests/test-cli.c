@@ -104,6 +104,50 @@ test_chat_thinking_without_open_tag (void)
   cli_result_clear (&reference);
 }
 
+/* --session sends a prompt-cache key: the second run of the same prompt
+ * finds it cached, which stderr reports. */
+static void
+test_chat_session (void)
+{
+  g_autofree char *key = g_uuid_string_random ();
+  const char *args[] = { "chat", "--session", key, "--max-tokens", "8", "Tell me about the sea", NULL };
+  CliResult first = { 0 };
+  CliResult second = { 0 };
+
+  run_cli (NULL, "test-token", args, &first);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.err, "cached: 0 prompt tokens"));
+  run_cli (NULL, "test-token", args, &second);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_nonnull (strstr (second.err, "cached: "));
+  g_assert_null (strstr (second.err, "cached: 0 "));
+  /* The key is for the header only. */
+  g_assert_null (strstr (second.out, key));
+  cli_result_clear (&first);
+  cli_result_clear (&second);
+}
+
+/* A busy model: --reject-if-busy fails at once with the capacity error;
+ * without it the request waits its turn. */
+static void
+test_chat_reject_if_busy (void)
+{
+  const char *reject[] = { "chat", "--reject-if-busy", "Tell me about the sea", NULL };
+  const char *wait[] = { "chat", "Tell me about the sea", NULL };
+  CliResult rejected = { 0 };
+  CliResult queued = { 0 };
+
+  run_cli ("busy", "test-token", reject, &rejected);
+  g_test_message ("stderr: %s", rejected.err);
+  g_assert_cmpint (rejected.status, ==, 1);
+  g_assert_cmpstr (rejected.out, ==, "");
+  run_cli ("busy", "test-token", wait, &queued);
+  g_assert_cmpint (queued.status, ==, 0);
+  g_assert_nonnull (strstr (queued.out, "Tell me about the sea"));
+  cli_result_clear (&rejected);
+  cli_result_clear (&queued);
+}
+
 static void
 test_chat_cut_keeps_partial_text (void)
 {
@@ -335,6 +379,8 @@ main (int   argc,
   server = cfai_test_server_start ();
 
   g_test_add_func ("/cli/chat", test_chat_streams);
+  g_test_add_func ("/cli/chat-session", test_chat_session);
+  g_test_add_func ("/cli/chat-reject-if-busy", test_chat_reject_if_busy);
   g_test_add_func ("/cli/chat-cut", test_chat_cut_keeps_partial_text);
   g_test_add_func ("/cli/chat-thinking-without-open-tag", test_chat_thinking_without_open_tag);
   g_test_add_func ("/cli/interrupt", test_interrupt_keeps_text);

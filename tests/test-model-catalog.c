@@ -24,7 +24,7 @@
 #include "cfai-test-server.h"
 #include "cfai-test-home.h"
 
-#define N_BUILTIN 19
+#define N_BUILTIN 27
 #define SEARCH_PATH "/client/v4/accounts/test-account/ai/models/search"
 
 static char *models_dir;
@@ -215,6 +215,14 @@ test_builtin (void)
     "@cf/qwen/qwen2.5-coder-32b-instruct",
     "@cf/zai-org/glm-4.7-flash",
     "@cf/google/gemma-4-26b-a4b-it",
+    "@cf/moonshotai/kimi-k2.6",
+    "@cf/moonshotai/kimi-k2.7-code",
+    "@cf/deepseek-ai/deepseek-v4-pro-0813",
+    "@cf/deepseek-ai/deepseek-v4-flash-0731",
+    "@cf/qwen/qwen3.8-27b",
+    "@cf/zai-org/glm-5.2",
+    "@cf/zai-org/glm-5.3",
+    "@cf/zai-org/glm-5.3-flash",
     "@cf/black-forest-labs/flux-1-schnell",
     "@cf/black-forest-labs/flux-2-dev",
     "@cf/black-forest-labs/flux-2-klein-4b",
@@ -259,7 +267,7 @@ test_builtin (void)
         n_image++;
       g_assert_true (cfai_model_matches (model, NULL, NULL));
     }
-  g_assert_cmpuint (n_text, ==, 10);
+  g_assert_cmpuint (n_text, ==, 18);
   g_assert_cmpuint (n_image, ==, 9);
 
   g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
@@ -286,6 +294,28 @@ test_builtin (void)
   model = cfai_model_catalog_lookup (catalog, "@cf/black-forest-labs/flux-1-schnell");
   g_assert_true (cfai_model_is_text_to_image (model));
   /* No prices offline: they change, and a stale one misleads. */
+  g_assert_cmpuint (cfai_model_get_prices (model)->len, ==, 0);
+
+  /* The 2026 models, as docs/workers-ai.md and their files describe them. */
+  model = cfai_model_catalog_lookup (catalog, "@cf/moonshotai/kimi-k2.6");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 262144);
+  g_assert_true (cfai_model_get_vision (model));
+  g_assert_true (cfai_model_get_reasoning (model));
+  g_assert_true (cfai_model_get_require_workers_paid (model));
+  g_assert_cmpstr (cfai_model_get_display_name (model), ==, "Kimi K2.6");
+  model = cfai_model_catalog_lookup (catalog, "@cf/google/gemma-4-26b-a4b-it");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 256000);
+  g_assert_true (cfai_model_get_vision (model));
+  g_assert_false (cfai_model_get_require_workers_paid (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/deepseek-ai/deepseek-v4-pro-0813");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 1048576);
+  g_assert_false (cfai_model_get_vision (model));
+  g_assert_true (cfai_model_get_reasoning (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/qwen/qwen3.8-27b");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 262144);
+  g_assert_true (cfai_model_get_vision (model));
+  model = cfai_model_catalog_lookup (catalog, "@cf/zai-org/glm-5.3");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 1310720);
   g_assert_cmpuint (cfai_model_get_prices (model)->len, ==, 0);
 
   /* Without a cache file the built-in list stays. */
@@ -361,8 +391,10 @@ test_builtin_agrees_with_files (void)
         }
     }
 
-  /* Every built-in model has a file except gemma-4 (not saved, too large). */
-  g_assert_cmpuint (n_compared, ==, N_BUILTIN - 1);
+  /* Every built-in model has a file except kimi-k2.7-code,
+   * deepseek-v4-flash, glm-5.2 and glm-5.3-flash (not copied: each is a
+   * third of a megabyte, and their siblings are here). */
+  g_assert_cmpuint (n_compared, ==, N_BUILTIN - 4);
 
   g_assert_finalize_object (catalog);
 }
@@ -401,6 +433,153 @@ test_replacements (void)
         g_assert_nonnull (cfai_model_catalog_lookup (catalog, suggestion));
     }
 
+  g_assert_finalize_object (catalog);
+}
+
+/* What the picker orders by lives beside the catalog: the recommended
+ * first choices, and the authors' names as they write them. */
+static void
+test_recommended_and_authors (void)
+{
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  g_autofree char *zai = cfai_model_author_display_name ("zai-org");
+  g_autofree char *moonshot = cfai_model_author_display_name ("moonshotai");
+  g_autofree char *unknown = cfai_model_author_display_name ("acme-labs");
+  g_autofree char *none = cfai_model_author_display_name (NULL);
+
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/meta/llama-3.3-70b-instruct-fp8-fast"), ==, 0);
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/openai/gpt-oss-120b"), ==, 1);
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/black-forest-labs/flux-1-schnell"), >, 1);
+  g_assert_cmpint (cfai_model_catalog_get_recommended_rank ("@cf/acme/unknown"), ==, -1);
+  /* Every recommendation is offered offline, and none is retired. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
+    {
+      g_autoptr(CfaiModel) model = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+
+      if (cfai_model_catalog_get_recommended_rank (cfai_model_get_id (model)) >= 0)
+        g_assert_null (cfai_model_catalog_suggest_replacement (cfai_model_get_id (model)));
+    }
+
+  g_assert_cmpstr (zai, ==, "Z.ai");
+  g_assert_cmpstr (moonshot, ==, "Moonshot AI");
+  g_assert_cmpstr (unknown, ==, "Acme Labs");
+  g_assert_cmpstr (none, ==, "Other");
+  g_assert_finalize_object (catalog);
+}
+
+/* The eighteen models of Cloudflare's "Planned model deprecations on
+ * Workers AI" (2026-05-08), retired on 2026-05-30: each is named retired
+ * before anything is sent, with a replacement the offline list offers. */
+static void
+test_retired_2026 (void)
+{
+  static const char * const retired[] = {
+    "@cf/moonshotai/kimi-k2.5",
+    "@hf/meta-llama/meta-llama-3-8b-instruct",
+    "@cf/meta/llama-3-8b-instruct",
+    "@cf/meta/llama-3-8b-instruct-awq",
+    "@cf/meta/llama-3.1-8b-instruct",
+    "@cf/meta/llama-3.1-8b-instruct-awq",
+    "@cf/meta/llama-3.1-70b-instruct",
+    "@cf/meta/llama-2-7b-chat-int8",
+    "@cf/meta/llama-2-7b-chat-fp16",
+    "@cf/mistral/mistral-7b-instruct-v0.1",
+    "@hf/mistral/mistral-7b-instruct-v0.2",
+    "@hf/google/gemma-7b-it",
+    "@cf/google/gemma-3-12b-it",
+    "@hf/nousresearch/hermes-2-pro-mistral-7b",
+    "@cf/microsoft/phi-2",
+    "@cf/defog/sqlcoder-7b-2",
+    "@cf/unum/uform-gen2-qwen-500m",
+    "@cf/facebook/bart-large-cnn",
+  };
+  /* The post says these stay. */
+  static const char * const active[] = {
+    "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    "@cf/meta/llama-3.1-8b-instruct-fast",
+    "@cf/google/gemma-7b-it-lora",
+    "@cf/google/gemma-2b-it-lora",
+    "@cf/mistral/mistral-7b-instruct-v0.2-lora",
+    "@cf/meta-llama/llama-2-7b-chat-hf-lora",
+    "@cf/moonshotai/kimi-k2.6",
+  };
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+
+  g_assert_cmpuint (G_N_ELEMENTS (retired), ==, 18);
+  for (guint i = 0; i < G_N_ELEMENTS (retired); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *replacement = cfai_model_catalog_suggest_replacement (retired[i]);
+
+      g_test_message ("%s", retired[i]);
+      g_assert_nonnull (replacement);
+      g_assert_nonnull (cfai_model_catalog_lookup (catalog, replacement));
+      g_assert_null (cfai_model_catalog_suggest_replacement (replacement));
+      g_assert_false (cfai_model_catalog_check_not_retired (retired[i], &error));
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_MODEL_RETIRED);
+      g_assert_nonnull (strstr (error->message, retired[i]));
+      g_assert_nonnull (strstr (error->message, replacement));
+      g_assert_nonnull (strstr (error->message, "2026-05-30"));
+    }
+  g_assert_cmpstr (cfai_model_catalog_suggest_replacement ("@cf/moonshotai/kimi-k2.5"), ==,
+                   "@cf/moonshotai/kimi-k2.6");
+  g_assert_cmpstr (cfai_model_catalog_suggest_replacement ("@cf/meta/llama-3.1-70b-instruct"), ==,
+                   "@cf/meta/llama-3.3-70b-instruct-fp8-fast");
+
+  for (guint i = 0; i < G_N_ELEMENTS (active); i++)
+    {
+      g_assert_null (cfai_model_catalog_suggest_replacement (active[i]));
+      g_assert_true (cfai_model_catalog_check_not_retired (active[i], NULL));
+    }
+
+  g_assert_finalize_object (catalog);
+}
+
+/* When the server says 5007 for a known retirement, the message says
+ * what to use; for any other model, or another error, nothing changes. */
+static void
+test_retired_explained (void)
+{
+  g_autoptr(GError) retired = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL, "No such model");
+  g_autoptr(GError) unknown = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL, "No such model");
+  g_autoptr(GError) other = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_SERVER, "Oops");
+
+  cfai_model_catalog_explain_retired (retired, "@cf/google/gemma-3-12b-it");
+  g_assert_error (retired, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
+  g_assert_nonnull (strstr (retired->message, "@cf/google/gemma-4-26b-a4b-it"));
+  g_assert_nonnull (strstr (retired->message, "No such model"));
+
+  cfai_model_catalog_explain_retired (unknown, "@cf/acme/never-existed");
+  g_assert_cmpstr (unknown->message, ==, "No such model");
+  cfai_model_catalog_explain_retired (other, "@cf/google/gemma-3-12b-it");
+  g_assert_cmpstr (other->message, ==, "Oops");
+  cfai_model_catalog_explain_retired (NULL, "@cf/google/gemma-3-12b-it");
+}
+
+/* The defaults a fresh install starts with are models that still run. */
+static void
+test_defaults_not_retired (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "com.example.CfAI.gschema.xml", NULL);
+  g_autofree char *schema = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("<default>'(@[^']+)'</default>", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+  guint n = 0;
+
+  g_file_get_contents (path, &schema, NULL, &error);
+  g_assert_no_error (error);
+  for (g_regex_match (regex, schema, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *id = g_match_info_fetch (match, 1);
+
+      g_test_message ("default %s", id);
+      g_assert_true (cfai_model_catalog_check_not_retired (id, NULL));
+      g_assert_nonnull (cfai_model_catalog_lookup (catalog, id));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 2);
   g_assert_finalize_object (catalog);
 }
 
@@ -456,8 +635,9 @@ test_load_pages (void)
   g_assert_true (cfai_model_get_partner (cfai_model_catalog_lookup (catalog, "@cf/leonardo/lucid-origin")));
   /* The retired model is listed while the catalog lists it. */
   g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
-  /* gemma-4 is only in the built-in list, which is gone now. */
-  g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/google/gemma-4-26b-a4b-it"));
+  /* kimi-k2.7-code is only in the built-in list, which is gone now
+   * (gemma-4 was, until its file was added). */
+  g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/moonshotai/kimi-k2.7-code"));
 
   unwatch_items (catalog, &changed);
   g_signal_handlers_disconnect_by_func (catalog, on_notify_count, &n_notify_source);
@@ -732,6 +912,102 @@ test_cache_corrupt (void)
   g_clear_pointer (&before, g_ptr_array_unref);
   g_assert_finalize_object (catalog);
   cfai_test_remove_tree (tmpdir);
+}
+
+static void
+on_cache_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (cfai_model_catalog_load_cache_finish (CFAI_MODEL_CATALOG (source), result, error))
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "loaded");
+}
+
+/* Loads @catalog's cache asynchronously; returns NULL on success. */
+static GError *
+load_cache_async (CfaiModelCatalog *catalog,
+                  gboolean          load_pages_meanwhile)
+{
+  GError *error = NULL;
+
+  cfai_model_catalog_load_cache_async (catalog, NULL, on_cache_loaded, &error);
+  /* The file is read in a worker; until the main loop runs, nothing changed. */
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+  if (load_pages_meanwhile)
+    {
+      g_autoptr(JsonNode) page = parse ("{\"result\": [{\"name\": \"@cf/live/model\"}]}");
+
+      g_assert_true (cfai_model_catalog_load_from_json (catalog, page, NULL, NULL));
+    }
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) && g_str_equal (error->message, "loaded"))
+    g_clear_error (&error);
+  return error;
+}
+
+static void
+test_cache_async (void)
+{
+  g_autoptr(GPtrArray) entries = load_fixture_entries ();
+  g_autoptr(JsonNode) page = make_page (entries, 0, entries->len, 1, 100);
+  g_autoptr(GDateTime) fetched_at = g_date_time_new_utc (2026, 5, 1, 9, 0, 0);
+  g_autofree char *tmpdir = make_tmpdir ();
+  g_autofree char *cache_path = g_build_filename (tmpdir, "models.json", NULL);
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog;
+  ItemsChanged changed;
+
+  /* No file yet: the built-in list stays. */
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  error = load_cache_async (catalog, FALSE);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, N_BUILTIN);
+
+  g_assert_true (cfai_model_catalog_load_from_json (catalog, page, fetched_at, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfai_model_catalog_save_cache (catalog, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (catalog);
+
+  /* What was saved comes back, in one change, as the cache. */
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  watch_items (catalog, &changed);
+  error = load_cache_async (catalog, FALSE);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_CACHE);
+  g_assert_true (g_date_time_equal (cfai_model_catalog_get_fetched_at (catalog), fetched_at));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, entries->len);
+  g_assert_nonnull (cfai_model_catalog_lookup (catalog, "@cf/moonshotai/kimi-k2.6"));
+  unwatch_items (catalog, &changed);
+  g_assert_finalize_object (catalog);
+
+  /* A live list fetched while the file was read is newer: it stays. */
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  error = load_cache_async (catalog, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_NETWORK);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, 1);
+  g_assert_finalize_object (catalog);
+
+  /* A damaged file is reported as in the synchronous form. */
+  g_file_set_contents (cache_path, "{\"format\": \"cfai-model-catalog\"}", -1, &error);
+  g_assert_no_error (error);
+  catalog = cfai_model_catalog_new (NULL, cache_path);
+  error = load_cache_async (catalog, FALSE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, cache_path));
+  g_clear_error (&error);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
+  g_assert_finalize_object (catalog);
+
+  remove_tree (tmpdir);
 }
 
 static void
@@ -1573,12 +1849,17 @@ main (int   argc,
   g_test_add_func ("/catalog/builtin/default-cache-path", test_default_cache_path);
   g_test_add_func ("/catalog/builtin/agrees-with-files", test_builtin_agrees_with_files);
   g_test_add_func ("/catalog/replacements", test_replacements);
+  g_test_add_func ("/catalog/recommended-and-authors", test_recommended_and_authors);
+  g_test_add_func ("/catalog/retired/2026", test_retired_2026);
+  g_test_add_func ("/catalog/retired/explained", test_retired_explained);
+  g_test_add_func ("/catalog/retired/defaults", test_defaults_not_retired);
   g_test_add_func ("/catalog/pages/load", test_load_pages);
   g_test_add_func ("/catalog/pages/tolerant", test_load_pages_tolerant);
   g_test_add_func ("/catalog/pages/errors", test_load_pages_errors);
   g_test_add_func ("/catalog/cache/round-trip", test_cache_round_trip);
   g_test_add_func ("/catalog/cache/corrupt", test_cache_corrupt);
   g_test_add_func ("/catalog/cache/unwritable", test_cache_unwritable);
+  g_test_add_func ("/catalog/cache/async", test_cache_async);
   g_test_add_func ("/catalog/refresh/offline", test_refresh_offline);
 
 #define ADD_REFRESH_TEST(path, func) \

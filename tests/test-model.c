@@ -79,6 +79,7 @@ get_flag (CfaiModel  *model,
 
 static const char *flag_ids[] = {
   "vision", "reasoning", "function_calling", "lora", "beta", "partner", "async_queue",
+  "require_workers_paid",
 };
 
 /* Reads the file the plain way (every value a string, "price" an array)
@@ -803,6 +804,64 @@ test_price_boxed (void)
   g_assert_cmpstr (copy->currency, ==, "USD");
 }
 
+/* The 2026 models' files: context windows of a million tokens, vision,
+ * reasoning, the Workers Paid mark, and a cached-input price that is not
+ * the input price, wherever it is listed. */
+static void
+test_models_2026 (void)
+{
+  CfaiModel *model;
+  g_autoptr(GError) error = NULL;
+
+  model = model_from_fixture ("kimi-k2.6.json");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 262144);
+  g_assert_true (cfai_model_get_vision (model));
+  g_assert_true (cfai_model_get_reasoning (model));
+  g_assert_true (cfai_model_get_function_calling (model));
+  g_assert_true (cfai_model_get_require_workers_paid (model));
+  g_assert_false (cfai_model_get_needs_paid_plan (model));
+  g_assert_cmpfloat (cfai_model_get_price_per_m_input (model), ==, 0.95);
+  g_assert_cmpfloat (cfai_model_get_price_per_m_output (model), ==, 4);
+  g_assert_cmpuint (cfai_model_get_prices (model)->len, ==, 3);
+  g_assert_finalize_object (model);
+
+  model = model_from_fixture ("deepseek-v4-pro-0813.json");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 1048576);
+  g_assert_false (cfai_model_get_vision (model));
+  g_assert_true (cfai_model_get_reasoning (model));
+  g_assert_cmpfloat (cfai_model_get_price_per_m_input (model), ==, 1.32);
+  g_assert_cmpfloat (cfai_model_get_price_per_m_output (model), ==, 3.96);
+  g_assert_finalize_object (model);
+
+  model = model_from_fixture ("qwen3.8-27b.json");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 262144);
+  g_assert_true (cfai_model_get_vision (model));
+  g_assert_false (cfai_model_get_require_workers_paid (model));
+  g_assert_cmpfloat (cfai_model_get_price_per_m_input (model), ==, 0.45);
+  g_assert_finalize_object (model);
+
+  model = model_from_fixture ("glm-5.3.json");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 1310720);
+  g_assert_false (cfai_model_get_vision (model));
+  g_assert_cmpfloat (cfai_model_get_price_per_m_input (model), ==, 1.4);
+  g_assert_finalize_object (model);
+
+  model = model_from_fixture ("gemma-4-26b-a4b-it.json");
+  g_assert_cmpint (cfai_model_get_context_window (model), ==, 256000);
+  g_assert_true (cfai_model_get_vision (model));
+  g_assert_true (cfai_model_get_reasoning (model));
+  g_assert_cmpfloat (cfai_model_get_price_per_m_output (model), ==, 0.3);
+  g_assert_finalize_object (model);
+
+  model = model_from_string ("{\"name\": \"@cf/a/b\", \"properties\": [{\"property_id\": \"price\", \"value\": ["
+                             "{\"unit\": \"per M cached input tokens\", \"price\": 0.1, \"currency\": \"USD\"},"
+                             "{\"unit\": \"per M input tokens\", \"price\": 0.9, \"currency\": \"USD\"}]}]}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cfai_model_get_price_per_m_input (model), ==, 0.9);
+  g_assert_cmpfloat (cfai_model_get_price_per_m_output (model), ==, -1);
+  g_assert_finalize_object (model);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -818,6 +877,7 @@ main (int   argc,
   g_test_message ("model files from %s", models_dir);
 
   g_test_add_func ("/model/fixtures/all-parse", test_fixtures_all_parse);
+  g_test_add_func ("/model/models-2026", test_models_2026);
   g_test_add_func ("/model/fixtures/known", test_fixtures_known);
   g_test_add_func ("/model/values/any-type", test_values_any_type);
   g_test_add_func ("/model/errors/malformed", test_malformed);

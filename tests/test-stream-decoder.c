@@ -8,7 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cfai-error.h"
-#include "cfai-stream-decoder-private.h"
+#include "cfai-stream-decoder.h"
 #include "cfai-test-home.h"
 
 static const CfaiStreamDelta *
@@ -772,215 +772,175 @@ test_error_event (void)
   g_assert_cmpstr (decode (decoder, "{\"something\":\"new\"}")->text, ==, "");
 }
 
-/* Fast path */
+/* Strings and shapes of events.  The decoder once read the common native
+ * shapes with a scanner of its own and these tests compared it with
+ * json-glib; the scanner is gone, and the results it had to match are
+ * what these tests still check. */
 
-static void
-assert_deltas_equal (const CfaiStreamDelta *fast,
-                     const GError          *fast_error,
-                     const CfaiStreamDelta *slow,
-                     const GError          *slow_error)
-{
-  if (slow == NULL)
-    {
-      g_assert_null (fast);
-      g_assert_nonnull (slow_error);
-      g_assert_error (fast_error, slow_error->domain, slow_error->code);
-      g_assert_cmpstr (fast_error->message, ==, slow_error->message);
-      return;
-    }
-
-  g_assert_no_error (fast_error);
-  g_assert_no_error (slow_error);
-  g_assert_nonnull (fast);
-  g_assert_cmpuint (fast->text_len, ==, slow->text_len);
-  g_assert_cmpmem (fast->text, fast->text_len, slow->text, slow->text_len);
-  g_assert_cmpuint (fast->reasoning_len, ==, slow->reasoning_len);
-  g_assert_cmpmem (fast->reasoning, fast->reasoning_len, slow->reasoning, slow->reasoning_len);
-  g_assert_cmpstr (fast->finish_reason, ==, slow->finish_reason);
-  g_assert_cmpint (fast->usage_kind, ==, slow->usage_kind);
-  if (slow->usage_kind != CFAI_USAGE_NONE)
-    assert_usage (&fast->usage, slow->usage.prompt_tokens, slow->usage.completion_tokens,
-                  slow->usage.total_tokens, slow->usage.cached_tokens);
-  g_assert_cmpint (fast->done, ==, slow->done);
-  g_assert_cmpint (fast->text_was_reasoning, ==, slow->text_was_reasoning);
-}
-
-/* Decodes @data with the fast path on and with it off (json-glib only),
- * checks that both give the same, and that the fast path read the event
- * exactly when @taken says.  Returns the text, or NULL for an error. */
+/* Returns the text of @data's delta, or NULL when decoding failed. */
 static char *
-decode_both (const char *data,
-             gsize       len,
-             gboolean    taken)
+decode_text (const char *data,
+             gsize       len)
 {
-  g_autoptr(CfaiStreamDecoder) fast = cfai_stream_decoder_new ();
-  g_autoptr(CfaiStreamDecoder) slow = cfai_stream_decoder_new ();
-  g_autoptr(GError) fast_error = NULL;
-  g_autoptr(GError) slow_error = NULL;
-  const CfaiStreamDelta *fast_delta;
-  const CfaiStreamDelta *slow_delta;
-
-  cfai_stream_decoder_set_fast_path (slow, FALSE);
-  fast_delta = cfai_stream_decoder_decode (fast, data, len, &fast_error);
-  slow_delta = cfai_stream_decoder_decode (slow, data, len, &slow_error);
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
+  g_autoptr(GError) error = NULL;
+  const CfaiStreamDelta *delta;
 
   g_test_message ("event: %.*s", (int) len, data);
-  assert_deltas_equal (fast_delta, fast_error, slow_delta, slow_error);
-  g_assert_cmpuint (cfai_stream_decoder_get_n_fast (fast), ==, taken ? 1 : 0);
-  g_assert_cmpuint (cfai_stream_decoder_get_n_fast (slow), ==, 0);
+  delta = cfai_stream_decoder_decode (decoder, data, len, &error);
+  if (delta == NULL)
+    {
+      g_assert_nonnull (error);
+      return NULL;
+    }
 
-  return fast_delta != NULL ? g_strndup (fast_delta->text, fast_delta->text_len) : NULL;
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (delta->text), ==, delta->text_len);
+  return g_strndup (delta->text, delta->text_len);
 }
 
 static void
-assert_fast (const char *json,
+assert_text (const char *json,
              const char *want_text)
 {
-  g_autofree char *text = decode_both (json, strlen (json), TRUE);
+  g_autofree char *text = decode_text (json, strlen (json));
 
   g_assert_cmpstr (text, ==, want_text);
 }
 
-/* Left to json-glib, with the same result; @want_text NULL for an error. */
+/* @want_text NULL for an error. */
 static void
-assert_slow_len (const char *data,
+assert_text_len (const char *data,
                  gsize       len,
                  const char *want_text)
 {
-  g_autofree char *text = decode_both (data, len, FALSE);
+  g_autofree char *text = decode_text (data, len);
 
   g_assert_cmpstr (text, ==, want_text);
 }
 
 static void
-assert_slow (const char *json,
-             const char *want_text)
+test_string_escapes (void)
 {
-  assert_slow_len (json, strlen (json), want_text);
-}
-
-static void
-test_fast_escapes (void)
-{
-  assert_fast ("{\"response\":\"\",\"p\":\"x\"}", "");
-  assert_fast ("{\"response\":\"plain text\",\"p\":\"x\"}", "plain text");
-  assert_fast ("{\"response\":\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"}",
+  assert_text ("{\"response\":\"\",\"p\":\"x\"}", "");
+  assert_text ("{\"response\":\"plain text\",\"p\":\"x\"}", "plain text");
+  assert_text ("{\"response\":\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"}",
                "a\"b\\c/d\be\ff\ng\rh\ti");
-  assert_fast ("{\"response\":\"\\\\\\\"\"}", "\\\"");
-  assert_fast ("{\"response\":\"caf\\u00e9 \\u20AC \\u0041\\u007f\\uffff\"}",
+  assert_text ("{\"response\":\"\\\\\\\"\"}", "\\\"");
+  assert_text ("{\"response\":\"caf\\u00e9 \\u20AC \\u0041\\u007f\\uffff\"}",
                "café € A\x7f\xef\xbf\xbf");
   /* Outside the BMP: surrogate pairs, in either case, up to U+10FFFF. */
-  assert_fast ("{\"response\":\"\\ud83d\\ude80 \\uD83D\\uDC4B \\udbff\\udfff\"}",
+  assert_text ("{\"response\":\"\\ud83d\\ude80 \\uD83D\\uDC4B \\udbff\\udfff\"}",
                "🚀 👋 \xf4\x8f\xbf\xbf");
   /* Raw UTF-8, also next to escapes. */
-  assert_fast ("{\"response\":\"中文\\n日本語 ✓ 👋\\t\\u00e9é\"}", "中文\n日本語 ✓ 👋\téé");
+  assert_text ("{\"response\":\"中文\\n日本語 ✓ 👋\\t\\u00e9é\"}", "中文\n日本語 ✓ 👋\téé");
   /* DEL is no control character to JSON. */
-  assert_fast ("{\"response\":\"a\x7f\"}", "a\x7f");
+  assert_text ("{\"response\":\"a\x7f\"}", "a\x7f");
   /* Escapes in the padding are skipped, not read as its end. */
-  assert_fast ("{\"p\":\"a\\\"b\\\\\\u0041\\ud83d\\ude80\\\"\",\"response\":\"Hi\"}", "Hi");
+  assert_text ("{\"p\":\"a\\\"b\\\\\\u0041\\ud83d\\ude80\\\"\",\"response\":\"Hi\"}", "Hi");
 }
 
 static void
-test_fast_members (void)
+test_native_members (void)
 {
-  assert_fast ("{\"response\":\"Hi\",\"p\":\"abc\"}", "Hi");
-  assert_fast ("{\"p\":\"abc\",\"response\":\"Hi\"}", "Hi");
-  assert_fast ("{\"response\":\"Hi\"}", "Hi");
-  assert_fast ("{\"p\":\"Hello\"}", "");
-  assert_fast ("{}", "");
-  assert_fast ("{ }", "");
-  assert_fast ("{\"tool_calls\":[],\"p\":\"abc\"}", "");
-  assert_fast ("{\"p\":\"abc\",\"tool_calls\":[ ]}", "");
-  assert_fast ("{\"tool_calls\":[],\"response\":\"Hi\",\"p\":\"a\"}", "Hi");
-  assert_fast (" \t\r\n{ \"response\" :\n\"Hi\" ,\t\"p\" : \"\\\"}\" } \r\n", "Hi");
-  assert_fast ("{\"response\":\"<think>\",\"p\":\"</think>\"}", "");
+  assert_text ("{\"response\":\"Hi\",\"p\":\"abc\"}", "Hi");
+  assert_text ("{\"p\":\"abc\",\"response\":\"Hi\"}", "Hi");
+  assert_text ("{\"response\":\"Hi\"}", "Hi");
+  assert_text ("{\"p\":\"Hello\"}", "");
+  assert_text ("{}", "");
+  assert_text ("{ }", "");
+  assert_text ("{\"tool_calls\":[],\"p\":\"abc\"}", "");
+  assert_text ("{\"p\":\"abc\",\"tool_calls\":[ ]}", "");
+  assert_text ("{\"tool_calls\":[],\"response\":\"Hi\",\"p\":\"a\"}", "Hi");
+  assert_text (" \t\r\n{ \"response\" :\n\"Hi\" ,\t\"p\" : \"\\\"}\" } \r\n", "Hi");
+  assert_text ("{\"response\":\"<think>\",\"p\":\"</think>\"}", "");
 }
 
 static void
-test_fast_falls_back (void)
+test_unusual_events (void)
 {
   static const char with_nul[] = "{\"response\":\"a\"}\0";
   static const char nul_in_string[] = "{\"response\":\"a\0b\"}";
 
-  /* Strings the scanner leaves to json-glib: surrogates not in pairs… */
-  assert_slow ("{\"response\":\"\\ud83d\"}", NULL);
-  assert_slow ("{\"response\":\"\\ud83dx\"}", NULL);
-  assert_slow ("{\"response\":\"\\ud83d\\u0041\"}", NULL);
-  assert_slow ("{\"response\":\"\\ud83d\\ud83d\"}", NULL);
-  assert_slow ("{\"response\":\"\\udc4b\"}", NULL);
-  assert_slow ("{\"response\":\"\\udc4b\\ud83d\"}", NULL);
-  assert_slow ("{\"response\":\"\\ud83d\\n\"}", NULL);
+  /* Strings JSON readers disagree on: surrogates not in pairs… */
+  assert_text ("{\"response\":\"\\ud83d\"}", NULL);
+  assert_text ("{\"response\":\"\\ud83dx\"}", NULL);
+  assert_text ("{\"response\":\"\\ud83d\\u0041\"}", NULL);
+  assert_text ("{\"response\":\"\\ud83d\\ud83d\"}", NULL);
+  assert_text ("{\"response\":\"\\udc4b\"}", NULL);
+  assert_text ("{\"response\":\"\\udc4b\\ud83d\"}", NULL);
+  assert_text ("{\"response\":\"\\ud83d\\n\"}", NULL);
   /* …U+0000, which json-glib keeps and the decoder cuts at… */
-  assert_slow ("{\"response\":\"a\\u0000b\"}", "a");
+  assert_text ("{\"response\":\"a\\u0000b\"}", "a");
   /* …malformed escapes… */
-  assert_slow ("{\"response\":\"\\u00e\"}", NULL);
-  assert_slow ("{\"response\":\"\\u00g0\"}", NULL);
-  assert_slow ("{\"response\":\"\\x41\"}", NULL);
-  assert_slow ("{\"response\":\"\\'\"}", NULL);
-  assert_slow ("{\"response\":\"\\101\"}", NULL);
-  assert_slow ("{\"response\":\"a\\\"}", NULL);
+  assert_text ("{\"response\":\"\\u00e\"}", NULL);
+  assert_text ("{\"response\":\"\\u00g0\"}", NULL);
+  assert_text ("{\"response\":\"\\x41\"}", NULL);
+  assert_text ("{\"response\":\"\\'\"}", NULL);
+  assert_text ("{\"response\":\"\\101\"}", NULL);
+  assert_text ("{\"response\":\"a\\\"}", NULL);
   /* …raw control characters, some of which json-glib takes… */
-  assert_slow ("{\"response\":\"a\x01" "b\"}", "a\x01" "b");
-  assert_slow ("{\"response\":\"a\x1f\"}", "a\x1f");
-  assert_slow ("{\"response\":\"a\nb\"}", NULL);
-  assert_slow ("{\"response\":\"a\tb\"}", NULL);
-  assert_slow ("{\"p\":\"a\x01\",\"response\":\"b\"}", "b");
-  assert_slow_len (nul_in_string, sizeof nul_in_string - 1, NULL);
+  assert_text ("{\"response\":\"a\x01" "b\"}", "a\x01" "b");
+  assert_text ("{\"response\":\"a\x1f\"}", "a\x1f");
+  assert_text ("{\"response\":\"a\nb\"}", NULL);
+  assert_text ("{\"response\":\"a\tb\"}", NULL);
+  assert_text ("{\"p\":\"a\x01\",\"response\":\"b\"}", "b");
+  assert_text_len (nul_in_string, sizeof nul_in_string - 1, NULL);
   /* …and bytes that are not UTF-8, in the text or in the padding. */
-  assert_slow ("{\"response\":\"\xff\"}", NULL);
-  assert_slow ("{\"response\":\"\xc3\"}", NULL);
-  assert_slow ("{\"response\":\"\xc0\xaf\"}", NULL);
-  assert_slow ("{\"response\":\"\xed\xa0\x80\"}", NULL);
-  assert_slow ("{\"response\":\"\xf4\x90\x80\x80\"}", NULL);
-  assert_slow ("{\"response\":\"a\",\"p\":\"\xe2\x82\"}", NULL);
+  assert_text ("{\"response\":\"\xff\"}", NULL);
+  assert_text ("{\"response\":\"\xc3\"}", NULL);
+  assert_text ("{\"response\":\"\xc0\xaf\"}", NULL);
+  assert_text ("{\"response\":\"\xed\xa0\x80\"}", NULL);
+  assert_text ("{\"response\":\"\xf4\x90\x80\x80\"}", NULL);
+  assert_text ("{\"response\":\"a\",\"p\":\"\xe2\x82\"}", NULL);
 
   /* Members it does not know, twice, or of another type. */
-  assert_slow ("{\"response\":\"a\",\"response\":\"b\"}", "b");
-  assert_slow ("{\"p\":\"a\",\"response\":\"b\",\"p\":\"c\"}", "b");
-  assert_slow ("{\"tool_calls\":[],\"tool_calls\":[]}", "");
-  assert_slow ("{\"response\":\"\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}", "");
-  assert_slow ("{\"response\":\"a\",\"id\":1}", "a");
-  assert_slow ("{\"error\":\"boom\"}", NULL);
-  assert_slow ("{\"p\":\"x\",\"errors\":[{\"message\":\"no\"}]}", NULL);
-  assert_slow ("{\"choices\":[{\"delta\":{\"content\":\"c\"}}],\"p\":\"x\"}", "c");
-  assert_slow ("{\"response\":42,\"p\":\"x\"}", "42");
-  assert_slow ("{\"response\":null}", "");
-  assert_slow ("{\"response\":{\"a\":\"b\"}}", "{\"a\":\"b\"}");
-  assert_slow ("{\"p\":1,\"response\":\"a\"}", "a");
-  assert_slow ("{\"tool_calls\":[{\"name\":\"f\"}],\"p\":\"x\"}", "");
-  assert_slow ("{\"tool_calls\":{},\"p\":\"x\"}", "");
-  assert_slow ("{\"respons\\u0065\":\"a\"}", "a");
-  assert_slow ("{\"\\u0070\":\"x\",\"response\":\"a\"}", "a");
-  assert_slow ("{\"Response\":\"a\"}", "");
+  assert_text ("{\"response\":\"a\",\"response\":\"b\"}", "b");
+  assert_text ("{\"p\":\"a\",\"response\":\"b\",\"p\":\"c\"}", "b");
+  assert_text ("{\"tool_calls\":[],\"tool_calls\":[]}", "");
+  assert_text ("{\"response\":\"\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}", "");
+  assert_text ("{\"response\":\"a\",\"id\":1}", "a");
+  assert_text ("{\"error\":\"boom\"}", NULL);
+  assert_text ("{\"p\":\"x\",\"errors\":[{\"message\":\"no\"}]}", NULL);
+  assert_text ("{\"choices\":[{\"delta\":{\"content\":\"c\"}}],\"p\":\"x\"}", "c");
+  assert_text ("{\"response\":42,\"p\":\"x\"}", "42");
+  assert_text ("{\"response\":null}", "");
+  assert_text ("{\"response\":{\"a\":\"b\"}}", "{\"a\":\"b\"}");
+  assert_text ("{\"p\":1,\"response\":\"a\"}", "a");
+  assert_text ("{\"tool_calls\":[{\"name\":\"f\"}],\"p\":\"x\"}", "");
+  assert_text ("{\"tool_calls\":{},\"p\":\"x\"}", "");
+  assert_text ("{\"respons\\u0065\":\"a\"}", "a");
+  assert_text ("{\"\\u0070\":\"x\",\"response\":\"a\"}", "a");
+  assert_text ("{\"Response\":\"a\"}", "");
 
   /* Anything that is not one flat, whole, lone object. */
-  assert_slow ("{\"response\":\"a\"}x", NULL);
-  assert_slow ("{\"response\":\"a\"}}", NULL);
-  assert_slow ("{\"response\":\"a\"},", NULL);
-  assert_slow ("{\"response\":\"a\"}{}", NULL);
-  assert_slow ("{\"response\":\"a\"}\f", NULL);
-  assert_slow_len (with_nul, sizeof with_nul - 1, NULL);
-  assert_slow ("{\"response\":\"a\",}", NULL);
-  assert_slow ("{\"response\":\"a\",,\"p\":\"b\"}", NULL);
-  assert_slow ("{,}", NULL);
-  assert_slow ("{\"response\":\"a\" \"p\":\"b\"}", NULL);
-  assert_slow ("{\"response\" \"a\"}", NULL);
-  assert_slow ("{\"response\":\"a\"", NULL);
-  assert_slow ("{\"response\":\"a", NULL);
-  assert_slow ("{\"response\":", NULL);
-  assert_slow ("{\"response\"", NULL);
-  assert_slow ("{\"tool_calls\":[", NULL);
-  assert_slow ("{", NULL);
-  assert_slow ("\xef\xbb\xbf{\"response\":\"a\"}", "a");
-  assert_slow ("[{\"response\":\"a\"}]", NULL);
-  assert_slow ("\"response\"", NULL);
-  assert_slow (" ", NULL);
+  assert_text ("{\"response\":\"a\"}x", NULL);
+  assert_text ("{\"response\":\"a\"}}", NULL);
+  assert_text ("{\"response\":\"a\"},", NULL);
+  assert_text ("{\"response\":\"a\"}{}", NULL);
+  assert_text ("{\"response\":\"a\"}\f", NULL);
+  assert_text_len (with_nul, sizeof with_nul - 1, NULL);
+  assert_text ("{\"response\":\"a\",}", NULL);
+  assert_text ("{\"response\":\"a\",,\"p\":\"b\"}", NULL);
+  assert_text ("{,}", NULL);
+  assert_text ("{\"response\":\"a\" \"p\":\"b\"}", NULL);
+  assert_text ("{\"response\" \"a\"}", NULL);
+  assert_text ("{\"response\":\"a\"", NULL);
+  assert_text ("{\"response\":\"a", NULL);
+  assert_text ("{\"response\":", NULL);
+  assert_text ("{\"response\"", NULL);
+  assert_text ("{\"tool_calls\":[", NULL);
+  assert_text ("{", NULL);
+  assert_text ("\xef\xbb\xbf{\"response\":\"a\"}", "a");
+  assert_text ("[{\"response\":\"a\"}]", NULL);
+  assert_text ("\"response\"", NULL);
+  assert_text (" ", NULL);
 }
 
-/* Events the fast path takes and events it leaves, through one pair of
- * decoders: the <think> state and held-back text carry across both. */
+/* Native events and chat-completions chunks through one decoder: the
+ * <think> state and held-back text carry across both. */
 static void
-test_fast_think_across_paths (void)
+test_think_across_shapes (void)
 {
   static const char * const events[] = {
     "{\"response\":\"Hi <thi\",\"p\":\"x\"}",
@@ -991,34 +951,26 @@ test_fast_think_across_paths (void)
     "{\"response\":\"\",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
     "[DONE]",
   };
-  g_autoptr(CfaiStreamDecoder) fast = cfai_stream_decoder_new ();
-  g_autoptr(CfaiStreamDecoder) slow = cfai_stream_decoder_new ();
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) reasoning = g_string_new (NULL);
 
-  cfai_stream_decoder_set_fast_path (slow, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (events); i++)
     {
-      const CfaiStreamDelta *fast_delta = decode (fast, events[i]);
-      const CfaiStreamDelta *slow_delta = decode (slow, events[i]);
+      const CfaiStreamDelta *delta = decode (decoder, events[i]);
 
-      assert_deltas_equal (fast_delta, NULL, slow_delta, NULL);
-      g_string_append (text, fast_delta->text);
-      g_string_append (reasoning, fast_delta->reasoning);
+      g_string_append (text, delta->text);
+      g_string_append (reasoning, delta->reasoning);
     }
 
   g_assert_cmpstr (text->str, ==, "Hi Answer <");
   g_assert_cmpstr (reasoning->str, ==, "plan more ");
-  g_assert_cmpuint (cfai_stream_decoder_get_n_fast (fast), ==, 3);
-
-  cfai_stream_decoder_reset (fast);
-  g_assert_cmpuint (cfai_stream_decoder_get_n_fast (fast), ==, 0);
 }
 
-/* The same with a lone </think>, its tail held back by one path and
+/* The same with a lone </think>, its tail held back by one shape and
  * completed by the other. */
 static void
-test_fast_lone_close_across_paths (void)
+test_lone_close_across_shapes (void)
 {
   static const char * const events[] = {
     "{\"response\":\"Thinking <\",\"p\":\"x\"}",
@@ -1028,27 +980,22 @@ test_fast_lone_close_across_paths (void)
     "{\"response\":\"\",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
     "[DONE]",
   };
-  g_autoptr(CfaiStreamDecoder) fast = cfai_stream_decoder_new ();
-  g_autoptr(CfaiStreamDecoder) slow = cfai_stream_decoder_new ();
+  g_autoptr(CfaiStreamDecoder) decoder = cfai_stream_decoder_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) reasoning = g_string_new (NULL);
   guint n_reclassified = 0;
 
-  cfai_stream_decoder_set_fast_path (slow, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (events); i++)
     {
-      const CfaiStreamDelta *fast_delta = decode (fast, events[i]);
-      const CfaiStreamDelta *slow_delta = decode (slow, events[i]);
+      const CfaiStreamDelta *delta = decode (decoder, events[i]);
 
-      assert_deltas_equal (fast_delta, NULL, slow_delta, NULL);
-      n_reclassified += fast_delta->text_was_reasoning;
-      accumulate (fast_delta, text, reasoning);
+      n_reclassified += delta->text_was_reasoning;
+      accumulate (delta, text, reasoning);
     }
 
   g_assert_cmpuint (n_reclassified, ==, 1);
   g_assert_cmpstr (text->str, ==, "Answer </think>");
   g_assert_cmpstr (reasoning->str, ==, "Thinking ");
-  g_assert_cmpuint (cfai_stream_decoder_get_n_fast (fast), ==, 2);
 }
 
 int
@@ -1074,12 +1021,12 @@ main (int    argc,
   g_test_add_func ("/stream-decoder/think/whitespace-after-close", test_whitespace_after_close);
   g_test_add_func ("/stream-decoder/invalid", test_invalid);
   g_test_add_func ("/stream-decoder/error-event", test_error_event);
-  g_test_add_func ("/stream-decoder/fast-path/escapes", test_fast_escapes);
-  g_test_add_func ("/stream-decoder/fast-path/members", test_fast_members);
-  g_test_add_func ("/stream-decoder/fast-path/falls-back", test_fast_falls_back);
-  g_test_add_func ("/stream-decoder/fast-path/think-across-paths", test_fast_think_across_paths);
-  g_test_add_func ("/stream-decoder/fast-path/lone-close-across-paths",
-                   test_fast_lone_close_across_paths);
+  g_test_add_func ("/stream-decoder/strings/escapes", test_string_escapes);
+  g_test_add_func ("/stream-decoder/native-members", test_native_members);
+  g_test_add_func ("/stream-decoder/strings/unusual", test_unusual_events);
+  g_test_add_func ("/stream-decoder/think/across-shapes", test_think_across_shapes);
+  g_test_add_func ("/stream-decoder/think/lone-close-across-shapes",
+                   test_lone_close_across_shapes);
 
   return g_test_run ();
 }

@@ -41,6 +41,8 @@ struct _CfaiChatRequest
   double     presence_penalty;
   char      *reasoning_effort;
   char      *lora;
+  char      *session_key;    /* x-session-affinity, NULL = none */
+  gboolean   reject_if_busy;
   CfaiChatImageMode image_mode;
 };
 
@@ -68,6 +70,7 @@ cfai_chat_request_finalize (GObject *object)
   g_clear_pointer (&self->messages, g_ptr_array_unref);
   g_clear_pointer (&self->reasoning_effort, g_free);
   g_clear_pointer (&self->lora, g_free);
+  g_clear_pointer (&self->session_key, g_free);
 
   G_OBJECT_CLASS (cfai_chat_request_parent_class)->finalize (object);
 }
@@ -415,6 +418,64 @@ cfai_chat_request_set_lora (CfaiChatRequest *self,
   self->lora = (lora != NULL && *lora != '\0') ? g_strdup (lora) : NULL;
 }
 
+/**
+ * cfai_chat_request_set_session_key:
+ * @session_key: (nullable): an opaque key, the same for every turn of one
+ *   conversation (the chat keeps a random one); %NULL or "" for none
+ *
+ * Requests with the same key are routed together, so that Workers AI can
+ * reuse the cached prompt prefix (billed lower, reported as cached
+ * tokens).  The key goes in the x-session-affinity header only.
+ */
+void
+cfai_chat_request_set_session_key (CfaiChatRequest *self,
+                                   const char      *session_key)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  g_free (self->session_key);
+  self->session_key = (session_key != NULL && *session_key != '\0') ? g_strdup (session_key) : NULL;
+}
+
+const char *
+cfai_chat_request_get_session_key (CfaiChatRequest *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), NULL);
+  return self->session_key;
+}
+
+/**
+ * cfai_chat_request_set_reject_if_busy:
+ * @reject_if_busy: fail at once (3040) when the model has no capacity,
+ *   instead of waiting in Workers AI's queue; off by default
+ */
+void
+cfai_chat_request_set_reject_if_busy (CfaiChatRequest *self,
+                                      gboolean         reject_if_busy)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  self->reject_if_busy = !!reject_if_busy;
+}
+
+/* A header value: visible ASCII only, so nothing can end the header. */
+static gboolean
+check_session_key (const char  *key,
+                   GError     **error)
+{
+  gsize len = key != NULL ? strlen (key) : 0;
+
+  for (gsize i = 0; i < len && len <= 256; i++)
+    if (key[i] < 0x21 || key[i] > 0x7e)
+      len = G_MAXSIZE;
+
+  if (len <= 256)
+    return TRUE;
+  g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                       _("The session key must be at most 256 characters, without "
+                         "spaces or characters outside ASCII."));
+  cfai_error_set_field (*error, "session");
+  return FALSE;
+}
+
 static gboolean
 check_range (const char  *field,
              double       value,
@@ -522,7 +583,8 @@ cfai_chat_request_to_json (CfaiChatRequest  *self,
       !check_range ("top_k", self->top_k > 0 ? (double) self->top_k : NAN, 1, 50, error) ||
       !check_range ("repetition_penalty", self->repetition_penalty, 0, 2, error) ||
       !check_range ("frequency_penalty", self->frequency_penalty, -2, 2, error) ||
-      !check_range ("presence_penalty", self->presence_penalty, -2, 2, error))
+      !check_range ("presence_penalty", self->presence_penalty, -2, 2, error) ||
+      !check_session_key (self->session_key, error))
     return NULL;
   if (self->reasoning_effort != NULL &&
       !g_str_equal (self->reasoning_effort, "low") &&
@@ -605,6 +667,15 @@ cfai_chat_request_to_json (CfaiChatRequest  *self,
     {
       json_builder_set_member_name (builder, "lora");
       json_builder_add_string_value (builder, self->lora);
+    }
+  /* Request options, not model input: the native body's "options". */
+  if (self->reject_if_busy)
+    {
+      json_builder_set_member_name (builder, "options");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "rejectIfBusy");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
 

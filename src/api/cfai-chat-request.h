@@ -68,6 +68,11 @@ void             cfai_chat_request_set_reasoning_effort (CfaiChatRequest *self,
                                                        const char       *effort);
 void             cfai_chat_request_set_lora           (CfaiChatRequest  *self,
                                                        const char       *lora);
+void             cfai_chat_request_set_session_key    (CfaiChatRequest  *self,
+                                                       const char       *session_key);
+const char      *cfai_chat_request_get_session_key    (CfaiChatRequest  *self);
+void             cfai_chat_request_set_reject_if_busy (CfaiChatRequest  *self,
+                                                       gboolean          reject_if_busy);
 GBytes          *cfai_chat_request_to_json            (CfaiChatRequest  *self,
                                                        GError          **error);
 

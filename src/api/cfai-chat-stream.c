@@ -21,6 +21,7 @@
 #include "cfai-chat-stream.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
+#include "cfai-model-catalog.h"
 #include "cfai-sse-parser.h"
 #include "cfai-stream-decoder.h"
 
@@ -439,6 +440,7 @@ on_stream_opened (GObject      *source,
   const char *content_type;
 
   self->body = cfai_client_post_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
+  cfai_model_catalog_explain_retired (error, cfai_chat_request_get_model (self->request));
   cfai_client_report_model_result (CFAI_CLIENT (source),
                                    cfai_chat_request_get_model (self->request), error);
   if (self->body == NULL)
@@ -505,6 +507,18 @@ cfai_chat_stream_run_async (CfaiChatStream      *self,
   if (url == NULL)
     {
       finish_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (cfai_chat_request_get_session_key (self->request) != NULL)
+    {
+      CfaiGatewayOptions options = { 0 };
+
+      if (self->gateway != NULL)
+        options = *self->gateway;
+      options.session_affinity = cfai_chat_request_get_session_key (self->request);
+      cfai_client_post_stream_async (self->client, url, "application/json", body, &options,
+                                     cancellable, on_stream_opened, task);
       return;
     }
 
@@ -587,6 +601,21 @@ cfai_chat_stream_get_usage (CfaiChatStream *self,
   if (total_tokens != NULL)
     *total_tokens = self->usage.total_tokens;
   return self->usage_kind != CFAI_USAGE_NONE;
+}
+
+/**
+ * cfai_chat_stream_get_cached_tokens:
+ *
+ * Returns: how many prompt tokens came from the prompt cache
+ *   (usage.prompt_tokens_details.cached_tokens), or -1 when the server
+ *   did not say
+ */
+gint64
+cfai_chat_stream_get_cached_tokens (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), -1);
+
+  return self->usage_kind != CFAI_USAGE_NONE ? self->usage.cached_tokens : -1;
 }
 
 /**

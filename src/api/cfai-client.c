@@ -16,6 +16,7 @@
 #include "cfai-client.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
+#include "cfai-model-catalog.h"
 
 /* Slow reasoning models can think for a while between events, so the I/O
  * timeout is generous; idle connections are dropped sooner. */
@@ -545,6 +546,8 @@ cfai_client_build_run_url (CfaiClient  *self,
                      "@cf/meta/llama-3.3-70b-instruct-fp8-fast."), model);
       return NULL;
     }
+  if (!cfai_model_catalog_check_not_retired (model, error))
+    return NULL;
   if (!check_credentials (self, TRUE, error))
     return NULL;
 
@@ -645,6 +648,10 @@ cfai_client_new_message (CfaiClient                *self,
   soup_message_headers_replace (headers, "Authorization", auth);
   explicit_bzero (auth, strlen (auth));
   soup_message_headers_replace (headers, "Accept", "application/json, text/event-stream, image/*");
+  /* A header, never the URL or body: it routes the turns of one
+   * conversation to the instance that holds its prompt cache. */
+  if (gateway != NULL && gateway->session_affinity != NULL)
+    soup_message_headers_replace (headers, "x-session-affinity", gateway->session_affinity);
 
   if (self->gateway_id != NULL && g_str_has_prefix (url, self->gateway_base_url))
     {
@@ -689,6 +696,7 @@ cfai_gateway_options_copy (const CfaiGatewayOptions *options)
   copy->cache_ttl = options->cache_ttl;
   copy->skip_cache = options->skip_cache;
   copy->cache_key = g_strdup (options->cache_key);
+  copy->session_affinity = g_strdup (options->session_affinity);
   copy->metadata = options->metadata != NULL ? json_object_ref (options->metadata) : NULL;
   return copy;
 }
@@ -699,6 +707,7 @@ cfai_gateway_options_free (CfaiGatewayOptions *options)
   if (options == NULL)
     return;
   g_free ((char *) options->cache_key);
+  g_free ((char *) options->session_affinity);
   g_clear_pointer (&options->metadata, json_object_unref);
   g_free (options);
 }

@@ -18,13 +18,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CfaiClient, cfai_client, CFAI, CLIENT, GObject)
 
-/* Per-request AI Gateway cache controls (only sent when a gateway is set). */
+/* Per-request AI Gateway cache controls (only sent when a gateway is set),
+ * and the prompt-cache session key (sent with or without a gateway). */
 typedef struct
 {
   gint64      cache_ttl;     /* seconds; 0 = do not send cf-aig-cache-ttl */
   gboolean    skip_cache;    /* cf-aig-skip-cache: true */
   const char *cache_key;     /* cf-aig-cache-key, nullable */
   JsonObject *metadata;      /* cf-aig-metadata, nullable, ≤ 5 entries */
+  const char *session_affinity;  /* x-session-affinity, nullable */
 } CfaiGatewayOptions;
 
 /* What came back with an answer besides its body. */

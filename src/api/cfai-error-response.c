@@ -704,6 +704,7 @@ problem_message (const Problem *p,
     case CFAI_ERROR_NETWORK:
     case CFAI_ERROR_TRUNCATED_STREAM:
     case CFAI_ERROR_NO_KEYRING:
+    case CFAI_ERROR_MODEL_RETIRED:
     default:
       /* Never produced from an HTTP answer; here only for completeness. */
       return with_detail (g_strdup (_("Workers AI could not run the request. Try again; "

@@ -35,6 +35,7 @@ typedef enum
   CFAI_ERROR_TRUNCATED_STREAM,     /* the stream ended before [DONE] */
   CFAI_ERROR_PROTOCOL,             /* an answer we cannot understand */
   CFAI_ERROR_NO_KEYRING,           /* no Secret Service: token kept for this session only */
+  CFAI_ERROR_MODEL_RETIRED,        /* a known retired model, refused before sending: offer its replacement */
 } CfaiErrorCode;
 
 /* CFAI_ERROR is an extended error domain: besides code and message, every

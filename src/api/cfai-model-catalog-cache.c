@@ -113,13 +113,119 @@ cfai_model_catalog_save_cache (CfaiModelCatalog  *self,
 
 static void
 set_cache_error (GError     **error,
-                 const char  *path,
+                 const char  *origin,
                  const char  *reason)
 {
-  g_autofree char *display = g_filename_display_name (path);
-
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("The model cache %s is damaged: %s"), display, reason);
+               _("The model cache %s is damaged: %s"), origin, reason);
+}
+
+/* Reads the cache format, from the cache file or from the built-in list
+ * (which is the same format without "fetched_at"), so both go through
+ * one parser.  @origin names the data in messages; @fetched_at, when not
+ * %NULL, must be given by the data.  Entries are read in strict mode: any
+ * bad one fails the whole list. */
+GPtrArray *
+_cfai_model_catalog_parse_cache (GBytes      *bytes,
+                                 const char  *origin,
+                                 GDateTime  **fetched_at,
+                                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  const char *text;
+  JsonObject *root;
+  JsonNode *node;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  g_autoptr(GDateTime) when = NULL;
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      set_cache_error (error, origin, local_error->message);
+      return NULL;
+    }
+
+  node = json_parser_get_root (parser);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_cache_error (error, origin, _("it is not a JSON object"));
+      return NULL;
+    }
+
+  root = json_node_get_object (node);
+  if (g_strcmp0 (_cfai_model_catalog_object_get_string (root, "format"), CACHE_FORMAT) != 0)
+    {
+      set_cache_error (error, origin, _("it is not a model cache"));
+      return NULL;
+    }
+
+  node = json_object_get_member (root, "version");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < 1)
+    {
+      set_cache_error (error, origin, _("it has no format version"));
+      return NULL;
+    }
+
+  if (json_node_get_int (node) > CFAI_MODEL_CATALOG_CACHE_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("The model cache %s was written by a newer version of CfAI"),
+                   origin);
+      return NULL;
+    }
+
+  text = _cfai_model_catalog_object_get_string (root, "fetched_at");
+  if (text != NULL)
+    when = g_date_time_new_from_iso8601 (text, NULL);
+  if (fetched_at != NULL && when == NULL)
+    {
+      set_cache_error (error, origin, _("it does not say when it was fetched"));
+      return NULL;
+    }
+
+  node = json_object_get_member (root, "models");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_cache_error (error, origin, _("it has no list of models"));
+      return NULL;
+    }
+
+  pages = g_ptr_array_new ();
+  g_ptr_array_add (pages, node);
+
+  models = _cfai_model_catalog_parse_pages (pages, TRUE, &local_error);
+  if (models == NULL)
+    {
+      set_cache_error (error, origin, local_error->message);
+      return NULL;
+    }
+
+  if (fetched_at != NULL)
+    *fetched_at = g_steal_pointer (&when);
+  return g_steal_pointer (&models);
+}
+
+static gboolean
+apply_cache (CfaiModelCatalog  *self,
+             GBytes            *bytes,
+             GError           **error)
+{
+  g_autofree char *origin = g_filename_display_name (self->cache_path);
+  g_autoptr(GDateTime) fetched_at = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+
+  models = _cfai_model_catalog_parse_cache (bytes, origin, &fetched_at, error);
+  if (models == NULL)
+    return FALSE;
+
+  _cfai_model_catalog_replace_items (self, g_steal_pointer (&models),
+                                     CFAI_MODEL_CATALOG_SOURCE_CACHE, fetched_at);
+  return TRUE;
 }
 
 /**
@@ -132,7 +238,8 @@ set_cache_error (GError     **error,
  * offline.  A missing file fails with %G_FILE_ERROR_NOENT (normal on a
  * first start); a damaged one with %G_IO_ERROR_INVALID_DATA, and one
  * written by a newer version with %G_IO_ERROR_NOT_SUPPORTED.  On error
- * the items are unchanged.
+ * the items are unchanged.  This reads the file on the calling thread;
+ * the app uses cfai_model_catalog_load_cache_async().
  *
  * Returns: %TRUE on success
  */
@@ -140,15 +247,8 @@ gboolean
 cfai_model_catalog_load_cache (CfaiModelCatalog  *self,
                                GError           **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) pages = NULL;
-  g_autoptr(GPtrArray) models = NULL;
-  g_autoptr(GDateTime) fetched_at = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
-  const char *text;
-  JsonObject *root;
-  JsonNode *node;
   gsize length;
 
   g_return_val_if_fail (CFAI_IS_MODEL_CATALOG (self), FALSE);
@@ -157,73 +257,138 @@ cfai_model_catalog_load_cache (CfaiModelCatalog  *self,
   if (!g_file_get_contents (self->cache_path, &contents, &length, error))
     return FALSE;
 
-  if (!json_parser_load_from_data (parser, contents, length, &local_error))
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  return apply_cache (self, bytes, error);
+}
+
+typedef struct
+{
+  char      *path;
+  char      *origin;
+  GPtrArray *models;
+  GDateTime *fetched_at;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->path);
+  g_free (data->origin);
+  g_clear_pointer (&data->models, g_ptr_array_unref);
+  g_clear_pointer (&data->fetched_at, g_date_time_unref);
+  g_free (data);
+}
+
+/* Reading and parsing touch nothing but @data: the models are new objects
+ * nobody else sees until the main thread takes them. */
+static void
+load_cache_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  char *contents = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (data->path, &contents, &length, &error))
     {
-      set_cache_error (error, self->cache_path, local_error->message);
-      return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
 
-  node = json_parser_get_root (parser);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  bytes = g_bytes_new_take (contents, length);
+  data->models = _cfai_model_catalog_parse_cache (bytes, data->origin, &data->fetched_at, &error);
+  if (data->models == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+cache_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CfaiModelCatalog *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      set_cache_error (error, self->cache_path, _("it is not a JSON object"));
-      return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
 
-  root = json_node_get_object (node);
-  if (g_strcmp0 (_cfai_model_catalog_object_get_string (root, "format"), CACHE_FORMAT) != 0)
+  /* A refresh that finished meanwhile has newer models than the file. */
+  if (self->source == CFAI_MODEL_CATALOG_SOURCE_NETWORK)
     {
-      set_cache_error (error, self->cache_path, _("it is not a model cache"));
-      return FALSE;
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                               _("The model list was fetched while the cache was read"));
+      return;
     }
 
-  node = json_object_get_member (root, "version");
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) < 1)
-    {
-      set_cache_error (error, self->cache_path, _("it has no format version"));
-      return FALSE;
-    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
-  if (json_node_get_int (node) > CFAI_MODEL_CATALOG_CACHE_VERSION)
-    {
-      g_autofree char *display = g_filename_display_name (self->cache_path);
+  _cfai_model_catalog_replace_items (self, g_steal_pointer (&data->models),
+                                     CFAI_MODEL_CATALOG_SOURCE_CACHE, data->fetched_at);
+  g_task_return_boolean (task, TRUE);
+}
 
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("The model cache %s was written by a newer version of CfAI"),
-                   display);
-      return FALSE;
-    }
+/**
+ * cfai_model_catalog_load_cache_async:
+ * @self: a #CfaiModelCatalog
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the cache was read
+ * @user_data: data for @callback
+ *
+ * cfai_model_catalog_load_cache() with the file read and parsed in a
+ * worker thread, so that a start does not wait for the disk.  The items
+ * are replaced on the thread of the caller's main context, before
+ * @callback runs; a live catalog fetched in the meantime is kept
+ * (%G_IO_ERROR_EXISTS).
+ */
+void
+cfai_model_catalog_load_cache_async (CfaiModelCatalog    *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) read_task = NULL;
+  LoadData *data;
 
-  text = _cfai_model_catalog_object_get_string (root, "fetched_at");
-  if (text != NULL)
-    fetched_at = g_date_time_new_from_iso8601 (text, NULL);
-  if (fetched_at == NULL)
-    {
-      set_cache_error (error, self->cache_path, _("it does not say when it was fetched"));
-      return FALSE;
-    }
+  g_return_if_fail (CFAI_IS_MODEL_CATALOG (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  node = json_object_get_member (root, "models");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      set_cache_error (error, self->cache_path, _("it has no list of models"));
-      return FALSE;
-    }
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cfai_model_catalog_load_cache_async);
 
-  pages = g_ptr_array_new ();
-  g_ptr_array_add (pages, node);
+  data = g_new0 (LoadData, 1);
+  data->path = g_strdup (self->cache_path);
+  data->origin = g_filename_display_name (self->cache_path);
 
-  models = _cfai_model_catalog_parse_pages (pages, TRUE, &local_error);
-  if (models == NULL)
-    {
-      set_cache_error (error, self->cache_path, local_error->message);
-      return FALSE;
-    }
+  /* No source object, as for the cache write: the worker may drop its
+   * reference after the callback, and must not keep the catalog alive. */
+  read_task = g_task_new (NULL, cancellable, cache_read_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (read_task, cfai_model_catalog_load_cache_async);
+  g_task_set_task_data (read_task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (read_task, load_cache_thread);
+}
 
-  _cfai_model_catalog_replace_items (self, g_steal_pointer (&models),
-                                     CFAI_MODEL_CATALOG_SOURCE_CACHE, fetched_at);
+gboolean
+cfai_model_catalog_load_cache_finish (CfaiModelCatalog  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  g_return_val_if_fail (CFAI_IS_MODEL_CATALOG (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        cfai_model_catalog_load_cache_async, FALSE);
 
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -49,5 +49,9 @@ GBytes     *_cfai_model_catalog_serialize_cache   (CfaiModelCatalog       *self)
 gboolean    _cfai_model_catalog_write_cache_file  (const char             *path,
                                                    GBytes                 *bytes,
                                                    GError                **error);
+GPtrArray  *_cfai_model_catalog_parse_cache       (GBytes                 *bytes,
+                                                   const char             *origin,
+                                                   GDateTime             **fetched_at,
+                                                   GError                **error);
 
 G_END_DECLS

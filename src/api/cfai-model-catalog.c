@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cfai-api-resources.h"
 #include "cfai-error.h"
 #include "cfai-model-catalog-private.h"
 
@@ -46,164 +47,46 @@ static GParamSpec *properties[N_PROPS];
 /* The offline fallback                                               */
 /* ------------------------------------------------------------------ */
 
-/* OFFLINE FALLBACK ONLY: shown until a cached or live catalog exists, so
- * that a first start without network still offers the current models.
- * Keep it short and limited to active models.  Ids, tasks and
- * capabilities follow docs/workers-ai.md ("Limits, pricing, models");
- * context windows and the remaining flags follow Cloudflare's model files
- * (the files in workers-ai/models), which tests/test-model-catalog.c checks.
- * No prices or descriptions: those change, and a stale one misleads. */
-#define TEXT  CFAI_MODEL_TASK_TEXT_GENERATION
-#define IMAGE CFAI_MODEL_TASK_TEXT_TO_IMAGE
-static const struct
-{
-  const char *id;
-  const char *task;
-  gint64      context_window;  /* 0: not published */
-  const char *flags;           /* catalog property ids that are "true" */
-} builtin_models[] = {
-  { "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
-    TEXT, 24000, "function_calling async_queue" },
-  { "@cf/meta/llama-3.1-8b-instruct-fast",
-    TEXT, 0, "" },
-  { "@cf/openai/gpt-oss-120b",
-    TEXT, 128000, "reasoning async_queue" },
-  { "@cf/openai/gpt-oss-20b",
-    TEXT, 128000, "reasoning" },
-  { "@cf/mistralai/mistral-small-3.1-24b-instruct",
-    TEXT, 128000, "vision function_calling" },
-  { "@cf/meta/llama-4-scout-17b-16e-instruct",
-    TEXT, 0, "vision" },
-  { "@cf/qwen/qwq-32b",
-    TEXT, 24000, "reasoning lora" },
-  { "@cf/qwen/qwen2.5-coder-32b-instruct",
-    TEXT, 32768, "lora" },
-  { "@cf/zai-org/glm-4.7-flash",
-    TEXT, 131072, "reasoning function_calling" },
-  { "@cf/google/gemma-4-26b-a4b-it",
-    TEXT, 0, "reasoning" },
-  { "@cf/black-forest-labs/flux-1-schnell",
-    IMAGE, 0, "" },
-  { "@cf/black-forest-labs/flux-2-dev",
-    IMAGE, 0, "partner" },
-  { "@cf/black-forest-labs/flux-2-klein-4b",
-    IMAGE, 0, "partner" },
-  { "@cf/black-forest-labs/flux-2-klein-9b",
-    IMAGE, 0, "partner" },
-  { "@cf/stabilityai/stable-diffusion-xl-base-1.0",
-    IMAGE, 0, "beta" },
-  { "@cf/bytedance/stable-diffusion-xl-lightning",
-    IMAGE, 0, "beta" },
-  { "@cf/lykon/dreamshaper-8-lcm",
-    IMAGE, 0, "beta" },
-  { "@cf/leonardo/phoenix-1.0",
-    IMAGE, 0, "partner" },
-  { "@cf/leonardo/lucid-origin",
-    IMAGE, 0, "partner" },
-};
-#undef TEXT
-#undef IMAGE
+/* OFFLINE FALLBACK ONLY: cfai-model-catalog-builtin.json, compiled in as
+ * a resource, is shown until a cached or live catalog exists, so that a
+ * first start without network still offers the current models.  Keep it
+ * short and limited to active models.  It is in the cache's format and
+ * read by the cache's parser.  Ids, tasks and capabilities follow
+ * docs/workers-ai.md ("Limits, pricing, models", "2026 changes");
+ * context windows and flags follow Cloudflare's model files (the files in
+ * workers-ai/models), which tests/test-model-catalog.c checks.  No prices
+ * or descriptions: those change, and a stale one misleads. */
+#define BUILTIN_RESOURCE "/com/example/CfAI/api/models.json"
 
-/* Retired models and what to offer instead, so that a conversation or a
- * preference naming one can be moved on.  A trailing "*" matches a whole
- * namespace.  Retirement dates: 2025-10-01 and 2026-05-30. */
-static const struct
-{
-  const char *retired;
-  const char *replacement;
-} retirements[] = {
-  { "@cf/meta/llama-3.1-8b-instruct", "@cf/meta/llama-3.1-8b-instruct-fast" },
-  { "@cf/meta/llama-3-8b-instruct", "@cf/meta/llama-3.1-8b-instruct-fast" },
-  { "@cf/mistral/mistral-7b-instruct-v0.1", "@cf/mistralai/mistral-small-3.1-24b-instruct" },
-  { "@cf/google/gemma-3-12b-it", "@cf/google/gemma-4-26b-a4b-it" },
-  { "@hf/thebloke/*", "@cf/meta/llama-3.1-8b-instruct-fast" },
+/* Good first choices, in the order offered, for both tasks (a task
+ * filter keeps the right ones). */
+static const char * const recommended_models[] = {
+  "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+  "@cf/openai/gpt-oss-120b",
+  "@cf/mistralai/mistral-small-3.1-24b-instruct",
+  "@cf/black-forest-labs/flux-1-schnell",
+  "@cf/black-forest-labs/flux-2-dev",
 };
 
 /**
- * cfai_model_catalog_suggest_replacement:
- * @retired_model_id: the id of a model that may have been retired
+ * cfai_model_catalog_get_recommended_rank:
+ * @model_id: a model id
  *
- * Returns: (nullable): the id of the active model to use instead of
- *   @retired_model_id, or %NULL when it is not known to be retired
+ * Returns: where @model_id comes among the models recommended as a first
+ *   choice (0 first), or -1 when it is not one of them
  */
-const char *
-cfai_model_catalog_suggest_replacement (const char *retired_model_id)
+int
+cfai_model_catalog_get_recommended_rank (const char *model_id)
 {
-  g_return_val_if_fail (retired_model_id != NULL, NULL);
+  g_return_val_if_fail (model_id != NULL, -1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (retirements); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (recommended_models); i++)
     {
-      const char *retired = retirements[i].retired;
-      gsize len = strlen (retired);
-
-      if (len > 0 && retired[len - 1] == '*')
-        {
-          if (strncmp (retired_model_id, retired, len - 1) == 0 &&
-              retired_model_id[len - 1] != '\0')
-            return retirements[i].replacement;
-        }
-      else if (strcmp (retired_model_id, retired) == 0)
-        {
-          return retirements[i].replacement;
-        }
+      if (g_str_equal (model_id, recommended_models[i]))
+        return i;
     }
 
-  return NULL;
-}
-
-/* Built-in models go through the same parser as fetched ones, so they
- * cannot differ in how their fields are read. */
-static CfaiModel *
-builtin_model_new (guint i)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_auto(GStrv) flags = g_strsplit (builtin_models[i].flags, " ", -1);
-  g_autoptr(GError) error = NULL;
-  CfaiModel *model;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, builtin_models[i].id);
-  json_builder_set_member_name (builder, "task");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, builtin_models[i].task);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "properties");
-  json_builder_begin_array (builder);
-
-  if (builtin_models[i].context_window > 0)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "property_id");
-      json_builder_add_string_value (builder, "context_window");
-      json_builder_set_member_name (builder, "value");
-      json_builder_add_int_value (builder, builtin_models[i].context_window);
-      json_builder_end_object (builder);
-    }
-
-  for (guint j = 0; flags[j] != NULL; j++)
-    {
-      if (flags[j][0] == '\0')
-        continue;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "property_id");
-      json_builder_add_string_value (builder, flags[j]);
-      json_builder_set_member_name (builder, "value");
-      json_builder_add_string_value (builder, "true");
-      json_builder_end_object (builder);
-    }
-
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  model = cfai_model_new_from_json (json_node_get_object (root), &error);
-  g_assert_no_error (error);
-
-  return model;
+  return -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -330,12 +213,18 @@ void
 cfai_model_catalog_load_builtin (CfaiModelCatalog *self)
 {
   g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (CFAI_IS_MODEL_CATALOG (self));
 
-  models = g_ptr_array_new_full (G_N_ELEMENTS (builtin_models), g_object_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (builtin_models); i++)
-    g_ptr_array_add (models, builtin_model_new (i));
+  /* Both are part of the program: failing here is a build bug, which
+   * tests/test-model-catalog.c would have caught. */
+  bytes = g_resource_lookup_data (cfai_api_get_resource (), BUILTIN_RESOURCE,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  models = _cfai_model_catalog_parse_cache (bytes, BUILTIN_RESOURCE, NULL, &error);
+  g_assert_no_error (error);
 
   _cfai_model_catalog_replace_items (self, g_steal_pointer (&models),
                                      CFAI_MODEL_CATALOG_SOURCE_BUILTIN, NULL);

@@ -54,6 +54,13 @@ gboolean                cfai_model_catalog_refresh_finish      (CfaiModelCatalog
 
 gboolean                cfai_model_catalog_load_cache          (CfaiModelCatalog    *self,
                                                                 GError             **error);
+void                    cfai_model_catalog_load_cache_async    (CfaiModelCatalog    *self,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean                cfai_model_catalog_load_cache_finish   (CfaiModelCatalog    *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
 gboolean                cfai_model_catalog_save_cache          (CfaiModelCatalog    *self,
                                                                 GError             **error);
 gboolean                cfai_model_catalog_load_from_pages     (CfaiModelCatalog    *self,
@@ -70,6 +77,11 @@ void                    cfai_model_catalog_note_model_result   (CfaiModelCatalog
                                                                 const char          *model_id,
                                                                 const GError        *error);
 
+int                     cfai_model_catalog_get_recommended_rank (const char         *model_id);
 const char             *cfai_model_catalog_suggest_replacement (const char          *retired_model_id);
+gboolean                cfai_model_catalog_check_not_retired   (const char          *model_id,
+                                                                GError             **error);
+void                    cfai_model_catalog_explain_retired     (GError              *error,
+                                                                const char          *model_id);
 
 G_END_DECLS

@@ -30,6 +30,7 @@ static const struct
   { "beta",             CFAI_MODEL_FLAG_BETA },
   { "partner",          CFAI_MODEL_FLAG_PARTNER },
   { "async_queue",      CFAI_MODEL_FLAG_ASYNC_QUEUE },
+  { "require_workers_paid", CFAI_MODEL_FLAG_WORKERS_PAID },
 };
 
 /* A scalar wrapped in an array means the scalar. */

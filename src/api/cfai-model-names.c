@@ -8,9 +8,36 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "cfai-model.h"
+
+/* How the makers write their names; ids only have a lower-case slug. */
+static const struct
+{
+  const char *slug;
+  const char *name;
+} author_names[] = {
+  { "baai", "BAAI" },
+  { "black-forest-labs", "Black Forest Labs" },
+  { "bytedance", "ByteDance" },
+  { "deepseek-ai", "DeepSeek" },
+  { "google", "Google" },
+  { "ibm-granite", "IBM Granite" },
+  { "leonardo", "Leonardo.Ai" },
+  { "meta", "Meta" },
+  { "meta-llama", "Meta" },
+  { "mistral", "Mistral AI" },
+  { "mistralai", "Mistral AI" },
+  { "moonshotai", "Moonshot AI" },
+  { "nvidia", "NVIDIA" },
+  { "openai", "OpenAI" },
+  { "qwen", "Qwen" },
+  { "stabilityai", "Stability AI" },
+  { "thebloke", "TheBloke" },
+  { "zai-org", "Z.ai" },
+};
 
 /* Words whose usual spelling no general rule produces. */
 static const struct
@@ -164,6 +191,34 @@ cfai_model_derive_display_name (const char *model_id)
     return g_strdup (model_id);
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * cfai_model_author_display_name:
+ * @slug: (nullable): an author as model ids spell it, e.g. "zai-org"
+ *
+ * Returns: (transfer full): the author's name as they write it ("Z.ai"),
+ *   the slug's words capitalised for one we do not know, or "Other"
+ */
+char *
+cfai_model_author_display_name (const char *slug)
+{
+  g_auto(GStrv) words = NULL;
+
+  if (slug == NULL || slug[0] == '\0')
+    return g_strdup (_("Other"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (author_names); i++)
+    {
+      if (g_str_equal (slug, author_names[i].slug))
+        return g_strdup (author_names[i].name);
+    }
+
+  words = g_strsplit (slug, "-", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    words[i][0] = g_ascii_toupper (words[i][0]);
+
+  return g_strjoinv (" ", words);
 }
 
 /**

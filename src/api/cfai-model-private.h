@@ -20,6 +20,7 @@ typedef enum
   CFAI_MODEL_FLAG_BETA             = 1 << 4,
   CFAI_MODEL_FLAG_PARTNER          = 1 << 5,
   CFAI_MODEL_FLAG_ASYNC_QUEUE      = 1 << 6,
+  CFAI_MODEL_FLAG_WORKERS_PAID     = 1 << 7,
 } CfaiModelFlags;
 
 struct _CfaiModel

@@ -45,6 +45,7 @@ enum {
   PROP_BETA,
   PROP_PARTNER,
   PROP_ASYNC_QUEUE,
+  PROP_REQUIRE_WORKERS_PAID,
   PROP_TERMS_URL,
   PROP_INFO_URL,
   PROP_PLANNED_DEPRECATION_DATE,
@@ -182,6 +183,10 @@ cfai_model_get_property (GObject    *object,
       g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_ASYNC_QUEUE));
       break;
 
+    case PROP_REQUIRE_WORKERS_PAID:
+      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_WORKERS_PAID));
+      break;
+
     case PROP_TERMS_URL:
       g_value_set_string (value, self->terms_url);
       break;
@@ -264,6 +269,9 @@ cfai_model_class_init (CfaiModelClass *klass)
   properties[PROP_BETA] = flag_param ("beta", "Beta");
   properties[PROP_PARTNER] = flag_param ("partner", "Partner");
   properties[PROP_ASYNC_QUEUE] = flag_param ("async-queue", "Async Queue");
+  /* What the catalog says; #CfaiModel:needs-paid-plan is what a refusal
+   * taught us about this account. */
+  properties[PROP_REQUIRE_WORKERS_PAID] = flag_param ("require-workers-paid", "Requires Workers Paid");
   properties[PROP_TERMS_URL] = string_param ("terms-url", "Terms URL");
   properties[PROP_INFO_URL] = string_param ("info-url", "Info URL");
   properties[PROP_PLANNED_DEPRECATION_DATE] =
@@ -433,7 +441,9 @@ cfai_model_get_prices (CfaiModel *self)
   return self->prices;
 }
 
-/* Text models are priced "per M input tokens" / "per M output tokens". */
+/* Text models are priced "per M input tokens" / "per M output tokens";
+ * models with prompt caching add "per M cached input tokens", which is
+ * not the input price. */
 static double
 find_token_price (CfaiModel  *self,
                   const char *direction)
@@ -446,6 +456,7 @@ find_token_price (CfaiModel  *self,
       gboolean per_million = FALSE;
       gboolean has_direction = FALSE;
       gboolean tokens = FALSE;
+      gboolean cached = FALSE;
 
       if (price->unit == NULL)
         continue;
@@ -466,9 +477,11 @@ find_token_price (CfaiModel  *self,
             has_direction = TRUE;
           else if (strcmp (words[j], "tokens") == 0 || strcmp (words[j], "token") == 0)
             tokens = TRUE;
+          else if (strcmp (words[j], "cached") == 0)
+            cached = TRUE;
         }
 
-      if (per_million && has_direction && tokens)
+      if (per_million && has_direction && tokens && !cached)
         return price->price;
     }
 
@@ -558,6 +571,21 @@ cfai_model_get_async_queue (CfaiModel *self)
   g_return_val_if_fail (CFAI_IS_MODEL (self), FALSE);
 
   return _cfai_model_has_flag (self, CFAI_MODEL_FLAG_ASYNC_QUEUE);
+}
+
+/**
+ * cfai_model_get_require_workers_paid:
+ * @self: a #CfaiModel
+ *
+ * Returns: whether the catalog says the model runs only on the Workers
+ *   Paid plan (its "require_workers_paid" property)
+ */
+gboolean
+cfai_model_get_require_workers_paid (CfaiModel *self)
+{
+  g_return_val_if_fail (CFAI_IS_MODEL (self), FALSE);
+
+  return _cfai_model_has_flag (self, CFAI_MODEL_FLAG_WORKERS_PAID);
 }
 
 /**

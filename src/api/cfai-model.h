@@ -57,6 +57,7 @@ gboolean     cfai_model_get_lora                   (CfaiModel    *self);
 gboolean     cfai_model_get_beta                   (CfaiModel    *self);
 gboolean     cfai_model_get_partner                (CfaiModel    *self);
 gboolean     cfai_model_get_async_queue            (CfaiModel    *self);
+gboolean     cfai_model_get_require_workers_paid   (CfaiModel    *self);
 gboolean     cfai_model_get_needs_paid_plan        (CfaiModel    *self);
 void         cfai_model_set_needs_paid_plan        (CfaiModel    *self,
                                                     gboolean      needs_paid_plan);
@@ -73,5 +74,6 @@ gboolean     cfai_model_matches                    (CfaiModel    *self,
 
 char        *cfai_model_derive_display_name        (const char   *model_id);
 char        *cfai_model_derive_author              (const char   *model_id);
+char        *cfai_model_author_display_name        (const char   *slug);
 
 G_END_DECLS

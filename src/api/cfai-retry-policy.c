@@ -284,6 +284,7 @@ cfai_retry_policy_is_retryable (guint         http_status,
         case CFAI_ERROR_AUTH:
         case CFAI_ERROR_NO_CREDENTIALS:
         case CFAI_ERROR_NO_SUCH_MODEL:
+        case CFAI_ERROR_MODEL_RETIRED:
         case CFAI_ERROR_INVALID_INPUT:
         case CFAI_ERROR_LICENCE_REQUIRED:
         case CFAI_ERROR_MODEL_NOT_ALLOWED:

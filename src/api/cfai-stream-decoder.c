@@ -40,20 +40,11 @@
  * not start with blank lines.
  *
  * This runs once per token, so the decoder reuses one JsonParser and one
- * delta whose strings keep their memory from event to event.
- *
- * Fast path.  Loading an event with json-glib alone costs more than the
- * time we allow for framing and decoding one (about 1.5 µs), so the
- * shapes nearly every native event has, {"response":"…","p":"…"} and
- * {"tool_calls":[],"p":"…"}, are read by a small strict scanner instead.
- * It takes only flat objects whose members are "response" (a string),
- * "p" (a string) and "tool_calls" (an empty array), each at most once,
- * and gives up on anything else, including every string json-glib could
- * read differently (see cfai-json-scan.c).  It reads the whole event
- * before it changes anything a delta or a later event can see, and giving
- * up means json-glib reads the event as before, so the fast path changes
- * speed, never results; fuzz-decoder-fastpath checks that against the
- * decoder with the fast path off.
+ * delta whose strings keep their memory from event to event.  Every event
+ * is read by json-glib: at about 1.5 µs an event (tests/bench-stream.c)
+ * it costs a ten-thousandth of the tens of milliseconds between tokens,
+ * so a hand-written scanner for the common shapes (there was one until
+ * 2026) bought nothing a user could notice.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -64,8 +55,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cfai-error.h"
-#include "cfai-json-scan.h"
-#include "cfai-stream-decoder-private.h"
+#include "cfai-stream-decoder.h"
 
 #define THINK_OPEN   "<think>"
 #define THINK_CLOSE  "</think>"
@@ -90,10 +80,6 @@ struct _CfaiStreamDecoder
 
   CfaiUsageKind    best_kind;
   CfaiUsage        best_usage;
-
-  GString         *scan;          /* the fast path's decoded "response" */
-  gboolean         fast_path;
-  guint64          n_fast;        /* events the fast path took, for the benchmark */
 };
 
 static void
@@ -459,108 +445,6 @@ read_error (JsonObject  *root,
   return FALSE;
 }
 
-enum {
-  MEMBER_RESPONSE   = 1 << 0,
-  MEMBER_P          = 1 << 1,
-  MEMBER_TOOL_CALLS = 1 << 2,
-};
-
-/* Names are matched as raw bytes, quotes included: a name spelled with
- * an escape is left to json-glib.  Returns 0 for any other name. */
-static guint
-read_member_name (const char **p,
-                  const char  *end)
-{
-  static const struct {
-    const char *quoted;
-    gsize       len;
-    guint       member;
-  } names[] = {
-    { "\"response\"", sizeof "\"response\"" - 1, MEMBER_RESPONSE },
-    { "\"p\"", sizeof "\"p\"" - 1, MEMBER_P },
-    { "\"tool_calls\"", sizeof "\"tool_calls\"" - 1, MEMBER_TOOL_CALLS },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if ((gsize) (end - *p) >= names[i].len && memcmp (*p, names[i].quoted, names[i].len) == 0)
-      {
-        *p += names[i].len;
-        return names[i].member;
-      }
-
-  return 0;
-}
-
-/* Reads the event if it has one of the few shapes described at the top,
- * or returns FALSE having changed nothing, for json-glib to read it. */
-static gboolean
-decode_fast (CfaiStreamDecoder *self,
-             const char        *data,
-             gsize              len)
-{
-  const char *end = data + len;
-  const char *p = cfai_json_skip_space (data, end);
-  const char *text = NULL;
-  gsize text_len = 0;
-  guint seen = 0;
-
-  if (p == end || *p != '{')
-    return FALSE;
-  p = cfai_json_skip_space (p + 1, end);
-
-  /* {} is rare, but leaving it out would make the loop less simple. */
-  while (p < end && *p != '}')
-    {
-      guint member = read_member_name (&p, end);
-
-      /* json-glib keeps the last of duplicate members; no need to copy. */
-      if (member == 0 || (seen & member) != 0)
-        return FALSE;
-      seen |= member;
-
-      p = cfai_json_skip_space (p, end);
-      if (p == end || *p != ':')
-        return FALSE;
-      p = cfai_json_skip_space (p + 1, end);
-
-      if (member == MEMBER_RESPONSE)
-        p = cfai_json_scan_string (p, end, self->scan, &text, &text_len);
-      else if (member == MEMBER_P)
-        p = cfai_json_scan_string (p, end, NULL, NULL, NULL);
-      else if (p < end && *p == '[')
-        {
-          p = cfai_json_skip_space (p + 1, end);
-          p = p < end && *p == ']' ? p + 1 : NULL;
-        }
-      else
-        p = NULL;
-
-      if (p == NULL)
-        return FALSE;
-
-      p = cfai_json_skip_space (p, end);
-      if (p < end && *p == ',')
-        {
-          p = cfai_json_skip_space (p + 1, end);
-          /* A trailing comma is not JSON. */
-          if (p < end && *p == '}')
-            return FALSE;
-        }
-      else if (p < end && *p != '}')
-        return FALSE;
-    }
-
-  if (p == end || cfai_json_skip_space (p + 1, end) != end)
-    return FALSE;
-
-  /* As the json-glib path does: "response" is text even when empty, and
-   * the other members add nothing. */
-  if (text != NULL)
-    add_content (self, text, text_len);
-  self->n_fast++;
-  return TRUE;
-}
-
 static void
 clear_delta (CfaiStreamDecoder *self)
 {
@@ -594,8 +478,6 @@ cfai_stream_decoder_new (void)
   self->finish_reason = g_string_new (NULL);
   self->pending = g_string_new (NULL);
   self->work = g_string_new (NULL);
-  self->scan = g_string_new (NULL);
-  self->fast_path = TRUE;
   self->lone_close = TRUE;
   self->best_kind = CFAI_USAGE_NONE;
   clear_delta (self);
@@ -616,7 +498,6 @@ cfai_stream_decoder_free (CfaiStreamDecoder *self)
   g_string_free (self->finish_reason, TRUE);
   g_string_free (self->pending, TRUE);
   g_string_free (self->work, TRUE);
-  g_string_free (self->scan, TRUE);
   g_free (self);
 }
 
@@ -673,9 +554,6 @@ cfai_stream_decoder_decode (CfaiStreamDecoder  *self,
       set_protocol_error (error, _("too large"), data, len);
       return NULL;
     }
-
-  if G_LIKELY (self->fast_path && decode_fast (self, data, len))
-    return seal_delta (self);
 
   if G_UNLIKELY (!json_parser_load_from_data (self->parser, data, len, &json_error))
     {
@@ -797,37 +675,4 @@ cfai_stream_decoder_reset (CfaiStreamDecoder *self)
   self->lone_close = TRUE;
   self->trim_answer = FALSE;
   self->best_kind = CFAI_USAGE_NONE;
-  self->n_fast = 0;
-}
-
-/**
- * cfai_stream_decoder_set_fast_path:
- * @self: a decoder
- * @enabled: whether to read common events without json-glib
- *
- * On by default.  Off, every event goes through json-glib: the reference
- * the fast path is tested against.
- */
-void
-cfai_stream_decoder_set_fast_path (CfaiStreamDecoder *self,
-                                   gboolean           enabled)
-{
-  g_return_if_fail (self != NULL);
-
-  self->fast_path = !!enabled;
-}
-
-/**
- * cfai_stream_decoder_get_n_fast:
- * @self: a decoder
- *
- * Returns: how many events the fast path read since the decoder was made
- *   or last reset
- */
-guint64
-cfai_stream_decoder_get_n_fast (CfaiStreamDecoder *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->n_fast;
 }

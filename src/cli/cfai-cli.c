@@ -63,6 +63,7 @@ exit_code_for (const GError *error,
         return EXIT_NETWORK;
       case CFAI_ERROR_FAILED:
       case CFAI_ERROR_NO_SUCH_MODEL:
+      case CFAI_ERROR_MODEL_RETIRED:
       case CFAI_ERROR_INVALID_INPUT:
       case CFAI_ERROR_LICENCE_REQUIRED:
       case CFAI_ERROR_MODEL_NOT_ALLOWED:
@@ -300,6 +301,8 @@ command_chat (int    argc,
   gint64 max_tokens = 0;
   double temperature = -1;
   gboolean no_stream = FALSE;
+  g_autofree char *session = NULL;
+  gboolean reject_if_busy = FALSE;
   GatewayArgs gateway = { NULL, 0, FALSE };
   CfaiGatewayOptions gateway_options;
   const GOptionEntry entries[] = {
@@ -309,6 +312,8 @@ command_chat (int    argc,
     { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, N_("Sampling temperature, 0–5"), N_("T") },
     { "no-stream", 0, 0, G_OPTION_ARG_NONE, &no_stream, N_("Wait for the whole answer instead of streaming"), NULL },
     { "image", 'i', 0, G_OPTION_ARG_FILENAME, &image_path, N_("Attach a PNG, JPEG or WebP image (vision models)"), N_("FILE") },
+    { "session", 0, 0, G_OPTION_ARG_STRING, &session, N_("Prompt-cache key: use the same one for every turn of a conversation"), N_("KEY") },
+    { "reject-if-busy", 0, 0, G_OPTION_ARG_NONE, &reject_if_busy, N_("Fail at once when the model is out of capacity, instead of waiting in its queue"), NULL },
     GATEWAY_OPTION_ENTRIES (gateway),
     { NULL }
   };
@@ -377,6 +382,16 @@ command_chat (int    argc,
     cfai_chat_request_set_max_tokens (request, max_tokens);
   if (temperature >= 0)
     cfai_chat_request_set_temperature (request, temperature);
+  cfai_chat_request_set_session_key (request, session);
+  cfai_chat_request_set_reject_if_busy (request, reject_if_busy);
+  if (reject_if_busy)
+    {
+      /* Retrying a 3040 would be the waiting the flag asks to skip. */
+      g_autoptr(CfaiRetryPolicy) policy = cfai_retry_policy_copy (cfai_client_get_retry_policy (client));
+
+      cfai_retry_policy_set_max_retries (policy, 0);
+      cfai_client_set_retry_policy (client, policy);
+    }
 
   run_init (&run);
   stream = cfai_chat_stream_new (client, request);
@@ -406,6 +421,9 @@ command_chat (int    argc,
     g_printerr (_("usage: %" G_GINT64_FORMAT " prompt + %" G_GINT64_FORMAT " completion = %"
                   G_GINT64_FORMAT " tokens\n"),
                 prompt_tokens, completion_tokens, total_tokens);
+  if (cfai_chat_stream_get_cached_tokens (stream) >= 0)
+    g_printerr (_("cached: %" G_GINT64_FORMAT " prompt tokens from the prompt cache\n"),
+                cfai_chat_stream_get_cached_tokens (stream));
   if (cfai_chat_stream_get_time_to_first_token (stream) >= 0)
     g_printerr (_("time to first token: %.0f ms · %.1f tokens/s\n"),
                 cfai_chat_stream_get_time_to_first_token (stream) / 1000.0,

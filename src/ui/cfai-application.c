@@ -208,6 +208,21 @@ on_settings_changed (GSettings       *settings,
 }
 
 static void
+on_cache_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* No cache (a first start) or a damaged one: the built-in list stays
+   * until a refresh, which rewrites the file. */
+  if (!cfai_model_catalog_load_cache_finish (CFAI_MODEL_CATALOG (source), result, &error) &&
+      !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Model cache not used: %s", error->message);
+}
+
+static void
 on_token_looked_up (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -245,7 +260,6 @@ static void
 cfai_application_startup (GApplication *app)
 {
   CfaiApplication *self = CFAI_APPLICATION (app);
-  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (cfai_application_parent_class)->startup (app);
 
@@ -256,10 +270,11 @@ cfai_application_startup (GApplication *app)
   apply_settings (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
 
-  /* The catalog starts from what we know offline; pages refresh it. */
+  /* The catalog starts from the built-in list; the cache, read off the
+   * main thread, replaces it, and pages refresh it. */
   self->catalog = cfai_model_catalog_new (self->client, NULL);
-  if (!cfai_model_catalog_load_cache (self->catalog, &error))
-    cfai_model_catalog_load_builtin (self->catalog);
+  cfai_model_catalog_load_cache_async (self->catalog, self->cancellable,
+                                       on_cache_loaded, NULL);
 
   self->loading_credentials = TRUE;
   cfai_credentials_lookup_token_async (self->credentials, CFAI_TOKEN_KIND_API, NULL,

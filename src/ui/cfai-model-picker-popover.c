@@ -17,80 +17,18 @@
 #include "cfai-model-picker-private.h"
 #include "cfai-model-row.h"
 
-/* Good first choices, in the order offered, for both tasks (the task
- * filter keeps the right ones). */
-static const char * const recommended_models[] = {
-  "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
-  "@cf/openai/gpt-oss-120b",
-  "@cf/mistralai/mistral-small-3.1-24b-instruct",
-  "@cf/black-forest-labs/flux-1-schnell",
-  "@cf/black-forest-labs/flux-2-dev",
-};
-
-/* How the makers write their names; ids only have a lower-case slug. */
-static const struct
-{
-  const char *slug;
-  const char *name;
-} author_names[] = {
-  { "baai", "BAAI" },
-  { "black-forest-labs", "Black Forest Labs" },
-  { "bytedance", "ByteDance" },
-  { "deepseek-ai", "DeepSeek" },
-  { "google", "Google" },
-  { "ibm-granite", "IBM Granite" },
-  { "leonardo", "Leonardo.Ai" },
-  { "meta", "Meta" },
-  { "meta-llama", "Meta" },
-  { "mistral", "Mistral AI" },
-  { "mistralai", "Mistral AI" },
-  { "nvidia", "NVIDIA" },
-  { "openai", "OpenAI" },
-  { "qwen", "Qwen" },
-  { "stabilityai", "Stability AI" },
-  { "thebloke", "TheBloke" },
-  { "zai-org", "Z.ai" },
-};
-
 enum {
   SECTION_RECOMMENDED,
   SECTION_AUTHOR,
   SECTION_DEPRECATED,
 };
 
-static char *
-author_display_name (const char *slug)
-{
-  g_auto(GStrv) words = NULL;
-
-  if (slug == NULL || slug[0] == '\0')
-    return g_strdup (_("Other"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (author_names); i++)
-    {
-      if (g_str_equal (slug, author_names[i].slug))
-        return g_strdup (author_names[i].name);
-    }
-
-  words = g_strsplit (slug, "-", -1);
-  for (guint i = 0; words[i] != NULL; i++)
-    words[i][0] = g_ascii_toupper (words[i][0]);
-
-  return g_strjoinv (" ", words);
-}
-
 static int
 recommended_rank (CfaiModel *model)
 {
-  const char *id = cfai_model_get_id (model);
+  int rank = cfai_model_catalog_get_recommended_rank (cfai_model_get_id (model));
 
-  for (guint i = 0; i < G_N_ELEMENTS (recommended_models); i++)
-    {
-      if (g_str_equal (id, recommended_models[i]))
-        return i;
-    }
-
-  return G_MAXINT;
+  return rank >= 0 ? rank : G_MAXINT;
 }
 
 /* Deprecated models sink to the end, so nobody picks one by accident,
@@ -125,8 +63,8 @@ compare_sections (gconstpointer a,
   if (section_a != SECTION_AUTHOR)
     return GTK_ORDERING_EQUAL;
 
-  author_a = author_display_name (cfai_model_get_author (model_a));
-  author_b = author_display_name (cfai_model_get_author (model_b));
+  author_a = cfai_model_author_display_name (cfai_model_get_author (model_a));
+  author_b = cfai_model_author_display_name (cfai_model_get_author (model_b));
 
   return gtk_ordering_from_cmpfunc (g_utf8_collate (author_a, author_b));
 }
@@ -561,7 +499,7 @@ bind_header_cb (GtkSignalListItemFactory *factory,
 
     case SECTION_AUTHOR:
     default:
-      title = author_display_name (cfai_model_get_author (model));
+      title = cfai_model_author_display_name (cfai_model_get_author (model));
       gtk_label_set_label (label, title);
       break;
     }

@@ -14,7 +14,9 @@
  * A text model is "chat style" (answers in chat-completions shapes) when
  * its output schema mentions `choices` or its input schema has a
  * Responses variant (an `input` property): that picks gpt-oss, Qwen3,
- * Granite 4, GLM and Nemotron, matching the reports.
+ * Granite 4, GLM and Nemotron, matching the reports.  Such answers name
+ * the reasoning "reasoning_content", except Kimi from K2.6 on, which
+ * says "reasoning" (docs/workers-ai.md, "2026 changes").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -316,6 +318,11 @@ classify (FakeModel  *model,
     model->context_window = g_ascii_strtoll (json_node_get_string (node), NULL, 10);
 
   read_prices (model, file);
+
+  model->reasoning_field = "reasoning_content";
+  if (g_str_has_prefix (model->name, "@cf/moonshotai/kimi-") &&
+      !g_str_has_prefix (model->name, "@cf/moonshotai/kimi-k2.5"))
+    model->reasoning_field = "reasoning";
 }
 
 static FakeModel *

@@ -37,6 +37,7 @@ typedef struct
   gint64           default_max_tokens;
   double           price_input;        /* USD per M tokens, 0 when unknown */
   double           price_output;
+  const char      *reasoning_field;    /* how chat answers name the reasoning */
 } FakeModel;
 
 typedef struct _FakeCatalog FakeCatalog;

@@ -248,21 +248,55 @@ start_event_stream (const FakeRequest *req,
 }
 
 /* Fills prompt-cache numbers when the client sends x-session-affinity:
- * a later turn of the same conversation reuses the earlier prompt. */
+ * a later turn of the same conversation reuses the prefix it shares with
+ * the previous one, message by message, as a prefix cache does. */
 static void
 apply_session_affinity (const FakeRequest *req,
+                        JsonObject        *body,
                         FakeAnswer        *answer)
 {
   const char *session = fake_request_header (req, "x-session-affinity");
-  gpointer previous;
+  JsonNode *node = fake_json_member (body, "messages");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) previous = NULL;
+  g_autofree char *previous_key = NULL;
+  char **now;
+  guint shared = 0;
 
   if (session == NULL)
     return;
 
-  previous = g_hash_table_lookup (req->self->affinity, session);
-  answer->cached_tokens = MIN ((guint) GPOINTER_TO_UINT (previous), answer->prompt_tokens);
-  g_hash_table_insert (req->self->affinity, g_strdup (session),
-                       GUINT_TO_POINTER (answer->prompt_tokens));
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *messages = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (messages); i++)
+        g_strv_builder_take (builder, json_to_string (json_array_get_element (messages, i), FALSE));
+    }
+
+  g_hash_table_steal_extended (req->self->affinity, session,
+                               (gpointer *) &previous_key, (gpointer *) &previous);
+  now = g_strv_builder_end (builder);
+  while (previous != NULL && previous[shared] != NULL && now[shared] != NULL &&
+         g_str_equal (previous[shared], now[shared]))
+    shared++;
+  g_hash_table_insert (req->self->affinity, g_strdup (session), now);
+
+  answer->cached_tokens = fake_text_count_message_tokens (body, shared);
+}
+
+static gboolean
+wants_chat_format (const FakeRequest *req,
+                   const FakeModel   *model)
+{
+  return model->chat_style || fake_scenario_is (req, "reasoning") || fake_scenario_is (req, "reasoning-field");
+}
+
+static const char *
+reasoning_field (const FakeRequest *req,
+                 const FakeModel   *model)
+{
+  return fake_scenario_is (req, "reasoning-field") ? "reasoning" : model->reasoning_field;
 }
 
 /* Builds the answer, or answers an error and returns NULL. */
@@ -301,24 +335,13 @@ make_answer (const FakeRequest *req,
                       (chat_format && thinking_enabled (body));
 
   answer = fake_answer_new (model->name, body, &options);
-  apply_session_affinity (req, answer);
+  answer->reasoning_field = reasoning_field (req, model);
+  apply_session_affinity (req, body, answer);
   answer->neurons = neurons_for (model, answer);
 
   return g_steal_pointer (&answer);
 }
 
-static gboolean
-wants_chat_format (const FakeRequest *req,
-                   const FakeModel   *model)
-{
-  return model->chat_style || fake_scenario_is (req, "reasoning") || fake_scenario_is (req, "reasoning-field");
-}
-
-static const char *
-reasoning_field (const FakeRequest *req)
-{
-  return fake_scenario_is (req, "reasoning-field") ? "reasoning" : "reasoning_content";
-}
 
 /* Returns TRUE when a stream was started. */
 static gboolean
@@ -367,7 +390,7 @@ run_text (const FakeRequest *req,
 
   if (chat_format)
     {
-      FakeChatStreamOptions options = { TRUE, FALSE, reasoning_field (req) };
+      FakeChatStreamOptions options = { TRUE, FALSE, reasoning_field (req, model) };
 
       start_event_stream (req, fake_answer_chat_events (answer, &options));
     }
@@ -529,6 +552,35 @@ fake_find_model (const FakeRequest *req,
   return model;
 }
 
+/* "options" go to the service, not the model: they are taken out before
+ * the body is checked against the model's schema.  Returns FALSE when
+ * the request was answered (a busy model refusing to queue it). */
+static gboolean
+take_request_options (const FakeRequest *req,
+                      JsonObject        *body)
+{
+  JsonNode *options = fake_json_member (body, "options");
+  gboolean reject_if_busy = FALSE;
+
+  if (options != NULL && JSON_NODE_HOLDS_OBJECT (options))
+    reject_if_busy = fake_json_true (json_node_get_object (options), "rejectIfBusy");
+  if (options != NULL)
+    json_object_remove_member (body, "options");
+
+  if (!fake_scenario_is (req, "busy"))
+    return TRUE;
+
+  if (reject_if_busy)
+    {
+      fake_send_ai_error (req, FAKE_STATUS_TOO_MANY_REQUESTS, 3040,
+                          "Capacity temporarily exceeded, please try again.");
+      return FALSE;
+    }
+
+  fake_set_header (req, "x-fake-queued", "true");
+  return TRUE;
+}
+
 /* POST …/ai/run/{model}; returns TRUE when a stream was started. */
 gboolean
 fake_handle_run (const FakeRequest *req,
@@ -556,6 +608,8 @@ fake_handle_run (const FakeRequest *req,
     }
 
   body = model->multipart ? parse_multipart_body (req, model) : parse_json_body (req);
+  if (body != NULL && !model->multipart && !take_request_options (req, json_node_get_object (body)))
+    return FALSE;
   if (body == NULL || !validate_body (req, model, body))
     return FALSE;
 
@@ -628,7 +682,7 @@ fake_handle_chat_completions (const FakeRequest *req)
 
   if (fake_json_true (body, "stream") && !fake_scenario_is (req, "json-for-stream"))
     {
-      FakeChatStreamOptions options = { FALSE, FALSE, reasoning_field (req) };
+      FakeChatStreamOptions options = { FALSE, FALSE, reasoning_field (req, model) };
 
       options_node = fake_json_member (body, "stream_options");
       if (options_node != NULL && JSON_NODE_HOLDS_OBJECT (options_node))

@@ -29,7 +29,7 @@ typedef struct
   GHashTable  *tokens;         /* valid bearer tokens */
   GHashTable  *counters;       /* flaky key → requests seen */
   GHashTable  *gateway_cache;  /* cache key → cached reply */
-  GHashTable  *affinity;       /* x-session-affinity → prompt tokens of the last turn */
+  GHashTable  *affinity;       /* x-session-affinity → the last turn's messages (GStrv of JSON) */
   GMainLoop   *loop;
   pid_t        parent;         /* who started us; see check_parent() */
 } FakeServer;

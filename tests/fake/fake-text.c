@@ -179,31 +179,43 @@ fake_text_last_user_text (JsonObject *body)
   return content_text (input);
 }
 
+/* The prompt tokens of the first @n_messages of "messages". */
+guint
+fake_text_count_message_tokens (JsonObject *body,
+                                guint       n_messages)
+{
+  JsonArray *messages = get_array (body, "messages");
+  guint total = 0;
+  guint n;
+
+  if (messages == NULL)
+    return 0;
+
+  n = MIN (n_messages, json_array_get_length (messages));
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (messages, i);
+      g_autofree char *text = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      text = content_text (json_object_get_member (json_node_get_object (element), "content"));
+      total += 3 + count_pieces (text);
+    }
+
+  return total;
+}
+
 guint
 fake_text_count_prompt_tokens (JsonObject *body)
 {
-  JsonArray *messages;
   JsonNode *input;
   guint total = 0;
 
   g_return_val_if_fail (body != NULL, 0);
 
-  if ((messages = get_array (body, "messages")) != NULL)
-    {
-      guint n = json_array_get_length (messages);
-
-      for (guint i = 0; i < n; i++)
-        {
-          JsonNode *element = json_array_get_element (messages, i);
-          g_autofree char *text = NULL;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-          text = content_text (json_object_get_member (json_node_get_object (element), "content"));
-          total += 3 + count_pieces (text);
-        }
-      return total;
-    }
+  if (get_array (body, "messages") != NULL)
+    return fake_text_count_message_tokens (body, G_MAXUINT);
 
   if (get_string (body, "prompt") != NULL)
     return 3 + count_pieces (get_string (body, "prompt"));
@@ -305,6 +317,7 @@ fake_answer_new (const char              *model,
                                 uuid, uuid + 9, uuid + 14, uuid + 19, uuid + 24);
   answer->created = g_get_real_time () / G_USEC_PER_SEC;
   answer->cached_tokens = -1;
+  answer->reasoning_field = "reasoning_content";
   answer->json_mode = wants_json (body);
   answer->prompt_tokens = fake_text_count_prompt_tokens (body);
 
@@ -514,7 +527,7 @@ fake_answer_chat_completion (const FakeAnswer *answer)
   json_builder_add_string_value (builder, text);
   if (answer->reasoning->len > 0)
     {
-      json_builder_set_member_name (builder, "reasoning_content");
+      json_builder_set_member_name (builder, answer->reasoning_field);
       json_builder_add_string_value (builder, reasoning);
     }
   json_builder_end_object (builder);

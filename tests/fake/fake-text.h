@@ -34,6 +34,7 @@ typedef struct
   gboolean    json_mode;
   double      neurons;
   gint64      cached_tokens;     /* -1 when not reported */
+  const char *reasoning_field;   /* in chat.completion messages */
 } FakeAnswer;
 
 typedef struct
@@ -46,6 +47,8 @@ typedef struct
 GPtrArray  *fake_text_split               (const char                  *text);
 char       *fake_text_last_user_text      (JsonObject                  *body);
 guint       fake_text_count_prompt_tokens (JsonObject                  *body);
+guint       fake_text_count_message_tokens (JsonObject                 *body,
+                                           guint                        n_messages);
 char       *fake_text_padding             (void);
 
 FakeAnswer *fake_answer_new               (const char                  *model,
