@@ -363,9 +363,6 @@ apply_json_answer (CfaiChatStream *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) result = NULL;
-  g_autoptr(JsonNode) result_node = NULL;
-  g_autofree char *data = NULL;
-  JsonObject *object;
   const CfaiStreamDelta *delta;
 
   result = cfai_envelope_parse (self->info->http_status, self->info->content_type, body, &error);
@@ -378,24 +375,8 @@ apply_json_answer (CfaiChatStream *self,
 
   /* The result object has the same shape as one native stream event
    * ({"response": …, "usage": …}) or one chat completion ({"choices": …}),
-   * so the stream decoder reads it too; chat completions carry the text in
-   * "message" rather than "delta", which the decoder does not know, so
-   * rename it. */
-  object = json_node_get_object (result);
-  if (json_object_has_member (object, "choices"))
-    {
-      JsonArray *choices = json_object_get_array_member (object, "choices");
-      for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
-        {
-          JsonObject *choice = json_array_get_object_element (choices, i);
-          if (choice != NULL && json_object_has_member (choice, "message") &&
-              !json_object_has_member (choice, "delta"))
-            json_object_set_member (choice, "delta",
-                                    json_node_copy (json_object_get_member (choice, "message")));
-        }
-    }
-  data = json_to_string (result, FALSE);
-  delta = cfai_stream_decoder_decode (self->decoder, data, strlen (data), &error);
+   * so the stream decoder reads it too. */
+  delta = cfai_stream_decoder_decode_object (self->decoder, json_node_get_object (result), &error);
   if (delta == NULL)
     return g_steal_pointer (&error);
   apply_delta (self, delta);

@@ -16,6 +16,7 @@
 #include "cfai-client.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
+#include "cfai-json.h"
 
 /* Slow reasoning models can think for a while between events, so the I/O
  * timeout is generous; idle connections are dropped sooner. */
@@ -1251,8 +1252,7 @@ on_verify_read (GObject      *source,
     }
 
   if (JSON_NODE_HOLDS_OBJECT (result_node))
-    status = json_object_get_string_member_with_default (json_node_get_object (result_node),
-                                                         "status", NULL);
+    status = cfai_json_get_string (json_node_get_object (result_node), "status");
   if (g_strcmp0 (status, "active") != 0)
     {
       /* Cloudflare answers 200 for a known token that is disabled or expired. */

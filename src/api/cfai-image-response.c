@@ -11,6 +11,7 @@
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-image-response.h"
+#include "cfai-json.h"
 
 /**
  * cfai_image_response_sniff_mime:
@@ -174,21 +175,12 @@ decode_base64 (const char *text)
 static const char *
 find_image_string (JsonObject *root)
 {
-  JsonNode *result = json_object_get_member (root, "result");
-  JsonNode *image = NULL;
+  JsonObject *result = cfai_json_get_object (root, "result");
 
-  if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
-    image = json_object_get_member (json_node_get_object (result), "image");
+  if (result != NULL && json_object_has_member (result, "image"))
+    return cfai_json_get_string (result, "image");
 
-  if (image == NULL)
-    image = json_object_get_member (root, "image");
-
-  if (image == NULL ||
-      !JSON_NODE_HOLDS_VALUE (image) ||
-      json_node_get_value_type (image) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (image);
+  return cfai_json_get_string (root, "image");
 }
 
 static gboolean
