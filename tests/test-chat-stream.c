@@ -380,10 +380,11 @@ post_and_wait (CfaiClient                *client,
   g_autofree char *url = cfai_client_build_run_url (client, model, error);
 
   g_assert_nonnull (url);
-  cfai_client_post_async (client, url, "application/json", body, gateway, NULL, on_posted, &result);
+  cfai_client_send_async (client, SOUP_METHOD_POST, url, "application/json", body, gateway,
+                          NULL, on_posted, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return cfai_client_post_finish (client, result, info, error);
+  return cfai_client_send_finish (client, result, info, error);
 }
 
 static void

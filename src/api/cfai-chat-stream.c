@@ -419,7 +419,7 @@ on_stream_opened (GObject      *source,
   g_autoptr(GError) error = NULL;
   const char *content_type;
 
-  self->body = cfai_client_post_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
+  self->body = cfai_client_send_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
   cfai_client_report_model_result (CFAI_CLIENT (source),
                                    cfai_chat_request_get_model (self->request), error);
   if (self->body == NULL)
@@ -429,7 +429,7 @@ on_stream_opened (GObject      *source,
     }
 
   content_type = self->info->content_type;
-  if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/event-stream") == 0)
+  if (g_strcmp0 (content_type, "text/event-stream") == 0)
     {
       self->buffer = g_malloc (READ_SIZE);
       self->parser = cfai_sse_parser_new (CFAI_SSE_PARSER_DEFAULT_MAX_SIZE);
@@ -489,8 +489,8 @@ cfai_chat_stream_run_async (CfaiChatStream      *self,
       return;
     }
 
-  cfai_client_post_stream_async (self->client, url, "application/json", body, self->gateway,
-                                 cancellable, on_stream_opened, task);
+  cfai_client_send_stream_async (self->client, SOUP_METHOD_POST, url, "application/json", body,
+                                 self->gateway, cancellable, on_stream_opened, task);
 }
 
 /**

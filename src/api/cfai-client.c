@@ -267,13 +267,6 @@ cfai_client_new_from_environment (const char *settings_api_base_url)
   return self;
 }
 
-SoupSession *
-cfai_client_get_session (CfaiClient *self)
-{
-  g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->session;
-}
-
 const char *
 cfai_client_get_account_id (CfaiClient *self)
 {
@@ -611,24 +604,18 @@ apply_gateway_options (SoupMessageHeaders        *headers,
   return TRUE;
 }
 
-/**
- * cfai_client_new_message:
- * @gateway: (nullable): cache controls; used only when a gateway is set
- *
- * A message with the Authorization header (and the gateway's headers) set.
- */
-SoupMessage *
-cfai_client_new_message (CfaiClient                *self,
-                         const char                *method,
-                         const char                *url,
-                         const CfaiGatewayOptions  *gateway,
-                         GError                   **error)
+/* A message with the Authorization header (and the gateway's headers)
+ * set; @gateway is used only when a gateway is set. */
+static SoupMessage *
+new_message (CfaiClient                *self,
+             const char                *method,
+             const char                *url,
+             const CfaiGatewayOptions  *gateway,
+             GError                   **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *auth = NULL;
   SoupMessageHeaders *headers;
-
-  g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
 
   if (!check_credentials (self, FALSE, error))
     return NULL;
@@ -704,6 +691,8 @@ cfai_gateway_options_free (CfaiGatewayOptions *options)
   g_free (options);
 }
 
+/* The one place a Content-Type header is read: what every decoder
+ * dispatches on is the media type, lower-case and without parameters. */
 static CfaiResponseInfo *
 response_info_new (SoupMessage *msg,
                    guint        attempts)
@@ -712,7 +701,7 @@ response_info_new (SoupMessage *msg,
   CfaiResponseInfo *info = g_new0 (CfaiResponseInfo, 1);
 
   info->http_status = soup_message_get_status (msg);
-  info->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+  info->content_type = cfai_envelope_media_type (soup_message_headers_get_one (headers, "Content-Type"));
   info->gateway_cache_status = g_strdup (soup_message_headers_get_one (headers, "cf-aig-cache-status"));
   info->gateway_log_id = g_strdup (soup_message_headers_get_one (headers, "cf-aig-log-id"));
   info->attempts = attempts;
@@ -722,18 +711,13 @@ response_info_new (SoupMessage *msg,
 /* ------------------------------------------------------------------------ */
 /* One request with retries.  A fresh SoupMessage is made for each attempt,
  * because a message that already has a response is not meant to be sent
- * again. */
-
-typedef enum
-{
-  MODE_READ,     /* read the whole body */
-  MODE_STREAM,   /* hand the open body stream to the caller */
-} RequestMode;
+ * again.  Whoever holds the task's reference moves on the request: a
+ * libsoup callback, or the retry delay. */
 
 typedef struct
 {
   CfaiClient         *client;
-  RequestMode         mode;
+  gboolean            stream;    /* hand over the open body instead of reading it */
   char               *method;
   char               *url;
   char               *content_type;
@@ -742,9 +726,7 @@ typedef struct
   guint               attempt;
   SoupMessage        *msg;
   GSource            *delay_source;
-  /* Filled on success */
-  GBytes             *result_bytes;
-  CfaiResponseInfo   *info;
+  CfaiResponseInfo   *info;      /* of the last answer */
 } RequestData;
 
 static void
@@ -762,7 +744,6 @@ request_data_free (RequestData *data)
   g_clear_pointer (&data->content_type, g_free);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_clear_pointer (&data->gateway, cfai_gateway_options_free);
-  g_clear_pointer (&data->result_bytes, g_bytes_unref);
   g_clear_pointer (&data->info, cfai_response_info_free);
   g_free (data);
 }
@@ -776,27 +757,25 @@ on_retry_delay_done (gpointer user_data)
   RequestData *data = g_task_get_task_data (task);
 
   g_clear_pointer (&data->delay_source, g_source_unref);
-  /* The task's reference passes on to the next attempt, or is dropped here
-   * when the wait ended because of a cancel. */
-  if (g_task_return_error_if_cancelled (task))
-    g_object_unref (task);
-  else
-    request_start_attempt (task);
+  /* The wait ends early when the request is cancelled. */
+  if (!g_task_return_error_if_cancelled (task))
+    request_start_attempt (g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
-/* Returns TRUE when a retry was scheduled (and takes over @task's ref). */
+/* Returns TRUE when a retry was scheduled. */
 static gboolean
-request_maybe_retry (GTask        *task,
-                     guint         http_status,
-                     const GError *error,
+request_maybe_retry (GTask              *task,
+                     guint               http_status,
+                     const GError       *error,
                      SoupMessageHeaders *headers)
 {
   RequestData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   gint64 delay_us = 0;
 
-  if (!cfai_retry_policy_next_delay (data->client->retry_policy, data->attempt,
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !cfai_retry_policy_next_delay (data->client->retry_policy, data->attempt,
                                      http_status, error, headers, FALSE, &delay_us))
     return FALSE;
 
@@ -809,7 +788,8 @@ request_maybe_retry (GTask        *task,
       g_source_set_dummy_callback (cancel_source);
       g_source_add_child_source (data->delay_source, cancel_source);
     }
-  g_source_set_callback (data->delay_source, on_retry_delay_done, task, NULL);
+  g_source_set_callback (data->delay_source, on_retry_delay_done,
+                         g_object_ref (task), g_object_unref);
   g_source_set_static_name (data->delay_source, "[cfai] retry delay");
   g_source_attach (data->delay_source, g_task_get_context (task));
   data->attempt++;
@@ -817,19 +797,33 @@ request_maybe_retry (GTask        *task,
 }
 
 static void
-request_fail (GTask              *task,
-              guint               http_status,
-              GError             *error,   /* (transfer full) */
-              SoupMessageHeaders *headers)
+request_fail (GTask  *task,
+              GError *error)   /* (transfer full) */
 {
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      request_maybe_retry (task, http_status, error, headers))
-    {
-      g_error_free (error);
-      return;  /* the delay source owns the task ref now */
-    }
-  g_task_return_error (task, error);
-  g_object_unref (task);
+  RequestData *data = g_task_get_task_data (task);
+  guint status = data->info != NULL ? data->info->http_status : 0;
+  SoupMessageHeaders *headers = data->info != NULL ? soup_message_get_response_headers (data->msg) : NULL;
+
+  if (request_maybe_retry (task, status, error, headers))
+    g_error_free (error);
+  else
+    g_task_return_error (task, error);
+}
+
+static GError *
+transport_error (GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+  return cfai_error_from_transport (error);
+}
+
+static GError *
+status_error (RequestData *data,
+              GBytes      *bytes)
+{
+  return cfai_error_from_response (data->info->http_status, data->info->content_type, bytes,
+                                   soup_message_get_response_headers (data->msg));
 }
 
 static void
@@ -837,39 +831,26 @@ on_read_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   RequestData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  SoupMessageHeaders *headers;
-  guint status;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (bytes == NULL)
     {
-      request_fail (task, 0,
-                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                      ? g_steal_pointer (&error) : cfai_error_from_transport (error),
-                    NULL);
+      request_fail (task, transport_error (error));
       return;
     }
 
-  status = soup_message_get_status (data->msg);
-  headers = soup_message_get_response_headers (data->msg);
-  if (status >= 400 || status < 200)
-    {
-      request_fail (task, status,
-                    cfai_error_from_response (status,
-                                              soup_message_headers_get_content_type (headers, NULL),
-                                              bytes, headers),
-                    headers);
-      return;
-    }
-
-  data->result_bytes = g_steal_pointer (&bytes);
   data->info = response_info_new (data->msg, data->attempt + 1);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (data->info->http_status))
+    {
+      request_fail (task, status_error (data, bytes));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -877,27 +858,20 @@ on_error_body_read (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   RequestData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
-  guint status = soup_message_get_status (data->msg);
 
   if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0 &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
       return;
     }
   /* A body that broke off half-way still tells the status; map what came. */
   bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
-  request_fail (task, status,
-                cfai_error_from_response (status,
-                                          soup_message_headers_get_content_type (headers, NULL),
-                                          bytes, headers),
-                headers);
+  request_fail (task, status_error (data, bytes));
 }
 
 static void
@@ -905,70 +879,66 @@ on_stream_sent (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   RequestData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) stream = NULL;
-  guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (stream == NULL)
     {
-      request_fail (task, 0,
-                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                      ? g_steal_pointer (&error) : cfai_error_from_transport (error),
-                    NULL);
-      return;
-    }
-
-  status = soup_message_get_status (data->msg);
-  if (status >= 400 || status < 200)
-    {
-      /* Error answers are small; read them whole to map them. */
-      g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
-
-      g_output_stream_splice_async (sink, stream,
-                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                    G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    on_error_body_read, task);
+      request_fail (task, transport_error (error));
       return;
     }
 
   data->info = response_info_new (data->msg, data->attempt + 1);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (data->info->http_status))
+    {
+      /* Error answers are small; read them whole to map them. */
+      g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_output_stream_splice_async (sink, stream,
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                    G_PRIORITY_DEFAULT, cancellable,
+                                    on_error_body_read, g_steal_pointer (&task));
+      return;
+    }
+
   g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
-  g_object_unref (task);
 }
 
 static void
-request_start_attempt (GTask *task)
+request_start_attempt (GTask *task_in)  /* (transfer full) */
 {
+  g_autoptr(GTask) task = task_in;
   RequestData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&data->msg);
-  data->msg = cfai_client_new_message (data->client, data->method, data->url,
-                                       data->gateway, &error);
+  g_clear_pointer (&data->info, cfai_response_info_free);
+  data->msg = new_message (data->client, data->method, data->url, data->gateway, &error);
   if (data->msg == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
       return;
     }
   if (data->body != NULL)
     soup_message_set_request_body_from_bytes (data->msg, data->content_type, data->body);
 
-  if (data->mode == MODE_STREAM)
+  if (data->stream)
     soup_session_send_async (data->client->session, data->msg, G_PRIORITY_DEFAULT,
-                             g_task_get_cancellable (task), on_stream_sent, task);
+                             cancellable, on_stream_sent, g_steal_pointer (&task));
   else
     soup_session_send_and_read_async (data->client->session, data->msg, G_PRIORITY_DEFAULT,
-                                      g_task_get_cancellable (task), on_read_done, task);
+                                      cancellable, on_read_done, g_steal_pointer (&task));
 }
 
 static void
 request_start (CfaiClient               *self,
-               RequestMode               mode,
+               gboolean                  stream,
                const char               *method,
                const char               *url,
                const char               *content_type,
@@ -979,7 +949,7 @@ request_start (CfaiClient               *self,
                GAsyncReadyCallback       callback,
                gpointer                  user_data)
 {
-  GTask *task;
+  g_autoptr(GTask) task = NULL;
   RequestData *data;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -987,7 +957,7 @@ request_start (CfaiClient               *self,
 
   data = g_new0 (RequestData, 1);
   data->client = g_object_ref (self);
-  data->mode = mode;
+  data->stream = stream;
   data->method = g_strdup (method);
   data->url = g_strdup (url);
   data->content_type = g_strdup (content_type);
@@ -995,11 +965,53 @@ request_start (CfaiClient               *self,
   data->gateway = cfai_gateway_options_copy (gateway);
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
 
-  request_start_attempt (task);
+  request_start_attempt (g_steal_pointer (&task));
 }
 
+static gpointer
+request_finish (CfaiClient        *self,
+                GAsyncResult      *result,
+                gpointer           source_tag,
+                CfaiResponseInfo **info,
+                GError           **error)
+{
+  RequestData *data;
+  gpointer ret;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  ret = g_task_propagate_pointer (G_TASK (result), error);
+  if (ret == NULL)
+    return NULL;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (info != NULL)
+    *info = g_steal_pointer (&data->info);
+  return ret;
+}
+
+/**
+ * cfai_client_send_async:
+ * @self: a #CfaiClient
+ * @method: the HTTP method, such as %SOUP_METHOD_POST
+ * @url: an absolute URL from cfai_client_build_url() or
+ *   cfai_client_build_run_url()
+ * @content_type: (nullable): the type of @body
+ * @body: (nullable): what to send
+ * @gateway: (nullable): AI Gateway cache controls
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Sends a request and reads the whole answer, retrying per the client's
+ * policy.  A failed answer (transport, or a status outside 2xx) comes back
+ * as a %CFAI_ERROR; a successful one as it is, for the caller to decode
+ * by the Content-Type in its #CfaiResponseInfo.
+ */
 void
-cfai_client_post_async (CfaiClient               *self,
+cfai_client_send_async (CfaiClient               *self,
+                        const char               *method,
                         const char               *url,
                         const char               *content_type,
                         GBytes                   *body,
@@ -1009,34 +1021,39 @@ cfai_client_post_async (CfaiClient               *self,
                         gpointer                  user_data)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
   g_return_if_fail (url != NULL);
 
-  request_start (self, MODE_READ, SOUP_METHOD_POST, url, content_type, body, gateway,
-                 cancellable, cfai_client_post_async, callback, user_data);
+  request_start (self, FALSE, method, url, content_type, body, gateway,
+                 cancellable, cfai_client_send_async, callback, user_data);
 }
 
+/**
+ * cfai_client_send_finish:
+ * @info: (out) (optional) (transfer full): what came with the answer
+ *
+ * Returns: (transfer full): the answer's body (perhaps empty), or %NULL
+ *   with @error set
+ */
 GBytes *
-cfai_client_post_finish (CfaiClient        *self,
+cfai_client_send_finish (CfaiClient        *self,
                          GAsyncResult      *result,
                          CfaiResponseInfo **info,
                          GError           **error)
 {
-  RequestData *data;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_client_post_async, NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (info != NULL)
-    *info = g_steal_pointer (&data->info);
-  return g_steal_pointer (&data->result_bytes);
+  return request_finish (self, result, cfai_client_send_async, info, error);
 }
 
+/**
+ * cfai_client_send_stream_async:
+ *
+ * As cfai_client_send_async(), but hands over the open body once the
+ * headers arrived with a 2xx status.  Earlier failures are retried;
+ * nothing is retried once the caller starts reading.
+ */
 void
-cfai_client_post_stream_async (CfaiClient               *self,
+cfai_client_send_stream_async (CfaiClient               *self,
+                               const char               *method,
                                const char               *url,
                                const char               *content_type,
                                GBytes                   *body,
@@ -1046,32 +1063,26 @@ cfai_client_post_stream_async (CfaiClient               *self,
                                gpointer                  user_data)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
   g_return_if_fail (url != NULL);
 
-  request_start (self, MODE_STREAM, SOUP_METHOD_POST, url, content_type, body, gateway,
-                 cancellable, cfai_client_post_stream_async, callback, user_data);
+  request_start (self, TRUE, method, url, content_type, body, gateway,
+                 cancellable, cfai_client_send_stream_async, callback, user_data);
 }
 
+/**
+ * cfai_client_send_stream_finish:
+ * @info: (out) (optional) (transfer full): what came with the answer
+ *
+ * Returns: (transfer full): the body stream, or %NULL with @error set
+ */
 GInputStream *
-cfai_client_post_stream_finish (CfaiClient        *self,
+cfai_client_send_stream_finish (CfaiClient        *self,
                                 GAsyncResult      *result,
                                 CfaiResponseInfo **info,
                                 GError           **error)
 {
-  RequestData *data;
-  GInputStream *stream;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_client_post_stream_async, NULL);
-
-  stream = g_task_propagate_pointer (G_TASK (result), error);
-  if (stream == NULL)
-    return NULL;
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (info != NULL)
-    *info = g_steal_pointer (&data->info);
-  return stream;
+  return request_finish (self, result, cfai_client_send_stream_async, info, error);
 }
 
 static void
@@ -1088,7 +1099,7 @@ on_get_json_read (GObject      *source,
   g_autoptr(JsonObject) root = NULL;
   JsonNode *root_node;
 
-  bytes = cfai_client_post_finish (CFAI_CLIENT (source), result, &info, &error);
+  bytes = cfai_client_send_finish (CFAI_CLIENT (source), result, &info, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1111,8 +1122,6 @@ on_get_json_read (GObject      *source,
   g_task_return_pointer (task, root_node, (GDestroyNotify) json_node_unref);
 }
 
-/* GET shares the POST machinery; the source tag of the inner task is the
- * POST one, so post_finish can read it back. */
 void
 cfai_client_get_json_async (CfaiClient          *self,
                             const char          *account_path,
@@ -1137,8 +1146,8 @@ cfai_client_get_json_async (CfaiClient          *self,
       return;
     }
 
-  request_start (self, MODE_READ, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
-                 cfai_client_post_async, on_get_json_read, g_steal_pointer (&task));
+  cfai_client_send_async (self, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
+                          on_get_json_read, g_steal_pointer (&task));
 }
 
 JsonNode *
@@ -1237,7 +1246,7 @@ on_verify_read (GObject      *source,
   g_autoptr(JsonNode) result_node = NULL;
   const char *status = NULL;
 
-  bytes = cfai_client_post_finish (CFAI_CLIENT (source), result, &info, &error);
+  bytes = cfai_client_send_finish (CFAI_CLIENT (source), result, &info, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1291,8 +1300,8 @@ cfai_client_verify_token_async (CfaiClient          *self,
   /* The verify endpoint is not under /accounts, but follows the API base so
    * tests and proxies see it too. */
   url = g_strconcat (self->api_base_url, "/user/tokens/verify", NULL);
-  request_start (self, MODE_READ, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
-                 cfai_client_post_async, on_verify_read, g_steal_pointer (&task));
+  cfai_client_send_async (self, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
+                          on_verify_read, g_steal_pointer (&task));
 }
 
 gboolean

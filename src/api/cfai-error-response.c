@@ -754,14 +754,6 @@ body_looks_like (const guint8 *data,
   return FALSE;
 }
 
-static gboolean
-content_type_is (const char *content_type,
-                 const char *prefix)
-{
-  return content_type != NULL &&
-         g_ascii_strncasecmp (content_type, prefix, strlen (prefix)) == 0;
-}
-
 /**
  * cfai_error_from_json:
  * @http_status: the answer's HTTP status
@@ -815,6 +807,7 @@ cfai_error_from_response (guint               http_status,
                           SoupMessageHeaders *headers)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *media = cfai_envelope_media_type (content_type);
   const guint8 *data = NULL;
   gsize len = 0;
   Problem p;
@@ -827,8 +820,8 @@ cfai_error_from_response (guint               http_status,
 
   /* Proxies mislabel bodies both ways, so the first byte is evidence too. */
   if (len > 0 &&
-      (content_type_is (content_type, "text/html") ||
-       content_type_is (content_type, "application/xhtml") ||
+      ((media != NULL && (g_str_equal (media, "text/html") ||
+                          g_str_has_prefix (media, "application/xhtml"))) ||
        body_looks_like (data, len, '<')))
     {
       p.body_kind = BODY_HTML;

@@ -79,23 +79,6 @@ image_is_complete (const char   *mime,
   return FALSE;
 }
 
-static char *
-get_media_type (const char *content_type)
-{
-  char *media;
-
-  if (content_type == NULL)
-    return NULL;
-
-  media = g_ascii_strdown (content_type, strcspn (content_type, ";"));
-  g_strstrip (media);
-
-  if (*media == '\0')
-    g_clear_pointer (&media, g_free);
-
-  return media;
-}
-
 static gboolean
 looks_like_json (GBytes *body)
 {
@@ -346,7 +329,7 @@ cfai_image_response_decode_full (guint               http_status,
       return FALSE;
     }
 
-  media = get_media_type (content_type);
+  media = cfai_envelope_media_type (content_type);
 
   if (cfai_envelope_content_type_is_json (content_type) || (media == NULL && looks_like_json (body)))
     return decode_json (http_status, body, headers, out_image, out_mime, error);
