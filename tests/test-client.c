@@ -167,6 +167,104 @@ test_event_stream_with_parameters (void)
   g_assert_false (cfai_chat_stream_get_truncated (chat));
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* The client keeps no copy: what the credentials hold when a request is
+ * made is what the request uses. */
+static void
+test_follows_credentials (void)
+{
+  g_autoptr(CfaiCredentials) credentials = cfai_credentials_new ();
+  g_autoptr(CfaiClient) client = cfai_client_new_for_credentials (credentials);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint notified = 0;
+
+  g_assert_true (cfai_client_get_credentials (client) == credentials);
+  g_signal_connect (client, "notify::account-id", G_CALLBACK (count_notify), &notified);
+
+  url = cfai_client_build_url (client, "/ai/models/search", &error);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS);
+  g_assert_null (url);
+  g_clear_error (&error);
+
+  cfai_credentials_set_account_id (credentials, "first-account");
+  cfai_credentials_set_api_token (credentials, "  test-token\n");
+  cfai_credentials_set_api_base_url (credentials, "http://127.0.0.1:9/client/v4/");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_true (cfai_client_has_token (client));
+  g_assert_cmpstr (cfai_credentials_get_api_token (credentials), ==, "test-token");
+
+  url = cfai_client_build_url (client, "/ai/models/search", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, "http://127.0.0.1:9/client/v4/accounts/first-account/ai/models/search");
+  g_clear_pointer (&url, g_free);
+
+  cfai_credentials_set_account_id (credentials, "second-account");
+  cfai_credentials_set_api_base_url (credentials, NULL);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpstr (cfai_client_get_account_id (client), ==, "second-account");
+  url = cfai_client_build_run_url (client, "@cf/openai/gpt-oss-20b", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, CFAI_DEFAULT_API_BASE_URL "/accounts/second-account/ai/run/@cf/openai/gpt-oss-20b");
+  g_clear_pointer (&url, g_free);
+
+  cfai_credentials_set_api_token (credentials, NULL);
+  g_assert_false (cfai_client_has_token (client));
+  url = cfai_client_build_url (client, "/ai/models/search", &error);
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS);
+}
+
+/* The environment is read by CfaiCredentials alone, and overrides what
+ * the app's settings say; credentials being tried out ignore it. */
+static void
+test_environment_owner (void)
+{
+  g_autoptr(CfaiCredentials) credentials = NULL;
+  g_autoptr(CfaiCredentials) trial = NULL;
+  g_autoptr(CfaiClient) client = NULL;
+
+  g_setenv ("CLOUDFLARE_ACCOUNT_ID", "env-account", TRUE);
+  g_setenv ("CLOUDFLARE_API_TOKEN", "env-token", TRUE);
+  g_setenv ("CFAI_API_BASE_URL", "http://127.0.0.1:9/env/v4/", TRUE);
+  g_setenv ("CFAI_GATEWAY_BASE_URL", "http://127.0.0.1:9/gateway", TRUE);
+  credentials = cfai_credentials_new ();
+  client = cfai_client_new ();
+  g_unsetenv ("CLOUDFLARE_ACCOUNT_ID");
+  g_unsetenv ("CLOUDFLARE_API_TOKEN");
+  g_unsetenv ("CFAI_API_BASE_URL");
+  g_unsetenv ("CFAI_GATEWAY_BASE_URL");
+
+  cfai_credentials_set_account_id (credentials, "settings-account");
+  cfai_credentials_set_api_base_url (credentials, "http://127.0.0.1:9/settings/v4");
+  g_assert_cmpstr (cfai_credentials_get_account_id (credentials), ==, "env-account");
+  g_assert_cmpstr (cfai_credentials_get_api_token (credentials), ==, "env-token");
+  g_assert_cmpstr (cfai_credentials_get_api_base_url (credentials), ==, "http://127.0.0.1:9/env/v4");
+  g_assert_cmpstr (cfai_credentials_get_gateway_base_url (credentials), ==, "http://127.0.0.1:9/gateway");
+
+  /* cfai-cli's client reads the same variables the same way. */
+  g_assert_cmpstr (cfai_client_get_account_id (client), ==, "env-account");
+  g_assert_true (cfai_client_has_token (client));
+  g_assert_cmpstr (cfai_client_get_api_base_url (client), ==, "http://127.0.0.1:9/env/v4");
+  g_assert_cmpstr (cfai_client_get_gateway_base_url (client), ==, "http://127.0.0.1:9/gateway");
+
+  trial = cfai_credentials_new_for_trial (credentials, "typed-account", NULL);
+  g_assert_cmpstr (cfai_credentials_get_account_id (trial), ==, "typed-account");
+  g_assert_cmpint (cfai_credentials_get_account_id_source (trial), ==, CFAI_ACCOUNT_ID_SOURCE_CALLER);
+  g_assert_cmpstr (cfai_credentials_get_api_token (trial), ==, "env-token");
+  g_assert_cmpstr (cfai_credentials_get_api_base_url (trial), ==, "http://127.0.0.1:9/env/v4");
+  g_clear_object (&trial);
+
+  trial = cfai_credentials_new_for_trial (credentials, "typed-account", "typed-token");
+  g_assert_cmpstr (cfai_credentials_get_api_token (trial), ==, "typed-token");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,6 +278,8 @@ main (int   argc,
   g_test_add_func ("/client/send-get", test_send_get);
   g_test_add_func ("/client/send-failure", test_send_failure);
   g_test_add_func ("/client/event-stream-with-parameters", test_event_stream_with_parameters);
+  g_test_add_func ("/client/follows-credentials", test_follows_credentials);
+  g_test_add_func ("/client/environment-owner", test_environment_owner);
 
   ret = g_test_run ();
   cfai_test_server_stop (fake);

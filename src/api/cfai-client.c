@@ -30,11 +30,10 @@ struct _CfaiClient
   SoupSession     *session;
   CfaiRetryPolicy *retry_policy;
 
-  char            *account_id;
-  char            *token;
-  char            *api_base_url;
+  /* Account, API token and base URLs: read from here when a request is
+   * made, never copied, so the client cannot fall behind them. */
+  CfaiCredentials *credentials;
   char            *gateway_id;
-  char            *gateway_base_url;
   char            *gateway_token;
 };
 
@@ -42,10 +41,9 @@ G_DEFINE_FINAL_TYPE (CfaiClient, cfai_client, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
+  PROP_CREDENTIALS,
   PROP_ACCOUNT_ID,
-  PROP_API_BASE_URL,
   PROP_GATEWAY_ID,
-  PROP_GATEWAY_BASE_URL,
   N_PROPS
 };
 
@@ -94,17 +92,6 @@ is_safe_segment (const char *s,
   return TRUE;
 }
 
-static char *
-strip_trailing_slash (const char *url)
-{
-  char *copy = g_strdup (url);
-  gsize len = strlen (copy);
-
-  while (len > 0 && copy[len - 1] == '/')
-    copy[--len] = '\0';
-  return copy;
-}
-
 static void
 cfai_client_finalize (GObject *object)
 {
@@ -112,12 +99,9 @@ cfai_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->retry_policy, cfai_retry_policy_free);
-  wipe_string (&self->token);
+  g_clear_object (&self->credentials);
   wipe_string (&self->gateway_token);
-  g_clear_pointer (&self->account_id, g_free);
-  g_clear_pointer (&self->api_base_url, g_free);
   g_clear_pointer (&self->gateway_id, g_free);
-  g_clear_pointer (&self->gateway_base_url, g_free);
 
   G_OBJECT_CLASS (cfai_client_parent_class)->finalize (object);
 }
@@ -132,17 +116,14 @@ cfai_client_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNT_ID:
-      g_value_set_string (value, self->account_id);
+    case PROP_CREDENTIALS:
+      g_value_set_object (value, self->credentials);
       break;
-    case PROP_API_BASE_URL:
-      g_value_set_string (value, self->api_base_url);
+    case PROP_ACCOUNT_ID:
+      g_value_set_string (value, cfai_credentials_get_account_id (self->credentials));
       break;
     case PROP_GATEWAY_ID:
       g_value_set_string (value, self->gateway_id);
-      break;
-    case PROP_GATEWAY_BASE_URL:
-      g_value_set_string (value, self->gateway_base_url);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -159,17 +140,11 @@ cfai_client_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNT_ID:
-      cfai_client_set_account_id (self, g_value_get_string (value));
-      break;
-    case PROP_API_BASE_URL:
-      cfai_client_set_api_base_url (self, g_value_get_string (value));
+    case PROP_CREDENTIALS:
+      self->credentials = g_value_dup_object (value);
       break;
     case PROP_GATEWAY_ID:
       cfai_client_set_gateway_id (self, g_value_get_string (value));
-      break;
-    case PROP_GATEWAY_BASE_URL:
-      cfai_client_set_gateway_base_url (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -177,25 +152,56 @@ cfai_client_set_property (GObject      *object,
 }
 
 static void
+on_account_id_changed (CfaiCredentials *credentials,
+                       GParamSpec      *pspec,
+                       CfaiClient      *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_ID]);
+}
+
+static void
+cfai_client_constructed (GObject *object)
+{
+  CfaiClient *self = CFAI_CLIENT (object);
+
+  G_OBJECT_CLASS (cfai_client_parent_class)->constructed (object);
+
+  if (self->credentials == NULL)
+    self->credentials = cfai_credentials_new ();
+
+  g_signal_connect_object (self->credentials, "notify::account-id",
+                           G_CALLBACK (on_account_id_changed), self, 0);
+}
+
+static void
 cfai_client_class_init (CfaiClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = cfai_client_constructed;
   object_class->finalize = cfai_client_finalize;
   object_class->get_property = cfai_client_get_property;
   object_class->set_property = cfai_client_set_property;
 
+  /**
+   * CfaiClient:credentials:
+   *
+   * Whose account, token and base URLs every request uses; one is made
+   * (from the environment) when none is given.
+   */
+  properties[PROP_CREDENTIALS] =
+    g_param_spec_object ("credentials", NULL, NULL, CFAI_TYPE_CREDENTIALS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CfaiClient:account-id:
+   *
+   * The account of #CfaiClient:credentials, which requests go to.
+   */
   properties[PROP_ACCOUNT_ID] =
     g_param_spec_string ("account-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_API_BASE_URL] =
-    g_param_spec_string ("api-base-url", NULL, NULL, CFAI_DEFAULT_API_BASE_URL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_GATEWAY_ID] =
     g_param_spec_string ("gateway-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_GATEWAY_BASE_URL] =
-    g_param_spec_string ("gateway-base-url", NULL, NULL, CFAI_DEFAULT_GATEWAY_BASE_URL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -226,10 +232,15 @@ cfai_client_init (CfaiClient *self)
                                                  "idle-timeout", IDLE_TIMEOUT_SECONDS,
                                                  NULL);
   self->retry_policy = cfai_retry_policy_new ();
-  self->api_base_url = g_strdup (CFAI_DEFAULT_API_BASE_URL);
-  self->gateway_base_url = g_strdup (CFAI_DEFAULT_GATEWAY_BASE_URL);
 }
 
+/**
+ * cfai_client_new:
+ *
+ * A client with credentials of its own, read from the environment
+ * (CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, CFAI_API_BASE_URL,
+ * CFAI_GATEWAY_BASE_URL), as cfai-cli uses it.
+ */
 CfaiClient *
 cfai_client_new (void)
 {
@@ -237,41 +248,39 @@ cfai_client_new (void)
 }
 
 /**
- * cfai_client_new_from_environment:
- * @settings_api_base_url: (nullable): the API base URL from the app's
- *   settings; empty or %NULL for the default
+ * cfai_client_new_for_credentials:
+ * @credentials: the credentials to follow
  *
- * Makes a client configured the way the app and cfai-cli both are:
- * CFAI_API_BASE_URL beats the settings value, which beats the default;
- * CFAI_GATEWAY_BASE_URL overrides the gateway base; CLOUDFLARE_ACCOUNT_ID and
- * CLOUDFLARE_API_TOKEN, when set, provide the credentials.
+ * Returns: (transfer full): a client whose requests use @credentials as
+ *   they are at the time of each request
  */
 CfaiClient *
-cfai_client_new_from_environment (const char *settings_api_base_url)
+cfai_client_new_for_credentials (CfaiCredentials *credentials)
 {
-  CfaiClient *self = cfai_client_new ();
-  const char *value;
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (credentials), NULL);
 
-  if ((value = g_getenv ("CFAI_API_BASE_URL")) != NULL && *value != '\0')
-    cfai_client_set_api_base_url (self, value);
-  else if (settings_api_base_url != NULL && *settings_api_base_url != '\0')
-    cfai_client_set_api_base_url (self, settings_api_base_url);
-
-  if ((value = g_getenv ("CFAI_GATEWAY_BASE_URL")) != NULL && *value != '\0')
-    cfai_client_set_gateway_base_url (self, value);
-  if ((value = g_getenv ("CLOUDFLARE_ACCOUNT_ID")) != NULL && *value != '\0')
-    cfai_client_set_account_id (self, value);
-  if ((value = g_getenv ("CLOUDFLARE_API_TOKEN")) != NULL && *value != '\0')
-    cfai_client_set_token (self, value);
-
-  return self;
+  return g_object_new (CFAI_TYPE_CLIENT, "credentials", credentials, NULL);
 }
 
+/**
+ * cfai_client_get_credentials:
+ *
+ * Returns: (transfer none): the credentials requests are made with
+ */
+CfaiCredentials *
+cfai_client_get_credentials (CfaiClient *self)
+{
+  g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
+  return self->credentials;
+}
+
+/* The getters and setters below are shorthands for the client's
+ * credentials, which hold the values. */
 const char *
 cfai_client_get_account_id (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->account_id;
+  return cfai_credentials_get_account_id (self->credentials);
 }
 
 void
@@ -279,51 +288,37 @@ cfai_client_set_account_id (CfaiClient *self,
                             const char *account_id)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  if (account_id != NULL && *account_id == '\0')
-    account_id = NULL;
-  if (set_string (&self->account_id, account_id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_ID]);
+  cfai_credentials_set_account_id (self->credentials, account_id);
 }
 
 gboolean
 cfai_client_has_token (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), FALSE);
-  return self->token != NULL;
+  return cfai_credentials_has_api_token (self->credentials);
 }
 
-/* The token has no getter and no property on purpose: nothing outside this
- * file needs to read it back, so nothing can print it by accident. */
 void
 cfai_client_set_token (CfaiClient *self,
                        const char *token)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  wipe_string (&self->token);
-  if (token != NULL && *token != '\0')
-    self->token = g_strstrip (g_strdup (token));
+  cfai_credentials_set_api_token (self->credentials, token);
 }
 
 const char *
 cfai_client_get_api_base_url (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->api_base_url;
+  return cfai_credentials_get_api_base_url (self->credentials);
 }
 
 void
 cfai_client_set_api_base_url (CfaiClient *self,
                               const char *url)
 {
-  g_autofree char *stripped = NULL;
-
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  stripped = strip_trailing_slash (url != NULL && *url != '\0' ? url : CFAI_DEFAULT_API_BASE_URL);
-  if (set_string (&self->api_base_url, stripped))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_BASE_URL]);
+  cfai_credentials_set_api_base_url (self->credentials, url);
 }
 
 /**
@@ -346,6 +341,7 @@ cfai_client_check_api_base_url (const char  *text,
   g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
   g_autoptr(GUri) uri = NULL;
   const char *scheme;
+  gsize len;
 
   if (*trimmed == '\0')
     return g_strdup ("");
@@ -370,7 +366,10 @@ cfai_client_check_api_base_url (const char  *text,
       return NULL;
     }
 
-  return strip_trailing_slash (trimmed);
+  len = strlen (trimmed);
+  while (len > 0 && trimmed[len - 1] == '/')
+    trimmed[--len] = '\0';
+  return g_steal_pointer (&trimmed);
 }
 
 /**
@@ -423,20 +422,15 @@ const char *
 cfai_client_get_gateway_base_url (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->gateway_base_url;
+  return cfai_credentials_get_gateway_base_url (self->credentials);
 }
 
 void
 cfai_client_set_gateway_base_url (CfaiClient *self,
                                   const char *url)
 {
-  g_autofree char *stripped = NULL;
-
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  stripped = strip_trailing_slash (url != NULL && *url != '\0' ? url : CFAI_DEFAULT_GATEWAY_BASE_URL);
-  if (set_string (&self->gateway_base_url, stripped))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GATEWAY_BASE_URL]);
+  cfai_credentials_set_gateway_base_url (self->credentials, url);
 }
 
 void
@@ -473,21 +467,21 @@ check_credentials (CfaiClient  *self,
                    gboolean     need_account,
                    GError     **error)
 {
-  if (need_account && self->account_id == NULL)
+  if (need_account && cfai_credentials_get_account_id (self->credentials) == NULL)
     {
       g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
                            _("No Cloudflare account ID is set. Add it in Preferences, "
                              "or set CLOUDFLARE_ACCOUNT_ID."));
       return FALSE;
     }
-  if (need_account && !is_safe_segment (self->account_id, ""))
+  if (need_account && !is_safe_segment (cfai_credentials_get_account_id (self->credentials), ""))
     {
       g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
                            _("The Cloudflare account ID may only contain letters, digits, "
                              "“-” and “_”. Copy it again from the dashboard."));
       return FALSE;
     }
-  if (self->token == NULL)
+  if (!cfai_credentials_has_api_token (self->credentials))
     {
       g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
                            _("No API token is set. Add one in Preferences, "
@@ -515,7 +509,9 @@ cfai_client_build_url (CfaiClient  *self,
   if (!check_credentials (self, TRUE, error))
     return NULL;
 
-  return g_strconcat (self->api_base_url, "/accounts/", self->account_id, account_path, NULL);
+  return g_strconcat (cfai_credentials_get_api_base_url (self->credentials),
+                      "/accounts/", cfai_credentials_get_account_id (self->credentials),
+                      account_path, NULL);
 }
 
 /**
@@ -551,11 +547,14 @@ cfai_client_build_run_url (CfaiClient  *self,
                                  "“-” and “_”."));
           return NULL;
         }
-      return g_strconcat (self->gateway_base_url, "/", self->account_id, "/",
-                          self->gateway_id, "/workers-ai/", model, NULL);
+      return g_strconcat (cfai_credentials_get_gateway_base_url (self->credentials),
+                          "/", cfai_credentials_get_account_id (self->credentials),
+                          "/", self->gateway_id, "/workers-ai/", model, NULL);
     }
 
-  return g_strconcat (self->api_base_url, "/accounts/", self->account_id, "/ai/run/", model, NULL);
+  return g_strconcat (cfai_credentials_get_api_base_url (self->credentials),
+                      "/accounts/", cfai_credentials_get_account_id (self->credentials),
+                      "/ai/run/", model, NULL);
 }
 
 static gboolean
@@ -629,12 +628,13 @@ new_message (CfaiClient                *self,
     }
 
   headers = soup_message_get_request_headers (msg);
-  auth = g_strconcat ("Bearer ", self->token, NULL);
+  auth = g_strconcat ("Bearer ", cfai_credentials_get_api_token (self->credentials), NULL);
   soup_message_headers_replace (headers, "Authorization", auth);
   explicit_bzero (auth, strlen (auth));
   soup_message_headers_replace (headers, "Accept", "application/json, text/event-stream, image/*");
 
-  if (self->gateway_id != NULL && g_str_has_prefix (url, self->gateway_base_url))
+  if (self->gateway_id != NULL &&
+      g_str_has_prefix (url, cfai_credentials_get_gateway_base_url (self->credentials)))
     {
       if (self->gateway_token != NULL)
         {
@@ -1299,7 +1299,7 @@ cfai_client_verify_token_async (CfaiClient          *self,
 
   /* The verify endpoint is not under /accounts, but follows the API base so
    * tests and proxies see it too. */
-  url = g_strconcat (self->api_base_url, "/user/tokens/verify", NULL);
+  url = g_strconcat (cfai_credentials_get_api_base_url (self->credentials), "/user/tokens/verify", NULL);
   cfai_client_send_async (self, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
                           on_verify_read, g_steal_pointer (&task));
 }

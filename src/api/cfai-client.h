@@ -7,12 +7,10 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "cfai-credentials.h"
 #include "cfai-retry-policy.h"
 
 G_BEGIN_DECLS
-
-#define CFAI_DEFAULT_API_BASE_URL     "https://api.cloudflare.com/client/v4"
-#define CFAI_DEFAULT_GATEWAY_BASE_URL "https://gateway.ai.cloudflare.com/v1"
 
 #define CFAI_TYPE_CLIENT (cfai_client_get_type ())
 
@@ -38,7 +36,8 @@ typedef struct
 } CfaiResponseInfo;
 
 CfaiClient       *cfai_client_new                   (void);
-CfaiClient       *cfai_client_new_from_environment  (const char          *settings_api_base_url);
+CfaiClient       *cfai_client_new_for_credentials   (CfaiCredentials     *credentials);
+CfaiCredentials  *cfai_client_get_credentials       (CfaiClient          *self);
 
 const char       *cfai_client_get_account_id        (CfaiClient          *self);
 void              cfai_client_set_account_id        (CfaiClient          *self,

@@ -11,7 +11,12 @@ G_BEGIN_DECLS
 
 #define CFAI_CREDENTIALS_ENV_ACCOUNT_ID "CLOUDFLARE_ACCOUNT_ID"
 #define CFAI_CREDENTIALS_ENV_API_TOKEN  "CLOUDFLARE_API_TOKEN"
+#define CFAI_CREDENTIALS_ENV_API_BASE_URL     "CFAI_API_BASE_URL"
+#define CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL "CFAI_GATEWAY_BASE_URL"
 #define CFAI_CREDENTIALS_SCHEMA_NAME    "com.example.CfAI.Token"
+
+#define CFAI_DEFAULT_API_BASE_URL     "https://api.cloudflare.com/client/v4"
+#define CFAI_DEFAULT_GATEWAY_BASE_URL "https://gateway.ai.cloudflare.com/v1"
 
 /* The values of the schema's "kind" attribute are the nicks of this enum. */
 typedef enum
@@ -51,6 +56,20 @@ const char          *cfai_token_kind_to_string                  (CfaiTokenKind  
 void                 cfai_token_free                            (char                *token);
 
 CfaiCredentials     *cfai_credentials_new                       (void);
+CfaiCredentials     *cfai_credentials_new_for_trial             (CfaiCredentials     *like,
+                                                                 const char          *account_id,
+                                                                 const char          *api_token);
+
+const char          *cfai_credentials_get_api_token             (CfaiCredentials     *self);
+void                 cfai_credentials_set_api_token             (CfaiCredentials     *self,
+                                                                 const char          *token);
+gboolean             cfai_credentials_has_api_token             (CfaiCredentials     *self);
+const char          *cfai_credentials_get_api_base_url          (CfaiCredentials     *self);
+void                 cfai_credentials_set_api_base_url          (CfaiCredentials     *self,
+                                                                 const char          *url);
+const char          *cfai_credentials_get_gateway_base_url      (CfaiCredentials     *self);
+void                 cfai_credentials_set_gateway_base_url      (CfaiCredentials     *self,
+                                                                 const char          *url);
 
 const char          *cfai_credentials_get_account_id            (CfaiCredentials     *self);
 void                 cfai_credentials_set_account_id            (CfaiCredentials     *self,

@@ -127,7 +127,7 @@ static CfaiClient *
 make_client (void)
 {
   /* The CLI has no settings: environment, then defaults. */
-  return cfai_client_new_from_environment (NULL);
+  return cfai_client_new ();
 }
 
 static gboolean

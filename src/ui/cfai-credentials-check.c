@@ -180,16 +180,14 @@ cfai_credentials_check_client_new (CfaiClient *like,
                                    const char *account_id,
                                    const char *token)
 {
+  g_autoptr(CfaiCredentials) trial = NULL;
   CfaiClient *client;
 
   g_return_val_if_fail (CFAI_IS_CLIENT (like), NULL);
 
-  client = cfai_client_new_from_environment (NULL);
-  cfai_client_set_api_base_url (client, cfai_client_get_api_base_url (like));
+  trial = cfai_credentials_new_for_trial (cfai_client_get_credentials (like), account_id, token);
+  client = cfai_client_new_for_credentials (trial);
   cfai_client_set_retry_policy (client, cfai_client_get_retry_policy (like));
-  cfai_client_set_account_id (client, account_id);
-  if (token != NULL)
-    cfai_client_set_token (client, token);
 
   return client;
 }
