@@ -9,6 +9,7 @@
 
 #include "cfai-chat-stream.h"
 #include "cfai-client.h"
+#include "cfai-credentials-check.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-test-server.h"
@@ -265,6 +266,39 @@ test_environment_owner (void)
   g_assert_cmpstr (cfai_credentials_get_api_token (trial), ==, "typed-token");
 }
 
+static gboolean
+check (const char *scenario,
+       const char *token,
+       GError    **error)
+{
+  g_autofree char *base = cfai_test_server_api_base (fake, scenario);
+  g_autoptr(CfaiClient) client = make_client (base);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cfai_client_set_token (client, token);
+  cfai_credentials_check_async (client, NULL, on_sent, &result);
+  return cfai_credentials_check_finish (client, wait_for (&result), error);
+}
+
+/* The check onboarding, preferences and cfai-cli verify all use (see
+ * /cli/verify-account-owned-token for the CLI's side). */
+static void
+test_check_account_owned_token (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (check (NULL, "test-token", &error));
+  g_assert_no_error (error);
+  g_assert_true (check (NULL, "test-account-token", &error));
+  g_assert_no_error (error);
+  g_assert_true (check ("account-token", "test-token", &error));
+  g_assert_no_error (error);
+
+  /* The token's refusal explains a failure better than the account's. */
+  g_assert_false (check (NULL, "not-a-token", &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_AUTH);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +313,7 @@ main (int   argc,
   g_test_add_func ("/client/send-failure", test_send_failure);
   g_test_add_func ("/client/event-stream-with-parameters", test_event_stream_with_parameters);
   g_test_add_func ("/client/follows-credentials", test_follows_credentials);
+  g_test_add_func ("/client/check-account-owned-token", test_check_account_owned_token);
   g_test_add_func ("/client/environment-owner", test_environment_owner);
 
   ret = g_test_run ();

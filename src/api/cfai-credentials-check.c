@@ -12,7 +12,7 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "cfai-credentials.h"
 #include "cfai-credentials-check.h"
