@@ -299,6 +299,43 @@ test_check_account_owned_token (void)
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_AUTH);
 }
 
+/* One rule, one message, wherever an account ID is refused; one token
+ * check, which trims without g_strstrip(). */
+static void
+test_one_validation (void)
+{
+  g_autoptr(CfaiClient) client = make_client ("http://127.0.0.1:9/client/v4");
+  g_autoptr(GError) typed_error = NULL;
+  g_autoptr(GError) request_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *url = NULL;
+  char *token;
+
+  account = cfai_account_id_from_text ("my account", &typed_error);
+  g_assert_null (account);
+  cfai_client_set_account_id (client, "my account");
+  url = cfai_client_build_url (client, "/ai/models/search", &request_error);
+  g_assert_null (url);
+  g_assert_nonnull (typed_error);
+  g_assert_nonnull (request_error);
+  g_assert_cmpstr (request_error->message, ==, typed_error->message);
+
+  token = cfai_token_from_text ("\t test-token \n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "test-token");
+  g_assert_cmpuint (strlen (token), ==, strlen ("test-token"));
+  cfai_token_free (token);
+
+  g_assert_null (cfai_token_from_text ("test token", &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (cfai_token_check ("tok\xc3\xa9n", CFAI_ERROR_AUTH, &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_AUTH);
+  g_clear_error (&error);
+  g_assert_null (cfai_token_dup_trimmed (" \n "));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/client/event-stream-with-parameters", test_event_stream_with_parameters);
   g_test_add_func ("/client/follows-credentials", test_follows_credentials);
   g_test_add_func ("/client/check-account-owned-token", test_check_account_owned_token);
+  g_test_add_func ("/client/one-validation", test_one_validation);
   g_test_add_func ("/client/environment-owner", test_environment_owner);
 
   ret = g_test_run ();

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cfai-client.h"
+#include "cfai-credentials-check.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-json.h"
@@ -56,17 +57,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Overwrite a secret before freeing it so it does not linger in freed heap. */
-static void
-wipe_string (char **s)
-{
-  if (*s != NULL)
-    {
-      explicit_bzero (*s, strlen (*s));
-      g_clear_pointer (s, g_free);
-    }
-}
-
 static gboolean
 set_string (char       **field,
             const char  *value)
@@ -100,7 +90,7 @@ cfai_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->retry_policy, cfai_retry_policy_free);
   g_clear_object (&self->credentials);
-  wipe_string (&self->gateway_token);
+  g_clear_pointer (&self->gateway_token, cfai_token_free);
   g_clear_pointer (&self->gateway_id, g_free);
 
   G_OBJECT_CLASS (cfai_client_parent_class)->finalize (object);
@@ -439,9 +429,8 @@ cfai_client_set_gateway_token (CfaiClient *self,
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
 
-  wipe_string (&self->gateway_token);
-  if (token != NULL && *token != '\0')
-    self->gateway_token = g_strstrip (g_strdup (token));
+  g_clear_pointer (&self->gateway_token, cfai_token_free);
+  self->gateway_token = cfai_token_dup_trimmed (token);
 }
 
 CfaiRetryPolicy *
@@ -474,11 +463,10 @@ check_credentials (CfaiClient  *self,
                              "or set CLOUDFLARE_ACCOUNT_ID."));
       return FALSE;
     }
-  if (need_account && !is_safe_segment (cfai_credentials_get_account_id (self->credentials), ""))
+  if (need_account && !cfai_account_id_is_valid (cfai_credentials_get_account_id (self->credentials)))
     {
-      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
-                           _("The Cloudflare account ID may only contain letters, digits, "
-                             "“-” and “_”. Copy it again from the dashboard."));
+      /* Onboarding and preferences refuse such an ID with the same words. */
+      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS, CFAI_ACCOUNT_ID_RULE);
       return FALSE;
     }
   if (!cfai_credentials_has_api_token (self->credentials))
@@ -540,7 +528,7 @@ cfai_client_build_run_url (CfaiClient  *self,
 
   if (self->gateway_id != NULL)
     {
-      if (!is_safe_segment (self->gateway_id, ""))
+      if (!cfai_account_id_is_valid (self->gateway_id))
         {
           g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
                                _("The AI Gateway ID may only contain letters, digits, "
@@ -630,7 +618,7 @@ new_message (CfaiClient                *self,
   headers = soup_message_get_request_headers (msg);
   auth = g_strconcat ("Bearer ", cfai_credentials_get_api_token (self->credentials), NULL);
   soup_message_headers_replace (headers, "Authorization", auth);
-  explicit_bzero (auth, strlen (auth));
+  g_clear_pointer (&auth, cfai_token_free);
   soup_message_headers_replace (headers, "Accept", "application/json, text/event-stream, image/*");
 
   if (self->gateway_id != NULL &&
@@ -640,7 +628,7 @@ new_message (CfaiClient                *self,
         {
           g_autofree char *gw_auth = g_strconcat ("Bearer ", self->gateway_token, NULL);
           soup_message_headers_replace (headers, "cf-aig-authorization", gw_auth);
-          explicit_bzero (gw_auth, strlen (gw_auth));
+          g_clear_pointer (&gw_auth, cfai_token_free);
         }
       if (gateway != NULL && !apply_gateway_options (headers, gateway, error))
         return NULL;

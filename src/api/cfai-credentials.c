@@ -161,8 +161,8 @@ cfai_token_free (char *token)
  * value counts as unset, like an empty environment variable.  Copies only
  * the trimmed part: trimming a copy in place (g_strstrip()) would leave the
  * token's last characters behind its new end, out of reach of the wipe. */
-static char *
-dup_trimmed (const char *value)
+char *
+cfai_token_dup_trimmed (const char *value)
 {
   const char *start;
   const char *end;
@@ -318,15 +318,31 @@ keyring_failed (CfaiCredentials *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_AVAILABLE]);
 }
 
-/* Tokens go into an HTTP header: anything outside visible ASCII would
- * either be rejected by the server or split the header. */
-static gboolean
-token_is_well_formed (const char *token)
+/**
+ * cfai_token_check:
+ * @token: a token without surrounding blanks
+ * @code: the %CFAI_ERROR code to fail with
+ * @error: a location for a #GError
+ *
+ * Tokens go into an HTTP header: anything outside visible ASCII would
+ * either be rejected by the server or split the header, and Cloudflare
+ * tokens never contain it.
+ *
+ * Returns: %TRUE if @token can be sent
+ */
+gboolean
+cfai_token_check (const char  *token,
+                  CfaiErrorCode code,
+                  GError     **error)
 {
   for (const char *p = token; *p != '\0'; p++)
     {
       if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
-        return FALSE;
+        {
+          g_set_error_literal (error, CFAI_ERROR, code,
+                               _("The token contains spaces, line breaks or other characters a Cloudflare token never has. Copy it again from the Cloudflare dashboard."));
+          return FALSE;
+        }
     }
 
   return TRUE;
@@ -523,7 +539,7 @@ cfai_credentials_class_init (CfaiCredentialsClass *klass)
 static char *
 dup_base_url (const char *value)
 {
-  char *url = dup_trimmed (value);
+  char *url = cfai_token_dup_trimmed (value);
   gsize len;
 
   if (url == NULL)
@@ -541,8 +557,8 @@ dup_base_url (const char *value)
 static void
 cfai_credentials_init (CfaiCredentials *self)
 {
-  self->env_account_id = dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_ACCOUNT_ID));
-  self->env_api_token = dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_API_TOKEN));
+  self->env_account_id = cfai_token_dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_ACCOUNT_ID));
+  self->env_api_token = cfai_token_dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_API_TOKEN));
   self->env_api_base_url = dup_base_url (g_getenv (CFAI_CREDENTIALS_ENV_API_BASE_URL));
   self->env_gateway_base_url = dup_base_url (g_getenv (CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL));
   self->api_token = g_strdup (self->env_api_token);
@@ -596,11 +612,11 @@ cfai_credentials_new_for_trial (CfaiCredentials *like,
   g_clear_pointer (&self->env_gateway_base_url, g_free);
   self->token_source = CFAI_TOKEN_SOURCE_NONE;
 
-  self->caller_account_id = dup_trimmed (account_id);
+  self->caller_account_id = cfai_token_dup_trimmed (account_id);
   self->caller_api_base_url = g_strdup (cfai_credentials_get_api_base_url (like));
   self->caller_gateway_base_url = g_strdup (cfai_credentials_get_gateway_base_url (like));
   cfai_token_free (self->api_token);
-  self->api_token = dup_trimmed (api_token != NULL ? api_token : like->api_token);
+  self->api_token = cfai_token_dup_trimmed (api_token != NULL ? api_token : like->api_token);
 
   return self;
 }
@@ -640,7 +656,7 @@ cfai_credentials_set_api_token (CfaiCredentials *self,
 
   had_token = self->api_token != NULL;
   g_clear_pointer (&self->api_token, cfai_token_free);
-  self->api_token = dup_trimmed (token);
+  self->api_token = cfai_token_dup_trimmed (token);
 
   if (had_token != (self->api_token != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_TOKEN]);
@@ -757,7 +773,7 @@ cfai_credentials_set_account_id (CfaiCredentials *self,
 
   g_return_if_fail (CFAI_IS_CREDENTIALS (self));
 
-  trimmed = dup_trimmed (account_id);
+  trimmed = cfai_token_dup_trimmed (account_id);
   if (g_strcmp0 (trimmed, self->caller_account_id) == 0)
     return;
 
@@ -909,6 +925,7 @@ cfai_credentials_store_token_async (CfaiCredentials     *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   const char *resolved;
   TokenOp *op;
@@ -923,7 +940,7 @@ cfai_credentials_store_token_async (CfaiCredentials     *self,
 
   op = g_new0 (TokenOp, 1);
   op->kind = kind;
-  op->token = dup_trimmed (token);
+  op->token = cfai_token_dup_trimmed (token);
   g_task_set_task_data (task, op, token_op_free);
 
   if (env_overrides (self, kind))
@@ -950,10 +967,9 @@ cfai_credentials_store_token_async (CfaiCredentials     *self,
       return;
     }
 
-  if (!token_is_well_formed (op->token))
+  if (!cfai_token_check (op->token, CFAI_ERROR_AUTH, &error))
     {
-      g_task_return_new_error_literal (task, CFAI_ERROR, CFAI_ERROR_AUTH,
-                                       _("The token contains spaces, line breaks or other characters a Cloudflare token never has. Copy it again from the Cloudflare dashboard."));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 

@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 #include <libsecret/secret.h>
 
+#include "cfai-error.h"
+
 G_BEGIN_DECLS
 
 #define CFAI_CREDENTIALS_ENV_ACCOUNT_ID "CLOUDFLARE_ACCOUNT_ID"
@@ -54,6 +56,10 @@ G_DECLARE_FINAL_TYPE (CfaiCredentials, cfai_credentials, CFAI, CREDENTIALS, GObj
 const SecretSchema  *cfai_credentials_get_schema                (void);
 const char          *cfai_token_kind_to_string                  (CfaiTokenKind        kind);
 void                 cfai_token_free                            (char                *token);
+char                *cfai_token_dup_trimmed                     (const char          *value);
+gboolean             cfai_token_check                           (const char          *token,
+                                                                 CfaiErrorCode        code,
+                                                                 GError             **error);
 
 CfaiCredentials     *cfai_credentials_new                       (void);
 CfaiCredentials     *cfai_credentials_new_for_trial             (CfaiCredentials     *like,
