@@ -26,6 +26,9 @@
  *    `test-account`.  A bad token gets 401/10000, except on
  *    /user/tokens/verify, which answers 401/1000 "Invalid API Token" as
  *    Cloudflare does; a bad account gets 403/7003 (+7000).
+ *  - `test-account-token` is an account-owned token: like Cloudflare's,
+ *    /user/tokens/verify refuses it (401/1000) while everything under
+ *    /accounts/ID, /accounts/ID/tokens/verify included, accepts it.
  *  - Text: "You said: <last user text>. " + FAKE_TEXT_PANGRAM, one token
  *    per word-ish piece, max_tokens honoured (fake-text.c).  Prompt plus
  *    max_tokens above the file's context_window gets 413/5021 with the
@@ -70,6 +73,9 @@
 
 #include "fake-server.h"
 #include "fake-stream.h"
+
+/* Works for its account, but is not a user's token. */
+#define FAKE_ACCOUNT_OWNED_TOKEN "test-account-token"
 
 #define DEFAULT_PER_PAGE 20
 #define MAX_PER_PAGE 100
@@ -310,7 +316,8 @@ handle_v4 (const FakeRequest *req)
   if (g_str_equal (path, "/user/tokens/verify"))
     {
       /* Cloudflare answers this one with its own code. */
-      if (token == NULL || fake_scenario_is (req, "account-token"))
+      if (token == NULL || fake_scenario_is (req, "account-token") ||
+          g_str_equal (token, FAKE_ACCOUNT_OWNED_TOKEN))
         fake_send_auth_error (req, 1000, "Invalid API Token");
       else if (!fake_is_method (req, SOUP_METHOD_GET))
         fake_send_method_not_allowed (req);
@@ -611,6 +618,7 @@ load_tokens (void)
   const char *extra = g_getenv ("FAKE_WORKERS_AI_TOKENS");
 
   g_hash_table_add (tokens, g_strdup ("test-token"));
+  g_hash_table_add (tokens, g_strdup (FAKE_ACCOUNT_OWNED_TOKEN));
   if (extra != NULL)
     {
       g_auto(GStrv) list = g_strsplit (extra, ",", -1);

@@ -384,10 +384,11 @@ post_and_wait (CfaiClient                *client,
   g_autofree char *url = cfai_client_build_run_url (client, model, error);
 
   g_assert_nonnull (url);
-  cfai_client_post_async (client, url, "application/json", body, gateway, NULL, on_posted, &result);
+  cfai_client_send_async (client, SOUP_METHOD_POST, url, "application/json", body, gateway,
+                          NULL, on_posted, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return cfai_client_post_finish (client, result, info, error);
+  return cfai_client_send_finish (client, result, info, error);
 }
 
 static void
@@ -657,7 +658,7 @@ on_raw_posted (GObject      *source,
   GBytes **body = user_data;
   g_autoptr(GError) error = NULL;
 
-  *body = cfai_client_post_finish (CFAI_CLIENT (source), result, NULL, &error);
+  *body = cfai_client_send_finish (CFAI_CLIENT (source), result, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -690,7 +691,8 @@ test_kimi_reasoning (void)
     }
 
   /* What the fake server sends is the new name only. */
-  cfai_client_post_async (client, url, "application/json", request_body, NULL, NULL, on_raw_posted, &raw);
+  cfai_client_send_async (client, SOUP_METHOD_POST, url, "application/json", request_body, NULL, NULL,
+                          on_raw_posted, &raw);
   while (raw == NULL)
     g_main_context_iteration (NULL, TRUE);
   text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));

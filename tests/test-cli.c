@@ -268,6 +268,28 @@ test_verify_and_models (void)
   cli_result_clear (&result);
 }
 
+/* cfai-cli verify gives the app's answer (cfai_credentials_check, see
+ * test-client): an account-owned token works, a bad one does not. */
+static void
+test_verify_account_owned_token (void)
+{
+  const char *verify[] = { "verify", NULL };
+  CliResult result = { 0 };
+
+  run_cli (NULL, "test-account-token", verify, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "valid"));
+  cli_result_clear (&result);
+
+  run_cli ("account-token", "test-token", verify, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  cli_result_clear (&result);
+
+  run_cli (NULL, "not-a-token", verify, &result);
+  g_assert_cmpint (result.status, ==, 3);
+  cli_result_clear (&result);
+}
+
 static void
 test_image (void)
 {
@@ -387,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/cli/exit-codes", test_exit_codes);
   g_test_add_func ("/cli/network-error", test_network_error);
   g_test_add_func ("/cli/verify-and-models", test_verify_and_models);
+  g_test_add_func ("/cli/verify-account-owned-token", test_verify_account_owned_token);
   g_test_add_func ("/cli/image", test_image);
   g_test_add_func ("/cli/gateway", test_gateway);
   g_test_add_func ("/cli/chat-with-image", test_chat_with_image);

@@ -214,6 +214,36 @@ test_verify_token (void)
   g_assert_cmpint (first_error_code (bad_envelope), ==, 1000);
 }
 
+/* An account-owned token: refused by /user/tokens/verify, as Cloudflare
+ * does, and accepted on the account's own routes. */
+static void
+test_account_owned_token (void)
+{
+  const char *const paths[] = {
+    "/client/v4/user/tokens/verify",
+    "/client/v4/accounts/test-account/tokens/verify",
+    "/client/v4/accounts/test-account/ai/models/search?per_page=1",
+  };
+  const guint expected[] = { 401, 200, 200 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(SoupMessage) msg = new_message (SOUP_METHOD_GET, paths[i]);
+      g_autoptr(Reply) reply = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    "Bearer test-account-token");
+      reply = send_message (msg);
+      g_assert_cmpuint (reply->status, ==, expected[i]);
+      if (expected[i] == 401)
+        {
+          g_autoptr(JsonObject) envelope = parse_object (reply->body);
+
+          g_assert_cmpint (first_error_code (envelope), ==, 1000);
+        }
+    }
+}
+
 static void
 test_auth_failure (void)
 {
@@ -717,6 +747,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/fake-server/verify-token", test_verify_token);
+  g_test_add_func ("/fake-server/account-owned-token", test_account_owned_token);
   g_test_add_func ("/fake-server/auth-failure", test_auth_failure);
   g_test_add_func ("/fake-server/catalog-paging", test_catalog_paging);
   g_test_add_func ("/fake-server/catalog-filter", test_catalog_filter);

@@ -1007,7 +1007,7 @@ test_cache_async (void)
   g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_BUILTIN);
   g_assert_finalize_object (catalog);
 
-  remove_tree (tmpdir);
+  cfai_test_remove_tree (tmpdir);
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "cfai-chat-request.h"
 #include "cfai-error.h"
+#include "cfai-json.h"
 
 typedef struct
 {
@@ -208,16 +209,6 @@ cfai_chat_request_set_image_mode (CfaiChatRequest   *self,
   self->image_mode = mode;
 }
 
-/* json-glib has no _with_default getter for arrays. */
-static JsonArray *
-array_member (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 static gboolean
 schema_allows_array (JsonObject *schema)
 {
@@ -226,10 +217,9 @@ schema_allows_array (JsonObject *schema)
 
   if (schema == NULL)
     return FALSE;
-  type = json_object_get_member (schema, "type");
-  if (type != NULL && JSON_NODE_HOLDS_VALUE (type) &&
-      g_strcmp0 (json_node_get_string (type), "array") == 0)
+  if (g_strcmp0 (cfai_json_get_string (schema, "type"), "array") == 0)
     return TRUE;
+  type = json_object_get_member (schema, "type");
   if (type != NULL && JSON_NODE_HOLDS_ARRAY (type))
     {
       JsonArray *types = json_node_get_array (type);
@@ -239,37 +229,12 @@ schema_allows_array (JsonObject *schema)
     }
   for (gsize a = 0; a < G_N_ELEMENTS (alternatives); a++)
     {
-      JsonArray *variants = array_member (schema, alternatives[a]);
+      JsonArray *variants = cfai_json_get_array (schema, alternatives[a]);
       for (guint i = 0; variants != NULL && i < json_array_get_length (variants); i++)
         if (schema_allows_array (json_array_get_object_element (variants, i)))
           return TRUE;
     }
   return FALSE;
-}
-
-static JsonObject *
-object_at (JsonObject *object,
-           const char *first,
-           ...) G_GNUC_NULL_TERMINATED;
-
-/* Follows a path of object members, or returns NULL where it breaks. */
-static JsonObject *
-object_at (JsonObject *object,
-           const char *first,
-           ...)
-{
-  va_list args;
-  const char *name = first;
-
-  va_start (args, first);
-  while (object != NULL && name != NULL)
-    {
-      JsonNode *node = json_object_get_member (object, name);
-      object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      name = va_arg (args, const char *);
-    }
-  va_end (args);
-  return object;
 }
 
 /**
@@ -300,7 +265,7 @@ cfai_chat_image_mode_from_schema (JsonNode *input_schema)
 
       if (a < G_N_ELEMENTS (alternatives))
         {
-          variants = array_member (root, alternatives[a]);
+          variants = cfai_json_get_array (root, alternatives[a]);
           if (variants == NULL)
             continue;
           n = json_array_get_length (variants);
@@ -308,12 +273,12 @@ cfai_chat_image_mode_from_schema (JsonNode *input_schema)
       for (guint i = 0; i < n; i++)
         {
           JsonObject *variant = variants ? json_array_get_object_element (variants, i) : root;
-          JsonObject *content = object_at (variant, "properties", "messages", "items",
-                                           "properties", "content", NULL);
+          JsonObject *content = cfai_json_object_at (variant, "properties", "messages", "items",
+                                                     "properties", "content", NULL);
 
           if (schema_allows_array (content))
             return CFAI_CHAT_IMAGES_CONTENT_PARTS;
-          if (object_at (variant, "properties", "image", NULL) != NULL)
+          if (cfai_json_object_at (variant, "properties", "image", NULL) != NULL)
             image_field = TRUE;
         }
     }

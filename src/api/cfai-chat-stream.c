@@ -364,9 +364,6 @@ apply_json_answer (CfaiChatStream *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) result = NULL;
-  g_autoptr(JsonNode) result_node = NULL;
-  g_autofree char *data = NULL;
-  JsonObject *object;
   const CfaiStreamDelta *delta;
 
   result = cfai_envelope_parse (self->info->http_status, self->info->content_type, body, &error);
@@ -379,24 +376,8 @@ apply_json_answer (CfaiChatStream *self,
 
   /* The result object has the same shape as one native stream event
    * ({"response": …, "usage": …}) or one chat completion ({"choices": …}),
-   * so the stream decoder reads it too; chat completions carry the text in
-   * "message" rather than "delta", which the decoder does not know, so
-   * rename it. */
-  object = json_node_get_object (result);
-  if (json_object_has_member (object, "choices"))
-    {
-      JsonArray *choices = json_object_get_array_member (object, "choices");
-      for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
-        {
-          JsonObject *choice = json_array_get_object_element (choices, i);
-          if (choice != NULL && json_object_has_member (choice, "message") &&
-              !json_object_has_member (choice, "delta"))
-            json_object_set_member (choice, "delta",
-                                    json_node_copy (json_object_get_member (choice, "message")));
-        }
-    }
-  data = json_to_string (result, FALSE);
-  delta = cfai_stream_decoder_decode (self->decoder, data, strlen (data), &error);
+   * so the stream decoder reads it too. */
+  delta = cfai_stream_decoder_decode_object (self->decoder, json_node_get_object (result), &error);
   if (delta == NULL)
     return g_steal_pointer (&error);
   apply_delta (self, delta);
@@ -439,7 +420,7 @@ on_stream_opened (GObject      *source,
   g_autoptr(GError) error = NULL;
   const char *content_type;
 
-  self->body = cfai_client_post_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
+  self->body = cfai_client_send_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
   cfai_model_catalog_explain_retired (error, cfai_chat_request_get_model (self->request));
   cfai_client_report_model_result (CFAI_CLIENT (source),
                                    cfai_chat_request_get_model (self->request), error);
@@ -450,7 +431,7 @@ on_stream_opened (GObject      *source,
     }
 
   content_type = self->info->content_type;
-  if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/event-stream") == 0)
+  if (g_strcmp0 (content_type, "text/event-stream") == 0)
     {
       self->buffer = g_malloc (READ_SIZE);
       self->parser = cfai_sse_parser_new (CFAI_SSE_PARSER_DEFAULT_MAX_SIZE);
@@ -490,6 +471,7 @@ cfai_chat_stream_run_async (CfaiChatStream      *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autofree char *url = NULL;
+  CfaiGatewayOptions options = { 0 };
   GTask *task;
 
   g_return_if_fail (CFAI_IS_CHAT_STREAM (self));
@@ -510,20 +492,13 @@ cfai_chat_stream_run_async (CfaiChatStream      *self,
       return;
     }
 
-  if (cfai_chat_request_get_session_key (self->request) != NULL)
-    {
-      CfaiGatewayOptions options = { 0 };
-
-      if (self->gateway != NULL)
-        options = *self->gateway;
-      options.session_affinity = cfai_chat_request_get_session_key (self->request);
-      cfai_client_post_stream_async (self->client, url, "application/json", body, &options,
-                                     cancellable, on_stream_opened, task);
-      return;
-    }
-
-  cfai_client_post_stream_async (self->client, url, "application/json", body, self->gateway,
-                                 cancellable, on_stream_opened, task);
+  /* The conversation's prompt-cache key rides with the per-request
+   * options; zeroed gateway fields add no headers. */
+  if (self->gateway != NULL)
+    options = *self->gateway;
+  options.session_affinity = cfai_chat_request_get_session_key (self->request);
+  cfai_client_send_stream_async (self->client, SOUP_METHOD_POST, url, "application/json", body,
+                                 &options, cancellable, on_stream_opened, task);
 }
 
 /**

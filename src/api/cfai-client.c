@@ -14,9 +14,11 @@
 #include <string.h>
 
 #include "cfai-client.h"
+#include "cfai-credentials-check.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-model-catalog.h"
+#include "cfai-json.h"
 
 /* Slow reasoning models can think for a while between events, so the I/O
  * timeout is generous; idle connections are dropped sooner. */
@@ -30,11 +32,10 @@ struct _CfaiClient
   SoupSession     *session;
   CfaiRetryPolicy *retry_policy;
 
-  char            *account_id;
-  char            *token;
-  char            *api_base_url;
+  /* Account, API token and base URLs: read from here when a request is
+   * made, never copied, so the client cannot fall behind them. */
+  CfaiCredentials *credentials;
   char            *gateway_id;
-  char            *gateway_base_url;
   char            *gateway_token;
 };
 
@@ -42,10 +43,9 @@ G_DEFINE_FINAL_TYPE (CfaiClient, cfai_client, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
+  PROP_CREDENTIALS,
   PROP_ACCOUNT_ID,
-  PROP_API_BASE_URL,
   PROP_GATEWAY_ID,
-  PROP_GATEWAY_BASE_URL,
   N_PROPS
 };
 
@@ -57,17 +57,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* Overwrite a secret before freeing it so it does not linger in freed heap. */
-static void
-wipe_string (char **s)
-{
-  if (*s != NULL)
-    {
-      explicit_bzero (*s, strlen (*s));
-      g_clear_pointer (s, g_free);
-    }
-}
 
 static gboolean
 set_string (char       **field,
@@ -94,17 +83,6 @@ is_safe_segment (const char *s,
   return TRUE;
 }
 
-static char *
-strip_trailing_slash (const char *url)
-{
-  char *copy = g_strdup (url);
-  gsize len = strlen (copy);
-
-  while (len > 0 && copy[len - 1] == '/')
-    copy[--len] = '\0';
-  return copy;
-}
-
 static void
 cfai_client_finalize (GObject *object)
 {
@@ -112,12 +90,9 @@ cfai_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->retry_policy, cfai_retry_policy_free);
-  wipe_string (&self->token);
-  wipe_string (&self->gateway_token);
-  g_clear_pointer (&self->account_id, g_free);
-  g_clear_pointer (&self->api_base_url, g_free);
+  g_clear_object (&self->credentials);
+  g_clear_pointer (&self->gateway_token, cfai_token_free);
   g_clear_pointer (&self->gateway_id, g_free);
-  g_clear_pointer (&self->gateway_base_url, g_free);
 
   G_OBJECT_CLASS (cfai_client_parent_class)->finalize (object);
 }
@@ -132,17 +107,14 @@ cfai_client_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNT_ID:
-      g_value_set_string (value, self->account_id);
+    case PROP_CREDENTIALS:
+      g_value_set_object (value, self->credentials);
       break;
-    case PROP_API_BASE_URL:
-      g_value_set_string (value, self->api_base_url);
+    case PROP_ACCOUNT_ID:
+      g_value_set_string (value, cfai_credentials_get_account_id (self->credentials));
       break;
     case PROP_GATEWAY_ID:
       g_value_set_string (value, self->gateway_id);
-      break;
-    case PROP_GATEWAY_BASE_URL:
-      g_value_set_string (value, self->gateway_base_url);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -159,17 +131,11 @@ cfai_client_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNT_ID:
-      cfai_client_set_account_id (self, g_value_get_string (value));
-      break;
-    case PROP_API_BASE_URL:
-      cfai_client_set_api_base_url (self, g_value_get_string (value));
+    case PROP_CREDENTIALS:
+      self->credentials = g_value_dup_object (value);
       break;
     case PROP_GATEWAY_ID:
       cfai_client_set_gateway_id (self, g_value_get_string (value));
-      break;
-    case PROP_GATEWAY_BASE_URL:
-      cfai_client_set_gateway_base_url (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -177,25 +143,56 @@ cfai_client_set_property (GObject      *object,
 }
 
 static void
+on_account_id_changed (CfaiCredentials *credentials,
+                       GParamSpec      *pspec,
+                       CfaiClient      *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_ID]);
+}
+
+static void
+cfai_client_constructed (GObject *object)
+{
+  CfaiClient *self = CFAI_CLIENT (object);
+
+  G_OBJECT_CLASS (cfai_client_parent_class)->constructed (object);
+
+  if (self->credentials == NULL)
+    self->credentials = cfai_credentials_new ();
+
+  g_signal_connect_object (self->credentials, "notify::account-id",
+                           G_CALLBACK (on_account_id_changed), self, 0);
+}
+
+static void
 cfai_client_class_init (CfaiClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = cfai_client_constructed;
   object_class->finalize = cfai_client_finalize;
   object_class->get_property = cfai_client_get_property;
   object_class->set_property = cfai_client_set_property;
 
+  /**
+   * CfaiClient:credentials:
+   *
+   * Whose account, token and base URLs every request uses; one is made
+   * (from the environment) when none is given.
+   */
+  properties[PROP_CREDENTIALS] =
+    g_param_spec_object ("credentials", NULL, NULL, CFAI_TYPE_CREDENTIALS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CfaiClient:account-id:
+   *
+   * The account of #CfaiClient:credentials, which requests go to.
+   */
   properties[PROP_ACCOUNT_ID] =
     g_param_spec_string ("account-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_API_BASE_URL] =
-    g_param_spec_string ("api-base-url", NULL, NULL, CFAI_DEFAULT_API_BASE_URL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_GATEWAY_ID] =
     g_param_spec_string ("gateway-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_GATEWAY_BASE_URL] =
-    g_param_spec_string ("gateway-base-url", NULL, NULL, CFAI_DEFAULT_GATEWAY_BASE_URL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -226,10 +223,15 @@ cfai_client_init (CfaiClient *self)
                                                  "idle-timeout", IDLE_TIMEOUT_SECONDS,
                                                  NULL);
   self->retry_policy = cfai_retry_policy_new ();
-  self->api_base_url = g_strdup (CFAI_DEFAULT_API_BASE_URL);
-  self->gateway_base_url = g_strdup (CFAI_DEFAULT_GATEWAY_BASE_URL);
 }
 
+/**
+ * cfai_client_new:
+ *
+ * A client with credentials of its own, read from the environment
+ * (CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, CFAI_API_BASE_URL,
+ * CFAI_GATEWAY_BASE_URL), as cfai-cli uses it.
+ */
 CfaiClient *
 cfai_client_new (void)
 {
@@ -237,48 +239,39 @@ cfai_client_new (void)
 }
 
 /**
- * cfai_client_new_from_environment:
- * @settings_api_base_url: (nullable): the API base URL from the app's
- *   settings; empty or %NULL for the default
+ * cfai_client_new_for_credentials:
+ * @credentials: the credentials to follow
  *
- * Makes a client configured the way the app and cfai-cli both are:
- * CFAI_API_BASE_URL beats the settings value, which beats the default;
- * CFAI_GATEWAY_BASE_URL overrides the gateway base; CLOUDFLARE_ACCOUNT_ID and
- * CLOUDFLARE_API_TOKEN, when set, provide the credentials.
+ * Returns: (transfer full): a client whose requests use @credentials as
+ *   they are at the time of each request
  */
 CfaiClient *
-cfai_client_new_from_environment (const char *settings_api_base_url)
+cfai_client_new_for_credentials (CfaiCredentials *credentials)
 {
-  CfaiClient *self = cfai_client_new ();
-  const char *value;
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (credentials), NULL);
 
-  if ((value = g_getenv ("CFAI_API_BASE_URL")) != NULL && *value != '\0')
-    cfai_client_set_api_base_url (self, value);
-  else if (settings_api_base_url != NULL && *settings_api_base_url != '\0')
-    cfai_client_set_api_base_url (self, settings_api_base_url);
-
-  if ((value = g_getenv ("CFAI_GATEWAY_BASE_URL")) != NULL && *value != '\0')
-    cfai_client_set_gateway_base_url (self, value);
-  if ((value = g_getenv ("CLOUDFLARE_ACCOUNT_ID")) != NULL && *value != '\0')
-    cfai_client_set_account_id (self, value);
-  if ((value = g_getenv ("CLOUDFLARE_API_TOKEN")) != NULL && *value != '\0')
-    cfai_client_set_token (self, value);
-
-  return self;
+  return g_object_new (CFAI_TYPE_CLIENT, "credentials", credentials, NULL);
 }
 
-SoupSession *
-cfai_client_get_session (CfaiClient *self)
+/**
+ * cfai_client_get_credentials:
+ *
+ * Returns: (transfer none): the credentials requests are made with
+ */
+CfaiCredentials *
+cfai_client_get_credentials (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->session;
+  return self->credentials;
 }
 
+/* The getters and setters below are shorthands for the client's
+ * credentials, which hold the values. */
 const char *
 cfai_client_get_account_id (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->account_id;
+  return cfai_credentials_get_account_id (self->credentials);
 }
 
 void
@@ -286,51 +279,37 @@ cfai_client_set_account_id (CfaiClient *self,
                             const char *account_id)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  if (account_id != NULL && *account_id == '\0')
-    account_id = NULL;
-  if (set_string (&self->account_id, account_id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_ID]);
+  cfai_credentials_set_account_id (self->credentials, account_id);
 }
 
 gboolean
 cfai_client_has_token (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), FALSE);
-  return self->token != NULL;
+  return cfai_credentials_has_api_token (self->credentials);
 }
 
-/* The token has no getter and no property on purpose: nothing outside this
- * file needs to read it back, so nothing can print it by accident. */
 void
 cfai_client_set_token (CfaiClient *self,
                        const char *token)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  wipe_string (&self->token);
-  if (token != NULL && *token != '\0')
-    self->token = g_strstrip (g_strdup (token));
+  cfai_credentials_set_api_token (self->credentials, token);
 }
 
 const char *
 cfai_client_get_api_base_url (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->api_base_url;
+  return cfai_credentials_get_api_base_url (self->credentials);
 }
 
 void
 cfai_client_set_api_base_url (CfaiClient *self,
                               const char *url)
 {
-  g_autofree char *stripped = NULL;
-
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  stripped = strip_trailing_slash (url != NULL && *url != '\0' ? url : CFAI_DEFAULT_API_BASE_URL);
-  if (set_string (&self->api_base_url, stripped))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_BASE_URL]);
+  cfai_credentials_set_api_base_url (self->credentials, url);
 }
 
 /**
@@ -353,6 +332,7 @@ cfai_client_check_api_base_url (const char  *text,
   g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
   g_autoptr(GUri) uri = NULL;
   const char *scheme;
+  gsize len;
 
   if (*trimmed == '\0')
     return g_strdup ("");
@@ -377,7 +357,10 @@ cfai_client_check_api_base_url (const char  *text,
       return NULL;
     }
 
-  return strip_trailing_slash (trimmed);
+  len = strlen (trimmed);
+  while (len > 0 && trimmed[len - 1] == '/')
+    trimmed[--len] = '\0';
+  return g_steal_pointer (&trimmed);
 }
 
 /**
@@ -430,20 +413,15 @@ const char *
 cfai_client_get_gateway_base_url (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return self->gateway_base_url;
+  return cfai_credentials_get_gateway_base_url (self->credentials);
 }
 
 void
 cfai_client_set_gateway_base_url (CfaiClient *self,
                                   const char *url)
 {
-  g_autofree char *stripped = NULL;
-
   g_return_if_fail (CFAI_IS_CLIENT (self));
-
-  stripped = strip_trailing_slash (url != NULL && *url != '\0' ? url : CFAI_DEFAULT_GATEWAY_BASE_URL);
-  if (set_string (&self->gateway_base_url, stripped))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GATEWAY_BASE_URL]);
+  cfai_credentials_set_gateway_base_url (self->credentials, url);
 }
 
 void
@@ -452,9 +430,8 @@ cfai_client_set_gateway_token (CfaiClient *self,
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
 
-  wipe_string (&self->gateway_token);
-  if (token != NULL && *token != '\0')
-    self->gateway_token = g_strstrip (g_strdup (token));
+  g_clear_pointer (&self->gateway_token, cfai_token_free);
+  self->gateway_token = cfai_token_dup_trimmed (token);
 }
 
 CfaiRetryPolicy *
@@ -480,21 +457,20 @@ check_credentials (CfaiClient  *self,
                    gboolean     need_account,
                    GError     **error)
 {
-  if (need_account && self->account_id == NULL)
+  if (need_account && cfai_credentials_get_account_id (self->credentials) == NULL)
     {
       g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
                            _("No Cloudflare account ID is set. Add it in Preferences, "
                              "or set CLOUDFLARE_ACCOUNT_ID."));
       return FALSE;
     }
-  if (need_account && !is_safe_segment (self->account_id, ""))
+  if (need_account && !cfai_account_id_is_valid (cfai_credentials_get_account_id (self->credentials)))
     {
-      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
-                           _("The Cloudflare account ID may only contain letters, digits, "
-                             "“-” and “_”. Copy it again from the dashboard."));
+      /* Onboarding and preferences refuse such an ID with the same words. */
+      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS, CFAI_ACCOUNT_ID_RULE);
       return FALSE;
     }
-  if (self->token == NULL)
+  if (!cfai_credentials_has_api_token (self->credentials))
     {
       g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
                            _("No API token is set. Add one in Preferences, "
@@ -522,7 +498,9 @@ cfai_client_build_url (CfaiClient  *self,
   if (!check_credentials (self, TRUE, error))
     return NULL;
 
-  return g_strconcat (self->api_base_url, "/accounts/", self->account_id, account_path, NULL);
+  return g_strconcat (cfai_credentials_get_api_base_url (self->credentials),
+                      "/accounts/", cfai_credentials_get_account_id (self->credentials),
+                      account_path, NULL);
 }
 
 /**
@@ -553,18 +531,21 @@ cfai_client_build_run_url (CfaiClient  *self,
 
   if (self->gateway_id != NULL)
     {
-      if (!is_safe_segment (self->gateway_id, ""))
+      if (!cfai_account_id_is_valid (self->gateway_id))
         {
           g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
                                _("The AI Gateway ID may only contain letters, digits, "
                                  "“-” and “_”."));
           return NULL;
         }
-      return g_strconcat (self->gateway_base_url, "/", self->account_id, "/",
-                          self->gateway_id, "/workers-ai/", model, NULL);
+      return g_strconcat (cfai_credentials_get_gateway_base_url (self->credentials),
+                          "/", cfai_credentials_get_account_id (self->credentials),
+                          "/", self->gateway_id, "/workers-ai/", model, NULL);
     }
 
-  return g_strconcat (self->api_base_url, "/accounts/", self->account_id, "/ai/run/", model, NULL);
+  return g_strconcat (cfai_credentials_get_api_base_url (self->credentials),
+                      "/accounts/", cfai_credentials_get_account_id (self->credentials),
+                      "/ai/run/", model, NULL);
 }
 
 static gboolean
@@ -613,24 +594,18 @@ apply_gateway_options (SoupMessageHeaders        *headers,
   return TRUE;
 }
 
-/**
- * cfai_client_new_message:
- * @gateway: (nullable): cache controls; used only when a gateway is set
- *
- * A message with the Authorization header (and the gateway's headers) set.
- */
-SoupMessage *
-cfai_client_new_message (CfaiClient                *self,
-                         const char                *method,
-                         const char                *url,
-                         const CfaiGatewayOptions  *gateway,
-                         GError                   **error)
+/* A message with the Authorization header (and the gateway's headers)
+ * set; @gateway is used only when a gateway is set. */
+static SoupMessage *
+new_message (CfaiClient                *self,
+             const char                *method,
+             const char                *url,
+             const CfaiGatewayOptions  *gateway,
+             GError                   **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *auth = NULL;
   SoupMessageHeaders *headers;
-
-  g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
 
   if (!check_credentials (self, FALSE, error))
     return NULL;
@@ -644,22 +619,23 @@ cfai_client_new_message (CfaiClient                *self,
     }
 
   headers = soup_message_get_request_headers (msg);
-  auth = g_strconcat ("Bearer ", self->token, NULL);
+  auth = g_strconcat ("Bearer ", cfai_credentials_get_api_token (self->credentials), NULL);
   soup_message_headers_replace (headers, "Authorization", auth);
-  explicit_bzero (auth, strlen (auth));
+  g_clear_pointer (&auth, cfai_token_free);
   soup_message_headers_replace (headers, "Accept", "application/json, text/event-stream, image/*");
   /* A header, never the URL or body: it routes the turns of one
    * conversation to the instance that holds its prompt cache. */
   if (gateway != NULL && gateway->session_affinity != NULL)
     soup_message_headers_replace (headers, "x-session-affinity", gateway->session_affinity);
 
-  if (self->gateway_id != NULL && g_str_has_prefix (url, self->gateway_base_url))
+  if (self->gateway_id != NULL &&
+      g_str_has_prefix (url, cfai_credentials_get_gateway_base_url (self->credentials)))
     {
       if (self->gateway_token != NULL)
         {
           g_autofree char *gw_auth = g_strconcat ("Bearer ", self->gateway_token, NULL);
           soup_message_headers_replace (headers, "cf-aig-authorization", gw_auth);
-          explicit_bzero (gw_auth, strlen (gw_auth));
+          g_clear_pointer (&gw_auth, cfai_token_free);
         }
       if (gateway != NULL && !apply_gateway_options (headers, gateway, error))
         return NULL;
@@ -712,6 +688,8 @@ cfai_gateway_options_free (CfaiGatewayOptions *options)
   g_free (options);
 }
 
+/* The one place a Content-Type header is read: what every decoder
+ * dispatches on is the media type, lower-case and without parameters. */
 static CfaiResponseInfo *
 response_info_new (SoupMessage *msg,
                    guint        attempts)
@@ -720,7 +698,7 @@ response_info_new (SoupMessage *msg,
   CfaiResponseInfo *info = g_new0 (CfaiResponseInfo, 1);
 
   info->http_status = soup_message_get_status (msg);
-  info->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+  info->content_type = cfai_envelope_media_type (soup_message_headers_get_one (headers, "Content-Type"));
   info->gateway_cache_status = g_strdup (soup_message_headers_get_one (headers, "cf-aig-cache-status"));
   info->gateway_log_id = g_strdup (soup_message_headers_get_one (headers, "cf-aig-log-id"));
   info->attempts = attempts;
@@ -730,18 +708,13 @@ response_info_new (SoupMessage *msg,
 /* ------------------------------------------------------------------------ */
 /* One request with retries.  A fresh SoupMessage is made for each attempt,
  * because a message that already has a response is not meant to be sent
- * again. */
-
-typedef enum
-{
-  MODE_READ,     /* read the whole body */
-  MODE_STREAM,   /* hand the open body stream to the caller */
-} RequestMode;
+ * again.  Whoever holds the task's reference moves on the request: a
+ * libsoup callback, or the retry delay. */
 
 typedef struct
 {
   CfaiClient         *client;
-  RequestMode         mode;
+  gboolean            stream;    /* hand over the open body instead of reading it */
   char               *method;
   char               *url;
   char               *content_type;
@@ -750,9 +723,7 @@ typedef struct
   guint               attempt;
   SoupMessage        *msg;
   GSource            *delay_source;
-  /* Filled on success */
-  GBytes             *result_bytes;
-  CfaiResponseInfo   *info;
+  CfaiResponseInfo   *info;      /* of the last answer */
 } RequestData;
 
 static void
@@ -770,7 +741,6 @@ request_data_free (RequestData *data)
   g_clear_pointer (&data->content_type, g_free);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_clear_pointer (&data->gateway, cfai_gateway_options_free);
-  g_clear_pointer (&data->result_bytes, g_bytes_unref);
   g_clear_pointer (&data->info, cfai_response_info_free);
   g_free (data);
 }
@@ -784,27 +754,25 @@ on_retry_delay_done (gpointer user_data)
   RequestData *data = g_task_get_task_data (task);
 
   g_clear_pointer (&data->delay_source, g_source_unref);
-  /* The task's reference passes on to the next attempt, or is dropped here
-   * when the wait ended because of a cancel. */
-  if (g_task_return_error_if_cancelled (task))
-    g_object_unref (task);
-  else
-    request_start_attempt (task);
+  /* The wait ends early when the request is cancelled. */
+  if (!g_task_return_error_if_cancelled (task))
+    request_start_attempt (g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
-/* Returns TRUE when a retry was scheduled (and takes over @task's ref). */
+/* Returns TRUE when a retry was scheduled. */
 static gboolean
-request_maybe_retry (GTask        *task,
-                     guint         http_status,
-                     const GError *error,
+request_maybe_retry (GTask              *task,
+                     guint               http_status,
+                     const GError       *error,
                      SoupMessageHeaders *headers)
 {
   RequestData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   gint64 delay_us = 0;
 
-  if (!cfai_retry_policy_next_delay (data->client->retry_policy, data->attempt,
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !cfai_retry_policy_next_delay (data->client->retry_policy, data->attempt,
                                      http_status, error, headers, FALSE, &delay_us))
     return FALSE;
 
@@ -817,7 +785,8 @@ request_maybe_retry (GTask        *task,
       g_source_set_dummy_callback (cancel_source);
       g_source_add_child_source (data->delay_source, cancel_source);
     }
-  g_source_set_callback (data->delay_source, on_retry_delay_done, task, NULL);
+  g_source_set_callback (data->delay_source, on_retry_delay_done,
+                         g_object_ref (task), g_object_unref);
   g_source_set_static_name (data->delay_source, "[cfai] retry delay");
   g_source_attach (data->delay_source, g_task_get_context (task));
   data->attempt++;
@@ -825,19 +794,33 @@ request_maybe_retry (GTask        *task,
 }
 
 static void
-request_fail (GTask              *task,
-              guint               http_status,
-              GError             *error,   /* (transfer full) */
-              SoupMessageHeaders *headers)
+request_fail (GTask  *task,
+              GError *error)   /* (transfer full) */
 {
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      request_maybe_retry (task, http_status, error, headers))
-    {
-      g_error_free (error);
-      return;  /* the delay source owns the task ref now */
-    }
-  g_task_return_error (task, error);
-  g_object_unref (task);
+  RequestData *data = g_task_get_task_data (task);
+  guint status = data->info != NULL ? data->info->http_status : 0;
+  SoupMessageHeaders *headers = data->info != NULL ? soup_message_get_response_headers (data->msg) : NULL;
+
+  if (request_maybe_retry (task, status, error, headers))
+    g_error_free (error);
+  else
+    g_task_return_error (task, error);
+}
+
+static GError *
+transport_error (GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+  return cfai_error_from_transport (error);
+}
+
+static GError *
+status_error (RequestData *data,
+              GBytes      *bytes)
+{
+  return cfai_error_from_response (data->info->http_status, data->info->content_type, bytes,
+                                   soup_message_get_response_headers (data->msg));
 }
 
 static void
@@ -845,39 +828,26 @@ on_read_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   RequestData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  SoupMessageHeaders *headers;
-  guint status;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (bytes == NULL)
     {
-      request_fail (task, 0,
-                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                      ? g_steal_pointer (&error) : cfai_error_from_transport (error),
-                    NULL);
+      request_fail (task, transport_error (error));
       return;
     }
 
-  status = soup_message_get_status (data->msg);
-  headers = soup_message_get_response_headers (data->msg);
-  if (status >= 400 || status < 200)
-    {
-      request_fail (task, status,
-                    cfai_error_from_response (status,
-                                              soup_message_headers_get_content_type (headers, NULL),
-                                              bytes, headers),
-                    headers);
-      return;
-    }
-
-  data->result_bytes = g_steal_pointer (&bytes);
   data->info = response_info_new (data->msg, data->attempt + 1);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (data->info->http_status))
+    {
+      request_fail (task, status_error (data, bytes));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -885,27 +855,20 @@ on_error_body_read (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   RequestData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
-  guint status = soup_message_get_status (data->msg);
 
   if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0 &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
       return;
     }
   /* A body that broke off half-way still tells the status; map what came. */
   bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
-  request_fail (task, status,
-                cfai_error_from_response (status,
-                                          soup_message_headers_get_content_type (headers, NULL),
-                                          bytes, headers),
-                headers);
+  request_fail (task, status_error (data, bytes));
 }
 
 static void
@@ -913,70 +876,66 @@ on_stream_sent (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   RequestData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) stream = NULL;
-  guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (stream == NULL)
     {
-      request_fail (task, 0,
-                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                      ? g_steal_pointer (&error) : cfai_error_from_transport (error),
-                    NULL);
-      return;
-    }
-
-  status = soup_message_get_status (data->msg);
-  if (status >= 400 || status < 200)
-    {
-      /* Error answers are small; read them whole to map them. */
-      g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
-
-      g_output_stream_splice_async (sink, stream,
-                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                    G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    on_error_body_read, task);
+      request_fail (task, transport_error (error));
       return;
     }
 
   data->info = response_info_new (data->msg, data->attempt + 1);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (data->info->http_status))
+    {
+      /* Error answers are small; read them whole to map them. */
+      g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_output_stream_splice_async (sink, stream,
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                    G_PRIORITY_DEFAULT, cancellable,
+                                    on_error_body_read, g_steal_pointer (&task));
+      return;
+    }
+
   g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
-  g_object_unref (task);
 }
 
 static void
-request_start_attempt (GTask *task)
+request_start_attempt (GTask *task_in)  /* (transfer full) */
 {
+  g_autoptr(GTask) task = task_in;
   RequestData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&data->msg);
-  data->msg = cfai_client_new_message (data->client, data->method, data->url,
-                                       data->gateway, &error);
+  g_clear_pointer (&data->info, cfai_response_info_free);
+  data->msg = new_message (data->client, data->method, data->url, data->gateway, &error);
   if (data->msg == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
       return;
     }
   if (data->body != NULL)
     soup_message_set_request_body_from_bytes (data->msg, data->content_type, data->body);
 
-  if (data->mode == MODE_STREAM)
+  if (data->stream)
     soup_session_send_async (data->client->session, data->msg, G_PRIORITY_DEFAULT,
-                             g_task_get_cancellable (task), on_stream_sent, task);
+                             cancellable, on_stream_sent, g_steal_pointer (&task));
   else
     soup_session_send_and_read_async (data->client->session, data->msg, G_PRIORITY_DEFAULT,
-                                      g_task_get_cancellable (task), on_read_done, task);
+                                      cancellable, on_read_done, g_steal_pointer (&task));
 }
 
 static void
 request_start (CfaiClient               *self,
-               RequestMode               mode,
+               gboolean                  stream,
                const char               *method,
                const char               *url,
                const char               *content_type,
@@ -987,7 +946,7 @@ request_start (CfaiClient               *self,
                GAsyncReadyCallback       callback,
                gpointer                  user_data)
 {
-  GTask *task;
+  g_autoptr(GTask) task = NULL;
   RequestData *data;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -995,7 +954,7 @@ request_start (CfaiClient               *self,
 
   data = g_new0 (RequestData, 1);
   data->client = g_object_ref (self);
-  data->mode = mode;
+  data->stream = stream;
   data->method = g_strdup (method);
   data->url = g_strdup (url);
   data->content_type = g_strdup (content_type);
@@ -1003,11 +962,53 @@ request_start (CfaiClient               *self,
   data->gateway = cfai_gateway_options_copy (gateway);
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
 
-  request_start_attempt (task);
+  request_start_attempt (g_steal_pointer (&task));
 }
 
+static gpointer
+request_finish (CfaiClient        *self,
+                GAsyncResult      *result,
+                gpointer           source_tag,
+                CfaiResponseInfo **info,
+                GError           **error)
+{
+  RequestData *data;
+  gpointer ret;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  ret = g_task_propagate_pointer (G_TASK (result), error);
+  if (ret == NULL)
+    return NULL;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (info != NULL)
+    *info = g_steal_pointer (&data->info);
+  return ret;
+}
+
+/**
+ * cfai_client_send_async:
+ * @self: a #CfaiClient
+ * @method: the HTTP method, such as %SOUP_METHOD_POST
+ * @url: an absolute URL from cfai_client_build_url() or
+ *   cfai_client_build_run_url()
+ * @content_type: (nullable): the type of @body
+ * @body: (nullable): what to send
+ * @gateway: (nullable): AI Gateway cache controls
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Sends a request and reads the whole answer, retrying per the client's
+ * policy.  A failed answer (transport, or a status outside 2xx) comes back
+ * as a %CFAI_ERROR; a successful one as it is, for the caller to decode
+ * by the Content-Type in its #CfaiResponseInfo.
+ */
 void
-cfai_client_post_async (CfaiClient               *self,
+cfai_client_send_async (CfaiClient               *self,
+                        const char               *method,
                         const char               *url,
                         const char               *content_type,
                         GBytes                   *body,
@@ -1017,34 +1018,39 @@ cfai_client_post_async (CfaiClient               *self,
                         gpointer                  user_data)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
   g_return_if_fail (url != NULL);
 
-  request_start (self, MODE_READ, SOUP_METHOD_POST, url, content_type, body, gateway,
-                 cancellable, cfai_client_post_async, callback, user_data);
+  request_start (self, FALSE, method, url, content_type, body, gateway,
+                 cancellable, cfai_client_send_async, callback, user_data);
 }
 
+/**
+ * cfai_client_send_finish:
+ * @info: (out) (optional) (transfer full): what came with the answer
+ *
+ * Returns: (transfer full): the answer's body (perhaps empty), or %NULL
+ *   with @error set
+ */
 GBytes *
-cfai_client_post_finish (CfaiClient        *self,
+cfai_client_send_finish (CfaiClient        *self,
                          GAsyncResult      *result,
                          CfaiResponseInfo **info,
                          GError           **error)
 {
-  RequestData *data;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_client_post_async, NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (info != NULL)
-    *info = g_steal_pointer (&data->info);
-  return g_steal_pointer (&data->result_bytes);
+  return request_finish (self, result, cfai_client_send_async, info, error);
 }
 
+/**
+ * cfai_client_send_stream_async:
+ *
+ * As cfai_client_send_async(), but hands over the open body once the
+ * headers arrived with a 2xx status.  Earlier failures are retried;
+ * nothing is retried once the caller starts reading.
+ */
 void
-cfai_client_post_stream_async (CfaiClient               *self,
+cfai_client_send_stream_async (CfaiClient               *self,
+                               const char               *method,
                                const char               *url,
                                const char               *content_type,
                                GBytes                   *body,
@@ -1054,32 +1060,26 @@ cfai_client_post_stream_async (CfaiClient               *self,
                                gpointer                  user_data)
 {
   g_return_if_fail (CFAI_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
   g_return_if_fail (url != NULL);
 
-  request_start (self, MODE_STREAM, SOUP_METHOD_POST, url, content_type, body, gateway,
-                 cancellable, cfai_client_post_stream_async, callback, user_data);
+  request_start (self, TRUE, method, url, content_type, body, gateway,
+                 cancellable, cfai_client_send_stream_async, callback, user_data);
 }
 
+/**
+ * cfai_client_send_stream_finish:
+ * @info: (out) (optional) (transfer full): what came with the answer
+ *
+ * Returns: (transfer full): the body stream, or %NULL with @error set
+ */
 GInputStream *
-cfai_client_post_stream_finish (CfaiClient        *self,
+cfai_client_send_stream_finish (CfaiClient        *self,
                                 GAsyncResult      *result,
                                 CfaiResponseInfo **info,
                                 GError           **error)
 {
-  RequestData *data;
-  GInputStream *stream;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_client_post_stream_async, NULL);
-
-  stream = g_task_propagate_pointer (G_TASK (result), error);
-  if (stream == NULL)
-    return NULL;
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (info != NULL)
-    *info = g_steal_pointer (&data->info);
-  return stream;
+  return request_finish (self, result, cfai_client_send_stream_async, info, error);
 }
 
 static void
@@ -1096,7 +1096,7 @@ on_get_json_read (GObject      *source,
   g_autoptr(JsonObject) root = NULL;
   JsonNode *root_node;
 
-  bytes = cfai_client_post_finish (CFAI_CLIENT (source), result, &info, &error);
+  bytes = cfai_client_send_finish (CFAI_CLIENT (source), result, &info, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1119,8 +1119,6 @@ on_get_json_read (GObject      *source,
   g_task_return_pointer (task, root_node, (GDestroyNotify) json_node_unref);
 }
 
-/* GET shares the POST machinery; the source tag of the inner task is the
- * POST one, so post_finish can read it back. */
 void
 cfai_client_get_json_async (CfaiClient          *self,
                             const char          *account_path,
@@ -1145,8 +1143,8 @@ cfai_client_get_json_async (CfaiClient          *self,
       return;
     }
 
-  request_start (self, MODE_READ, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
-                 cfai_client_post_async, on_get_json_read, g_steal_pointer (&task));
+  cfai_client_send_async (self, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
+                          on_get_json_read, g_steal_pointer (&task));
 }
 
 JsonNode *
@@ -1245,7 +1243,7 @@ on_verify_read (GObject      *source,
   g_autoptr(JsonNode) result_node = NULL;
   const char *status = NULL;
 
-  bytes = cfai_client_post_finish (CFAI_CLIENT (source), result, &info, &error);
+  bytes = cfai_client_send_finish (CFAI_CLIENT (source), result, &info, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1260,8 +1258,7 @@ on_verify_read (GObject      *source,
     }
 
   if (JSON_NODE_HOLDS_OBJECT (result_node))
-    status = json_object_get_string_member_with_default (json_node_get_object (result_node),
-                                                         "status", NULL);
+    status = cfai_json_get_string (json_node_get_object (result_node), "status");
   if (g_strcmp0 (status, "active") != 0)
     {
       /* Cloudflare answers 200 for a known token that is disabled or expired. */
@@ -1299,9 +1296,9 @@ cfai_client_verify_token_async (CfaiClient          *self,
 
   /* The verify endpoint is not under /accounts, but follows the API base so
    * tests and proxies see it too. */
-  url = g_strconcat (self->api_base_url, "/user/tokens/verify", NULL);
-  request_start (self, MODE_READ, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
-                 cfai_client_post_async, on_verify_read, g_steal_pointer (&task));
+  url = g_strconcat (cfai_credentials_get_api_base_url (self->credentials), "/user/tokens/verify", NULL);
+  cfai_client_send_async (self, SOUP_METHOD_GET, url, NULL, NULL, NULL, cancellable,
+                          on_verify_read, g_steal_pointer (&task));
 }
 
 gboolean

@@ -7,12 +7,10 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "cfai-credentials.h"
 #include "cfai-retry-policy.h"
 
 G_BEGIN_DECLS
-
-#define CFAI_DEFAULT_API_BASE_URL     "https://api.cloudflare.com/client/v4"
-#define CFAI_DEFAULT_GATEWAY_BASE_URL "https://gateway.ai.cloudflare.com/v1"
 
 #define CFAI_TYPE_CLIENT (cfai_client_get_type ())
 
@@ -33,15 +31,15 @@ typedef struct
 typedef struct
 {
   guint  http_status;
-  char  *content_type;
+  char  *content_type;          /* media type, lower-case, without parameters; nullable */
   char  *gateway_cache_status;  /* cf-aig-cache-status: HIT or MISS, nullable */
   char  *gateway_log_id;        /* cf-aig-log-id, nullable */
   guint  attempts;              /* 1 + number of retries made */
 } CfaiResponseInfo;
 
 CfaiClient       *cfai_client_new                   (void);
-CfaiClient       *cfai_client_new_from_environment  (const char          *settings_api_base_url);
-SoupSession      *cfai_client_get_session           (CfaiClient          *self);
+CfaiClient       *cfai_client_new_for_credentials   (CfaiCredentials     *credentials);
+CfaiCredentials  *cfai_client_get_credentials       (CfaiClient          *self);
 
 const char       *cfai_client_get_account_id        (CfaiClient          *self);
 void              cfai_client_set_account_id        (CfaiClient          *self,
@@ -75,11 +73,6 @@ char             *cfai_client_build_url             (CfaiClient          *self,
 char             *cfai_client_build_run_url         (CfaiClient          *self,
                                                      const char          *model,
                                                      GError             **error);
-SoupMessage      *cfai_client_new_message           (CfaiClient          *self,
-                                                     const char          *method,
-                                                     const char          *url,
-                                                     const CfaiGatewayOptions *gateway,
-                                                     GError             **error);
 
 /* GET a v4 JSON endpoint under /accounts/{id} (e.g. "/ai/models/search?page=2").
  * Returns the envelope's root object after checking status and success, so
@@ -93,10 +86,8 @@ JsonNode         *cfai_client_get_json_finish       (CfaiClient          *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
-/* POST a body to a URL and read the whole answer, retrying per policy.
- * Errors (HTTP ≥ 400, transport) come back as CFAI_ERROR; a 2xx body is
- * returned as it is, for the caller to decode by Content-Type. */
-void              cfai_client_post_async            (CfaiClient          *self,
+void              cfai_client_send_async            (CfaiClient          *self,
+                                                     const char          *method,
                                                      const char          *url,
                                                      const char          *content_type,
                                                      GBytes              *body,
@@ -104,15 +95,12 @@ void              cfai_client_post_async            (CfaiClient          *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
-GBytes           *cfai_client_post_finish           (CfaiClient          *self,
+GBytes           *cfai_client_send_finish           (CfaiClient          *self,
                                                      GAsyncResult        *result,
                                                      CfaiResponseInfo   **info,
                                                      GError             **error);
-
-/* POST and return the open body stream once headers arrived with a 2xx
- * status (earlier failures are retried per policy; nothing is retried once
- * the caller starts reading). */
-void              cfai_client_post_stream_async     (CfaiClient          *self,
+void              cfai_client_send_stream_async     (CfaiClient          *self,
+                                                     const char          *method,
                                                      const char          *url,
                                                      const char          *content_type,
                                                      GBytes              *body,
@@ -120,7 +108,7 @@ void              cfai_client_post_stream_async     (CfaiClient          *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
-GInputStream     *cfai_client_post_stream_finish    (CfaiClient          *self,
+GInputStream     *cfai_client_send_stream_finish    (CfaiClient          *self,
                                                      GAsyncResult        *result,
                                                      CfaiResponseInfo   **info,
                                                      GError             **error);

@@ -2,9 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Where the account ID and the tokens come from, in order: the environment
- * ($CLOUDFLARE_ACCOUNT_ID, $CLOUDFLARE_API_TOKEN; read once, when the object
- * is made, and never written), then the caller (the account ID, which the
+ * The one owner of what requests are made with: the account ID, the API
+ * token in use and the base URLs (CfaiClient reads them from here for each
+ * request).  Where they come from, in order: the environment
+ * ($CLOUDFLARE_ACCOUNT_ID, $CLOUDFLARE_API_TOKEN, $CFAI_API_BASE_URL,
+ * $CFAI_GATEWAY_BASE_URL; read once, when the object is made, and never
+ * written; nothing else in CfAI reads them), then the caller (the account ID, which the
  * app keeps in GSettings; this layer must not know about settings), then
  * the keyring through libsecret (tokens only).  When no keyring can be
  * used, a token lives in this object's memory until CfAI quits: a token is
@@ -25,7 +28,16 @@ struct _CfaiCredentials
 
   char                *env_account_id;
   char                *env_api_token;     /* wiped in finalize */
+  char                *env_api_base_url;
+  char                *env_gateway_base_url;
   char                *caller_account_id;
+  char                *caller_api_base_url;
+  char                *caller_gateway_base_url;
+
+  /* The token requests are signed with: $CLOUDFLARE_API_TOKEN at first,
+   * then whatever cfai_credentials_set_api_token() gave; wiped when
+   * replaced. */
+  char                *api_token;
 
   /* "kind\x1faccount" → token, for tokens the keyring did not take;
    * values are wiped when replaced or removed. */
@@ -59,6 +71,9 @@ enum {
   PROP_TOKEN_SOURCE,
   PROP_KEYRING_AVAILABLE,
   PROP_KEYRING_ERROR_MESSAGE,
+  PROP_HAS_API_TOKEN,
+  PROP_API_BASE_URL,
+  PROP_GATEWAY_BASE_URL,
   N_PROPS
 };
 
@@ -146,8 +161,8 @@ cfai_token_free (char *token)
  * value counts as unset, like an empty environment variable.  Copies only
  * the trimmed part: trimming a copy in place (g_strstrip()) would leave the
  * token's last characters behind its new end, out of reach of the wipe. */
-static char *
-dup_trimmed (const char *value)
+char *
+cfai_token_dup_trimmed (const char *value)
 {
   const char *start;
   const char *end;
@@ -303,15 +318,31 @@ keyring_failed (CfaiCredentials *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_AVAILABLE]);
 }
 
-/* Tokens go into an HTTP header: anything outside visible ASCII would
- * either be rejected by the server or split the header. */
-static gboolean
-token_is_well_formed (const char *token)
+/**
+ * cfai_token_check:
+ * @token: a token without surrounding blanks
+ * @code: the %CFAI_ERROR code to fail with
+ * @error: a location for a #GError
+ *
+ * Tokens go into an HTTP header: anything outside visible ASCII would
+ * either be rejected by the server or split the header, and Cloudflare
+ * tokens never contain it.
+ *
+ * Returns: %TRUE if @token can be sent
+ */
+gboolean
+cfai_token_check (const char  *token,
+                  CfaiErrorCode code,
+                  GError     **error)
 {
   for (const char *p = token; *p != '\0'; p++)
     {
       if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
-        return FALSE;
+        {
+          g_set_error_literal (error, CFAI_ERROR, code,
+                               _("The token contains spaces, line breaks or other characters a Cloudflare token never has. Copy it again from the Cloudflare dashboard."));
+          return FALSE;
+        }
     }
 
   return TRUE;
@@ -324,7 +355,12 @@ cfai_credentials_finalize (GObject *object)
 
   g_clear_pointer (&self->env_account_id, g_free);
   g_clear_pointer (&self->env_api_token, cfai_token_free);
+  g_clear_pointer (&self->env_api_base_url, g_free);
+  g_clear_pointer (&self->env_gateway_base_url, g_free);
   g_clear_pointer (&self->caller_account_id, g_free);
+  g_clear_pointer (&self->caller_api_base_url, g_free);
+  g_clear_pointer (&self->caller_gateway_base_url, g_free);
+  g_clear_pointer (&self->api_token, cfai_token_free);
   g_clear_pointer (&self->session_tokens, g_hash_table_unref);
   g_clear_error (&self->keyring_error);
 
@@ -361,6 +397,18 @@ cfai_credentials_get_property (GObject    *object,
       g_value_set_string (value, cfai_credentials_get_keyring_error_message (self));
       break;
 
+    case PROP_HAS_API_TOKEN:
+      g_value_set_boolean (value, self->api_token != NULL);
+      break;
+
+    case PROP_API_BASE_URL:
+      g_value_set_string (value, cfai_credentials_get_api_base_url (self));
+      break;
+
+    case PROP_GATEWAY_BASE_URL:
+      g_value_set_string (value, cfai_credentials_get_gateway_base_url (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -378,6 +426,14 @@ cfai_credentials_set_property (GObject      *object,
     {
     case PROP_ACCOUNT_ID:
       cfai_credentials_set_account_id (self, g_value_get_string (value));
+      break;
+
+    case PROP_API_BASE_URL:
+      cfai_credentials_set_api_base_url (self, g_value_get_string (value));
+      break;
+
+    case PROP_GATEWAY_BASE_URL:
+      cfai_credentials_set_gateway_base_url (self, g_value_get_string (value));
       break;
 
     default:
@@ -441,14 +497,71 @@ cfai_credentials_class_init (CfaiCredentialsClass *klass)
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * CfaiCredentials:has-api-token:
+   *
+   * Whether requests have a token to be signed with (see
+   * cfai_credentials_get_api_token()).
+   */
+  properties[PROP_HAS_API_TOKEN] =
+    g_param_spec_boolean ("has-api-token", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CfaiCredentials:api-base-url:
+   *
+   * Where requests go.  Reading gives $CFAI_API_BASE_URL when that is
+   * set, otherwise what the caller wrote, otherwise
+   * %CFAI_DEFAULT_API_BASE_URL; never with a trailing slash.
+   */
+  properties[PROP_API_BASE_URL] =
+    g_param_spec_string ("api-base-url", NULL, NULL,
+                         CFAI_DEFAULT_API_BASE_URL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CfaiCredentials:gateway-base-url:
+   *
+   * As #CfaiCredentials:api-base-url, for AI Gateway
+   * ($CFAI_GATEWAY_BASE_URL, %CFAI_DEFAULT_GATEWAY_BASE_URL).
+   */
+  properties[PROP_GATEWAY_BASE_URL] =
+    g_param_spec_string ("gateway-base-url", NULL, NULL,
+                         CFAI_DEFAULT_GATEWAY_BASE_URL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+/* Base URLs are kept without blanks or a trailing slash, so that paths can
+ * be appended; an empty one counts as unset. */
+static char *
+dup_base_url (const char *value)
+{
+  char *url = cfai_token_dup_trimmed (value);
+  gsize len;
+
+  if (url == NULL)
+    return NULL;
+
+  len = strlen (url);
+  while (len > 0 && url[len - 1] == '/')
+    url[--len] = '\0';
+  if (len == 0)
+    g_clear_pointer (&url, g_free);
+
+  return url;
 }
 
 static void
 cfai_credentials_init (CfaiCredentials *self)
 {
-  self->env_account_id = dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_ACCOUNT_ID));
-  self->env_api_token = dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_API_TOKEN));
+  self->env_account_id = cfai_token_dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_ACCOUNT_ID));
+  self->env_api_token = cfai_token_dup_trimmed (g_getenv (CFAI_CREDENTIALS_ENV_API_TOKEN));
+  self->env_api_base_url = dup_base_url (g_getenv (CFAI_CREDENTIALS_ENV_API_BASE_URL));
+  self->env_gateway_base_url = dup_base_url (g_getenv (CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL));
+  self->api_token = g_strdup (self->env_api_token);
   self->session_tokens = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                 g_free, (GDestroyNotify) cfai_token_free);
   self->token_source = self->env_api_token != NULL
@@ -469,6 +582,160 @@ CfaiCredentials *
 cfai_credentials_new (void)
 {
   return g_object_new (CFAI_TYPE_CREDENTIALS, NULL);
+}
+
+/**
+ * cfai_credentials_new_for_trial:
+ * @like: the credentials in use, whose base URLs (and token, when
+ *   @api_token is %NULL) are copied
+ * @account_id: the account ID to try
+ * @api_token: (nullable): the token to try
+ *
+ * Credentials to try out before they replace the ones in use: the
+ * environment is not read again, so what is tried is what was given.
+ *
+ * Returns: (transfer full): a new #CfaiCredentials
+ */
+CfaiCredentials *
+cfai_credentials_new_for_trial (CfaiCredentials *like,
+                                const char      *account_id,
+                                const char      *api_token)
+{
+  CfaiCredentials *self;
+
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (like), NULL);
+
+  self = cfai_credentials_new ();
+  g_clear_pointer (&self->env_account_id, g_free);
+  g_clear_pointer (&self->env_api_token, cfai_token_free);
+  g_clear_pointer (&self->env_api_base_url, g_free);
+  g_clear_pointer (&self->env_gateway_base_url, g_free);
+  self->token_source = CFAI_TOKEN_SOURCE_NONE;
+
+  self->caller_account_id = cfai_token_dup_trimmed (account_id);
+  self->caller_api_base_url = g_strdup (cfai_credentials_get_api_base_url (like));
+  self->caller_gateway_base_url = g_strdup (cfai_credentials_get_gateway_base_url (like));
+  cfai_token_free (self->api_token);
+  self->api_token = cfai_token_dup_trimmed (api_token != NULL ? api_token : like->api_token);
+
+  return self;
+}
+
+/**
+ * cfai_credentials_get_api_token:
+ * @self: a #CfaiCredentials
+ *
+ * The token requests are signed with.  It lives in this object's memory
+ * only; where it is kept across sessions is the business of
+ * cfai_credentials_store_token_async().
+ *
+ * Returns: (nullable): the token, or %NULL when there is none yet
+ */
+const char *
+cfai_credentials_get_api_token (CfaiCredentials *self)
+{
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (self), NULL);
+
+  return self->api_token;
+}
+
+/**
+ * cfai_credentials_set_api_token:
+ * @self: a #CfaiCredentials
+ * @token: (nullable): the token to sign requests with from now on
+ *
+ * Surrounding blanks are removed, without leaving a copy of them behind.
+ */
+void
+cfai_credentials_set_api_token (CfaiCredentials *self,
+                                const char      *token)
+{
+  gboolean had_token;
+
+  g_return_if_fail (CFAI_IS_CREDENTIALS (self));
+
+  had_token = self->api_token != NULL;
+  g_clear_pointer (&self->api_token, cfai_token_free);
+  self->api_token = cfai_token_dup_trimmed (token);
+
+  if (had_token != (self->api_token != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_TOKEN]);
+}
+
+gboolean
+cfai_credentials_has_api_token (CfaiCredentials *self)
+{
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (self), FALSE);
+
+  return self->api_token != NULL;
+}
+
+const char *
+cfai_credentials_get_api_base_url (CfaiCredentials *self)
+{
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (self), NULL);
+
+  if (self->env_api_base_url != NULL)
+    return self->env_api_base_url;
+  return self->caller_api_base_url != NULL ? self->caller_api_base_url : CFAI_DEFAULT_API_BASE_URL;
+}
+
+/**
+ * cfai_credentials_set_api_base_url:
+ * @self: a #CfaiCredentials
+ * @url: (nullable): the app's setting; %NULL or empty for the default
+ *
+ * Kept but unused while $CFAI_API_BASE_URL overrides it.  Check what a
+ * user typed with cfai_client_check_api_base_url() first.
+ */
+void
+cfai_credentials_set_api_base_url (CfaiCredentials *self,
+                                   const char      *url)
+{
+  g_autofree char *stripped = NULL;
+  g_autofree char *old = NULL;
+
+  g_return_if_fail (CFAI_IS_CREDENTIALS (self));
+
+  stripped = dup_base_url (url);
+  if (g_strcmp0 (stripped, self->caller_api_base_url) == 0)
+    return;
+
+  old = g_strdup (cfai_credentials_get_api_base_url (self));
+  g_free (self->caller_api_base_url);
+  self->caller_api_base_url = g_steal_pointer (&stripped);
+  if (g_strcmp0 (old, cfai_credentials_get_api_base_url (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_BASE_URL]);
+}
+
+const char *
+cfai_credentials_get_gateway_base_url (CfaiCredentials *self)
+{
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (self), NULL);
+
+  if (self->env_gateway_base_url != NULL)
+    return self->env_gateway_base_url;
+  return self->caller_gateway_base_url != NULL ? self->caller_gateway_base_url : CFAI_DEFAULT_GATEWAY_BASE_URL;
+}
+
+void
+cfai_credentials_set_gateway_base_url (CfaiCredentials *self,
+                                       const char      *url)
+{
+  g_autofree char *stripped = NULL;
+  g_autofree char *old = NULL;
+
+  g_return_if_fail (CFAI_IS_CREDENTIALS (self));
+
+  stripped = dup_base_url (url);
+  if (g_strcmp0 (stripped, self->caller_gateway_base_url) == 0)
+    return;
+
+  old = g_strdup (cfai_credentials_get_gateway_base_url (self));
+  g_free (self->caller_gateway_base_url);
+  self->caller_gateway_base_url = g_steal_pointer (&stripped);
+  if (g_strcmp0 (old, cfai_credentials_get_gateway_base_url (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GATEWAY_BASE_URL]);
 }
 
 /**
@@ -506,7 +773,7 @@ cfai_credentials_set_account_id (CfaiCredentials *self,
 
   g_return_if_fail (CFAI_IS_CREDENTIALS (self));
 
-  trimmed = dup_trimmed (account_id);
+  trimmed = cfai_token_dup_trimmed (account_id);
   if (g_strcmp0 (trimmed, self->caller_account_id) == 0)
     return;
 
@@ -658,6 +925,7 @@ cfai_credentials_store_token_async (CfaiCredentials     *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   const char *resolved;
   TokenOp *op;
@@ -672,7 +940,7 @@ cfai_credentials_store_token_async (CfaiCredentials     *self,
 
   op = g_new0 (TokenOp, 1);
   op->kind = kind;
-  op->token = dup_trimmed (token);
+  op->token = cfai_token_dup_trimmed (token);
   g_task_set_task_data (task, op, token_op_free);
 
   if (env_overrides (self, kind))
@@ -699,10 +967,9 @@ cfai_credentials_store_token_async (CfaiCredentials     *self,
       return;
     }
 
-  if (!token_is_well_formed (op->token))
+  if (!cfai_token_check (op->token, CFAI_ERROR_AUTH, &error))
     {
-      g_task_return_new_error_literal (task, CFAI_ERROR, CFAI_ERROR_AUTH,
-                                       _("The token contains spaces, line breaks or other characters a Cloudflare token never has. Copy it again from the Cloudflare dashboard."));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 

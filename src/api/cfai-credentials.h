@@ -7,11 +7,18 @@
 #include <gio/gio.h>
 #include <libsecret/secret.h>
 
+#include "cfai-error.h"
+
 G_BEGIN_DECLS
 
 #define CFAI_CREDENTIALS_ENV_ACCOUNT_ID "CLOUDFLARE_ACCOUNT_ID"
 #define CFAI_CREDENTIALS_ENV_API_TOKEN  "CLOUDFLARE_API_TOKEN"
+#define CFAI_CREDENTIALS_ENV_API_BASE_URL     "CFAI_API_BASE_URL"
+#define CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL "CFAI_GATEWAY_BASE_URL"
 #define CFAI_CREDENTIALS_SCHEMA_NAME    "com.example.CfAI.Token"
+
+#define CFAI_DEFAULT_API_BASE_URL     "https://api.cloudflare.com/client/v4"
+#define CFAI_DEFAULT_GATEWAY_BASE_URL "https://gateway.ai.cloudflare.com/v1"
 
 /* The values of the schema's "kind" attribute are the nicks of this enum. */
 typedef enum
@@ -49,8 +56,26 @@ G_DECLARE_FINAL_TYPE (CfaiCredentials, cfai_credentials, CFAI, CREDENTIALS, GObj
 const SecretSchema  *cfai_credentials_get_schema                (void);
 const char          *cfai_token_kind_to_string                  (CfaiTokenKind        kind);
 void                 cfai_token_free                            (char                *token);
+char                *cfai_token_dup_trimmed                     (const char          *value);
+gboolean             cfai_token_check                           (const char          *token,
+                                                                 CfaiErrorCode        code,
+                                                                 GError             **error);
 
 CfaiCredentials     *cfai_credentials_new                       (void);
+CfaiCredentials     *cfai_credentials_new_for_trial             (CfaiCredentials     *like,
+                                                                 const char          *account_id,
+                                                                 const char          *api_token);
+
+const char          *cfai_credentials_get_api_token             (CfaiCredentials     *self);
+void                 cfai_credentials_set_api_token             (CfaiCredentials     *self,
+                                                                 const char          *token);
+gboolean             cfai_credentials_has_api_token             (CfaiCredentials     *self);
+const char          *cfai_credentials_get_api_base_url          (CfaiCredentials     *self);
+void                 cfai_credentials_set_api_base_url          (CfaiCredentials     *self,
+                                                                 const char          *url);
+const char          *cfai_credentials_get_gateway_base_url      (CfaiCredentials     *self);
+void                 cfai_credentials_set_gateway_base_url      (CfaiCredentials     *self,
+                                                                 const char          *url);
 
 const char          *cfai_credentials_get_account_id            (CfaiCredentials     *self);
 void                 cfai_credentials_set_account_id            (CfaiCredentials     *self,

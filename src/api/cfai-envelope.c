@@ -18,6 +18,31 @@
 #include "cfai-error-private.h"
 
 /**
+ * cfai_envelope_media_type:
+ * @content_type: (nullable): a Content-Type header value
+ *
+ * The one reading of a Content-Type header: media types are
+ * case-insensitive, and no decoder here cares about the parameters.
+ *
+ * Returns: (transfer full) (nullable): the media type in lower case,
+ *   without parameters or blanks, or %NULL when there is none
+ */
+char *
+cfai_envelope_media_type (const char *content_type)
+{
+  char *media;
+
+  if (content_type == NULL)
+    return NULL;
+
+  media = g_strstrip (g_ascii_strdown (content_type, strcspn (content_type, ";")));
+  if (*media == '\0')
+    g_clear_pointer (&media, g_free);
+
+  return media;
+}
+
+/**
  * cfai_envelope_content_type_is_json:
  * @content_type: (nullable): a Content-Type header value
  *
@@ -27,17 +52,10 @@
 gboolean
 cfai_envelope_content_type_is_json (const char *content_type)
 {
-  g_autofree char *media_type = NULL;
-  const char *semicolon;
+  g_autofree char *media_type = cfai_envelope_media_type (content_type);
 
-  if (content_type == NULL)
+  if (media_type == NULL)
     return FALSE;
-
-  /* Media types are case-insensitive; parameters do not matter here. */
-  semicolon = strchr (content_type, ';');
-  media_type = g_ascii_strdown (content_type,
-                                semicolon != NULL ? semicolon - content_type : -1);
-  g_strstrip (media_type);
 
   if (g_str_equal (media_type, "application/json"))
     return TRUE;

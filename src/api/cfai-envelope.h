@@ -22,6 +22,7 @@ JsonNode  *cfai_envelope_parse_full           (guint               http_status,
                                                SoupMessageHeaders *headers,
                                                JsonNode          **result_info,
                                                GError            **error);
+char      *cfai_envelope_media_type           (const char         *content_type);
 gboolean   cfai_envelope_content_type_is_json (const char         *content_type);
 
 G_END_DECLS

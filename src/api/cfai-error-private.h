@@ -20,8 +20,6 @@ gboolean     cfai_error_match_context       (const char    *message,
 gint64       cfai_error_message_code        (const char    *message);
 char        *cfai_error_field_from_message  (const char    *message);
 char        *cfai_error_field_from_details  (JsonObject    *holder);
-const char  *cfai_error_json_get_string     (JsonObject    *object,
-                                             const char    *name);
 gint64       cfai_error_json_get_code       (JsonObject    *object,
                                              const char    *name);
 JsonNode    *cfai_error_parse_json          (const guint8  *data,

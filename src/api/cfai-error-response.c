@@ -23,6 +23,7 @@
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-error-private.h"
+#include "cfai-json.h"
 #include "cfai-error-response.h"
 #include "cfai-retry-policy.h"
 
@@ -321,7 +322,7 @@ problem_consider_entry (Problem    *p,
                         JsonObject *root)
 {
   JsonObject *entry;
-  JsonNode *chain;
+  JsonArray *chain;
 
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
@@ -335,21 +336,20 @@ problem_consider_entry (Problem    *p,
   entry = json_node_get_object (node);
   problem_consider (p,
                     cfai_error_json_get_code (entry, "code"),
-                    cfai_error_json_get_string (entry, "message"),
+                    cfai_json_get_string (entry, "message"),
                     entry, root);
 
   /* Cloudflare nests the specific cause under a generic one, e.g. 6003
    * "Invalid request headers" → 6111 "Invalid format for Authorization
    * header". */
-  chain = json_object_get_member (entry, "error_chain");
-  if (chain != NULL && JSON_NODE_HOLDS_ARRAY (chain))
+  chain = cfai_json_get_array (entry, "error_chain");
+  if (chain != NULL)
     {
-      JsonArray *array = json_node_get_array (chain);
-      guint n = MIN (json_array_get_length (array), MAX_ERROR_ENTRIES);
+      guint n = MIN (json_array_get_length (chain), MAX_ERROR_ENTRIES);
 
       for (guint i = 0; i < n; i++)
         {
-          JsonNode *link = json_array_get_element (array, i);
+          JsonNode *link = json_array_get_element (chain, i);
 
           if (JSON_NODE_HOLDS_OBJECT (link))
             {
@@ -357,7 +357,7 @@ problem_consider_entry (Problem    *p,
 
               problem_consider (p,
                                 cfai_error_json_get_code (link_object, "code"),
-                                cfai_error_json_get_string (link_object, "message"),
+                                cfai_json_get_string (link_object, "message"),
                                 link_object, root);
             }
         }
@@ -369,10 +369,10 @@ static void
 problem_consider_openai (Problem    *p,
                          JsonObject *error)
 {
-  const char *message = cfai_error_json_get_string (error, "message");
-  const char *type = cfai_error_json_get_string (error, "type");
-  const char *code_string = cfai_error_json_get_string (error, "code");
-  const char *param = cfai_error_json_get_string (error, "param");
+  const char *message = cfai_json_get_string (error, "message");
+  const char *type = cfai_json_get_string (error, "type");
+  const char *code_string = cfai_json_get_string (error, "code");
+  const char *param = cfai_json_get_string (error, "param");
   CfaiErrorCode mapped;
 
   problem_consider (p, cfai_error_json_get_code (error, "code"), message, error, NULL);
@@ -433,7 +433,7 @@ problem_read_json (Problem    *p,
   else if (error != NULL)
     problem_consider_entry (p, error, root);
 
-  if (!p->saw_error_entry && (message = cfai_error_json_get_string (root, "message")) != NULL)
+  if (!p->saw_error_entry && (message = cfai_json_get_string (root, "message")) != NULL)
     problem_consider (p, cfai_error_json_get_code (root, "code"), message, root, root);
 }
 
@@ -755,14 +755,6 @@ body_looks_like (const guint8 *data,
   return FALSE;
 }
 
-static gboolean
-content_type_is (const char *content_type,
-                 const char *prefix)
-{
-  return content_type != NULL &&
-         g_ascii_strncasecmp (content_type, prefix, strlen (prefix)) == 0;
-}
-
 /**
  * cfai_error_from_json:
  * @http_status: the answer's HTTP status
@@ -816,6 +808,7 @@ cfai_error_from_response (guint               http_status,
                           SoupMessageHeaders *headers)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *media = cfai_envelope_media_type (content_type);
   const guint8 *data = NULL;
   gsize len = 0;
   Problem p;
@@ -828,8 +821,8 @@ cfai_error_from_response (guint               http_status,
 
   /* Proxies mislabel bodies both ways, so the first byte is evidence too. */
   if (len > 0 &&
-      (content_type_is (content_type, "text/html") ||
-       content_type_is (content_type, "application/xhtml") ||
+      ((media != NULL && (g_str_equal (media, "text/html") ||
+                          g_str_has_prefix (media, "application/xhtml"))) ||
        body_looks_like (data, len, '<')))
     {
       p.body_kind = BODY_HTML;

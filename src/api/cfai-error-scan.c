@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cfai-error-private.h"
+#include "cfai-json.h"
 
 /* Long enough for any real error message, short enough for a dialog. */
 #define MAX_DETAIL_CHARS  300
@@ -439,28 +440,6 @@ cfai_error_clean_field (const char *field)
   return g_steal_pointer (&cleaned);
 }
 
-const char *
-cfai_error_json_get_string (JsonObject *object,
-                            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return (node != NULL && JSON_NODE_HOLDS_OBJECT (node)) ? json_node_get_object (node) : NULL;
-}
-
 /* Codes arrive as numbers, occasionally as numeric strings. */
 gint64
 cfai_error_json_get_code (JsonObject *object,
@@ -544,7 +523,7 @@ cfai_error_field_from_details (JsonObject *holder)
   if (holder == NULL)
     return NULL;
 
-  details = get_object (holder, "details");
+  details = cfai_json_get_object (holder, "details");
   field_errors = json_object_get_member (details != NULL ? details : holder, "fieldErrors");
   if (field_errors == NULL)
     return NULL;

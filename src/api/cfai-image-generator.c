@@ -40,7 +40,7 @@ on_posted (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   ImageResult *image_result = g_new0 (ImageResult, 1);
 
-  body = cfai_client_post_finish (CFAI_CLIENT (source), result, &image_result->info, &error);
+  body = cfai_client_send_finish (CFAI_CLIENT (source), result, &image_result->info, &error);
   cfai_client_report_model_result (CFAI_CLIENT (source), g_task_get_task_data (task), error);
   if (body == NULL ||
       !cfai_image_response_decode (image_result->info->http_status,
@@ -89,8 +89,8 @@ cfai_image_generate_async (CfaiClient          *client,
       return;
     }
 
-  cfai_client_post_async (client, url, content_type, body, gateway, cancellable,
-                          on_posted, g_steal_pointer (&task));
+  cfai_client_send_async (client, SOUP_METHOD_POST, url, content_type, body, gateway,
+                          cancellable, on_posted, g_steal_pointer (&task));
 }
 
 GBytes *

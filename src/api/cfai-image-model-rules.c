@@ -10,6 +10,7 @@
 
 #include "cfai-error.h"
 #include "cfai-image-model-rules.h"
+#include "cfai-json.h"
 
 typedef enum
 {
@@ -333,25 +334,6 @@ parse_default_from_description (const char *description,
   return FALSE;
 }
 
-static gboolean
-read_number (JsonObject *object,
-             const char *member,
-             double     *value)
-{
-  JsonNode *node = json_object_get_member (object, member);
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-
-  *value = json_node_get_double (node);
-  return isfinite (*value);
-}
-
 static void
 read_field (FieldRule  *rule,
             const char *name,
@@ -359,7 +341,7 @@ read_field (FieldRule  *rule,
             gboolean    is_text,
             gboolean    required)
 {
-  const char *type = json_object_get_string_member_with_default (property, "type", NULL);
+  const char *type = cfai_json_get_string (property, "type");
   const char *min_member = is_text ? "minLength" : "minimum";
   const char *max_member = is_text ? "maxLength" : "maximum";
 
@@ -371,48 +353,27 @@ read_field (FieldRule  *rule,
     rule->flags |= FIELD_REQUIRED;
   if (g_strcmp0 (type, "integer") == 0)
     rule->flags |= FIELD_IS_INTEGER;
-  if (read_number (property, min_member, &rule->minimum))
+  if (cfai_json_get_number (property, min_member, &rule->minimum))
     rule->flags |= FIELD_HAS_MINIMUM;
-  if (read_number (property, max_member, &rule->maximum))
+  if (cfai_json_get_number (property, max_member, &rule->maximum))
     rule->flags |= FIELD_HAS_MAXIMUM;
 
   if (!is_text)
     {
-      if (read_number (property, "default", &rule->default_value) ||
-          parse_default_from_description (json_object_get_string_member_with_default (property, "description", NULL),
+      if (cfai_json_get_number (property, "default", &rule->default_value) ||
+          parse_default_from_description (cfai_json_get_string (property, "description"),
                                           &rule->default_value))
         rule->flags |= FIELD_HAS_DEFAULT;
     }
-}
-
-static JsonObject *
-get_object_member (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
 }
 
 static gboolean
 is_required (JsonObject *schema,
              const char *name)
 {
-  JsonNode *node = json_object_get_member (schema, "required");
-  JsonArray *array;
+  JsonArray *array = cfai_json_get_array (schema, "required");
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
 
@@ -429,10 +390,10 @@ static void
 read_output (CfaiImageModelRules *self,
              JsonObject          *output)
 {
-  const char *content_type = json_object_get_string_member_with_default (output, "contentType", NULL);
-  const char *type = json_object_get_string_member_with_default (output, "type", NULL);
-  const char *format = json_object_get_string_member_with_default (output, "format", NULL);
-  JsonObject *properties = get_object_member (output, "properties");
+  const char *content_type = cfai_json_get_string (output, "contentType");
+  const char *type = cfai_json_get_string (output, "type");
+  const char *format = cfai_json_get_string (output, "format");
+  JsonObject *properties = cfai_json_get_object (output, "properties");
 
   g_clear_pointer (&self->output_content_type, g_free);
   g_clear_pointer (&self->output_field, g_free);
@@ -499,13 +460,13 @@ cfai_image_model_rules_new_from_schema (const char  *model_id,
     }
 
   schema = json_node_get_object (input_schema);
-  if (!json_object_has_member (schema, "properties") && get_object_member (schema, "input") != NULL)
+  if (!json_object_has_member (schema, "properties") && cfai_json_get_object (schema, "input") != NULL)
     {
-      output = get_object_member (schema, "output");
-      schema = get_object_member (schema, "input");
+      output = cfai_json_get_object (schema, "output");
+      schema = cfai_json_get_object (schema, "input");
     }
 
-  properties = get_object_member (schema, "properties");
+  properties = cfai_json_get_object (schema, "properties");
   if (properties == NULL)
     {
       g_set_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL,
@@ -517,8 +478,8 @@ cfai_image_model_rules_new_from_schema (const char  *model_id,
   self = rules_new (model_id);
   self->display_name = builtin != NULL ? g_strdup (builtin->display_name) : display_name_from_id (model_id);
 
-  if (get_object_member (properties, "prompt") == NULL &&
-      get_object_member (properties, "multipart") != NULL)
+  if (cfai_json_get_object (properties, "prompt") == NULL &&
+      cfai_json_get_object (properties, "multipart") != NULL)
     {
       self->input = CFAI_IMAGE_INPUT_MULTIPART;
       if (builtin != NULL)
@@ -545,7 +506,7 @@ cfai_image_model_rules_new_from_schema (const char  *model_id,
 
       self->input = CFAI_IMAGE_INPUT_JSON;
 
-      if (!(property = get_object_member (properties, "prompt")))
+      if (!(property = cfai_json_get_object (properties, "prompt")))
         {
           g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
                        _("The model “%s” does not take a text prompt, so it cannot make images from text."),
@@ -555,22 +516,22 @@ cfai_image_model_rules_new_from_schema (const char  *model_id,
       read_field (&self->fields[CFAI_IMAGE_FIELD_PROMPT], "prompt", property, TRUE,
                   is_required (schema, "prompt"));
 
-      if ((property = get_object_member (properties, "negative_prompt")))
+      if ((property = cfai_json_get_object (properties, "negative_prompt")))
         read_field (&self->fields[CFAI_IMAGE_FIELD_NEGATIVE_PROMPT], "negative_prompt", property, TRUE,
                     is_required (schema, "negative_prompt"));
 
       /* Lucid Origin lists both spellings; num_steps is what the other
        * Leonardo and Stability models use. */
-      if ((property = get_object_member (properties, "num_steps")))
+      if ((property = cfai_json_get_object (properties, "num_steps")))
         read_field (&self->fields[CFAI_IMAGE_FIELD_STEPS], "num_steps", property, FALSE,
                     is_required (schema, "num_steps"));
-      else if ((property = get_object_member (properties, "steps")))
+      else if ((property = cfai_json_get_object (properties, "steps")))
         read_field (&self->fields[CFAI_IMAGE_FIELD_STEPS], "steps", property, FALSE,
                     is_required (schema, "steps"));
 
       for (guint i = 0; i < G_N_ELEMENTS (numeric); i++)
         {
-          if ((property = get_object_member (properties, numeric[i].name)))
+          if ((property = cfai_json_get_object (properties, numeric[i].name)))
             read_field (&self->fields[numeric[i].field], numeric[i].name, property, FALSE,
                         is_required (schema, numeric[i].name));
         }

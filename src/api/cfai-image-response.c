@@ -11,6 +11,7 @@
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-image-response.h"
+#include "cfai-json.h"
 
 /**
  * cfai_image_response_sniff_mime:
@@ -76,23 +77,6 @@ image_is_complete (const char   *mime,
     }
 
   return FALSE;
-}
-
-static char *
-get_media_type (const char *content_type)
-{
-  char *media;
-
-  if (content_type == NULL)
-    return NULL;
-
-  media = g_ascii_strdown (content_type, strcspn (content_type, ";"));
-  g_strstrip (media);
-
-  if (*media == '\0')
-    g_clear_pointer (&media, g_free);
-
-  return media;
 }
 
 static gboolean
@@ -174,21 +158,12 @@ decode_base64 (const char *text)
 static const char *
 find_image_string (JsonObject *root)
 {
-  JsonNode *result = json_object_get_member (root, "result");
-  JsonNode *image = NULL;
+  JsonObject *result = cfai_json_get_object (root, "result");
 
-  if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
-    image = json_object_get_member (json_node_get_object (result), "image");
+  if (result != NULL && json_object_has_member (result, "image"))
+    return cfai_json_get_string (result, "image");
 
-  if (image == NULL)
-    image = json_object_get_member (root, "image");
-
-  if (image == NULL ||
-      !JSON_NODE_HOLDS_VALUE (image) ||
-      json_node_get_value_type (image) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (image);
+  return cfai_json_get_string (root, "image");
 }
 
 static gboolean
@@ -354,7 +329,7 @@ cfai_image_response_decode_full (guint               http_status,
       return FALSE;
     }
 
-  media = get_media_type (content_type);
+  media = cfai_envelope_media_type (content_type);
 
   if (cfai_envelope_content_type_is_json (content_type) || (media == NULL && looks_like_json (body)))
     return decode_json (http_status, body, headers, out_image, out_mime, error);

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cfai-json.h"
 #include "cfai-model-catalog-private.h"
 
 #define CACHE_FORMAT "cfai-model-catalog"
@@ -156,7 +157,7 @@ _cfai_model_catalog_parse_cache (GBytes      *bytes,
     }
 
   root = json_node_get_object (node);
-  if (g_strcmp0 (_cfai_model_catalog_object_get_string (root, "format"), CACHE_FORMAT) != 0)
+  if (g_strcmp0 (cfai_json_get_string (root, "format"), CACHE_FORMAT) != 0)
     {
       set_cache_error (error, origin, _("it is not a model cache"));
       return NULL;
@@ -179,7 +180,7 @@ _cfai_model_catalog_parse_cache (GBytes      *bytes,
       return NULL;
     }
 
-  text = _cfai_model_catalog_object_get_string (root, "fetched_at");
+  text = cfai_json_get_string (root, "fetched_at");
   if (text != NULL)
     when = g_date_time_new_from_iso8601 (text, NULL);
   if (fetched_at != NULL && when == NULL)

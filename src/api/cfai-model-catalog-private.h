@@ -40,8 +40,6 @@ void        _cfai_model_catalog_init_access       (CfaiModelCatalog       *self)
 void        _cfai_model_catalog_clear_access      (CfaiModelCatalog       *self);
 void        _cfai_model_catalog_apply_access      (CfaiModelCatalog       *self);
 JsonArray  *_cfai_model_catalog_page_get_models   (JsonNode               *page);
-const char *_cfai_model_catalog_object_get_string (JsonObject             *object,
-                                                   const char             *member);
 GPtrArray  *_cfai_model_catalog_parse_pages       (GPtrArray              *pages,
                                                    gboolean                strict,
                                                    GError                **error);

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "cfai-error.h"
+#include "cfai-json.h"
 #include "cfai-model-catalog-private.h"
 
 typedef struct
@@ -92,47 +93,6 @@ cache_written_cb (GObject      *object,
   finish_refresh (task, NULL);
 }
 
-static gint64
-info_get_count (JsonObject *info,
-                const char *member)
-{
-  JsonNode *node;
-
-  if (info == NULL)
-    return -1;
-
-  node = json_object_get_member (info, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-
-    case G_TYPE_DOUBLE:
-      {
-        double value = json_node_get_double (node);
-
-        if (!isfinite (value) || value < 0 || value >= 9.2e18)
-          return -1;
-        return (gint64) value;
-      }
-
-    case G_TYPE_STRING:
-      {
-        gint64 value;
-
-        if (g_ascii_string_to_signed (json_node_get_string (node), 10, 0, G_MAXINT64, &value, NULL))
-          return value;
-        return -1;
-      }
-
-    default:
-      return -1;
-    }
-}
-
 /* Decides from the page just received whether another one follows.  The
  * server's "result_info" is trusted only as far as it is consistent: a
  * short page, a page with nothing new, or the page cap ends the loop
@@ -142,16 +102,12 @@ page_is_last (RefreshData *data,
               JsonNode    *root)
 {
   JsonArray *models = _cfai_model_catalog_page_get_models (root);
-  JsonNode *info_node = json_object_get_member (json_node_get_object (root), "result_info");
-  JsonObject *info = NULL;
+  JsonObject *info = cfai_json_get_object (json_node_get_object (root), "result_info");
   guint n_models = json_array_get_length (models);
   guint n_new = 0;
   gint64 per_page;
   gint64 total_count;
   gint64 total_pages;
-
-  if (info_node != NULL && JSON_NODE_HOLDS_OBJECT (info_node))
-    info = json_node_get_object (info_node);
 
   for (guint i = 0; i < n_models; i++)
     {
@@ -161,7 +117,7 @@ page_is_last (RefreshData *data,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
 
-      name = _cfai_model_catalog_object_get_string (json_node_get_object (element), "name");
+      name = cfai_json_get_string (json_node_get_object (element), "name");
       if (name != NULL && !g_hash_table_contains (data->seen, name))
         {
           g_hash_table_add (data->seen, g_strdup (name));
@@ -171,11 +127,11 @@ page_is_last (RefreshData *data,
 
   data->received += n_models;
 
-  per_page = info_get_count (info, "per_page");
+  per_page = cfai_json_get_count (info, "per_page");
   if (per_page <= 0)
     per_page = CFAI_MODEL_CATALOG_PER_PAGE;
-  total_count = info_get_count (info, "total_count");
-  total_pages = info_get_count (info, "total_pages");
+  total_count = cfai_json_get_count (info, "total_count");
+  total_pages = cfai_json_get_count (info, "total_pages");
 
   if (n_models == 0 || n_new == 0)
     return TRUE;

@@ -19,6 +19,7 @@
 
 #include "cfai-api-resources.h"
 #include "cfai-error.h"
+#include "cfai-json.h"
 #include "cfai-model-catalog-private.h"
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -239,8 +240,6 @@ cfai_model_catalog_load_builtin (CfaiModelCatalog *self)
 JsonArray *
 _cfai_model_catalog_page_get_models (JsonNode *page)
 {
-  JsonNode *result;
-
   if (page == NULL)
     return NULL;
 
@@ -250,27 +249,7 @@ _cfai_model_catalog_page_get_models (JsonNode *page)
   if (!JSON_NODE_HOLDS_OBJECT (page))
     return NULL;
 
-  result = json_object_get_member (json_node_get_object (page), "result");
-  if (result == NULL || !JSON_NODE_HOLDS_ARRAY (result))
-    return NULL;
-
-  return json_node_get_array (result);
-}
-
-/* json-glib's string getters are critical about members that are arrays
- * or objects; data from a server or a file may be anything. */
-const char *
-_cfai_model_catalog_object_get_string (JsonObject *object,
-                                       const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return cfai_json_get_array (json_node_get_object (page), "result");
 }
 
 /* In @strict mode (our own cache) any bad entry fails the whole list;

@@ -55,6 +55,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cfai-error.h"
+#include "cfai-json.h"
 #include "cfai-stream-decoder.h"
 
 #define THINK_OPEN   "<think>"
@@ -227,29 +228,6 @@ flush_pending (CfaiStreamDecoder *self)
     }
 }
 
-/* Counts are integers, but nothing stops a server from writing 12.0. */
-static gint64
-get_count (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (type == G_TYPE_DOUBLE)
-    {
-      double value = json_node_get_double (node);
-      return value >= 0 && value < 1e15 ? (gint64) value : -1;
-    }
-
-  return -1;
-}
-
 static void
 read_usage (CfaiStreamDecoder *self,
             JsonNode          *node,
@@ -257,22 +235,19 @@ read_usage (CfaiStreamDecoder *self,
 {
   CfaiUsage *usage = &self->delta.usage;
   JsonObject *object;
-  JsonNode *details;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return;
 
   object = json_node_get_object (node);
-  usage->prompt_tokens = MAX (get_count (object, "prompt_tokens"), 0);
-  usage->completion_tokens = MAX (get_count (object, "completion_tokens"), 0);
-  usage->total_tokens = get_count (object, "total_tokens");
+  usage->prompt_tokens = MAX (cfai_json_get_count (object, "prompt_tokens"), 0);
+  usage->completion_tokens = MAX (cfai_json_get_count (object, "completion_tokens"), 0);
+  usage->total_tokens = cfai_json_get_count (object, "total_tokens");
   if (usage->total_tokens < 0)
     usage->total_tokens = usage->prompt_tokens + usage->completion_tokens;
 
-  usage->cached_tokens = -1;
-  details = json_object_get_member (object, "prompt_tokens_details");
-  if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
-    usage->cached_tokens = get_count (json_node_get_object (details), "cached_tokens");
+  usage->cached_tokens = cfai_json_get_count (cfai_json_get_object (object, "prompt_tokens_details"),
+                                              "cached_tokens");
 
   self->delta.usage_kind = kind;
 
@@ -305,19 +280,6 @@ read_response (CfaiStreamDecoder *self,
   add_content (self, json, strlen (json));
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return NULL;
-}
-
 static void
 read_choice (CfaiStreamDecoder *self,
              JsonNode          *choices)
@@ -325,7 +287,7 @@ read_choice (CfaiStreamDecoder *self,
   JsonArray *array;
   JsonNode *first;
   JsonObject *choice;
-  JsonNode *delta_node;
+  JsonObject *delta;
   const char *str;
 
   if (!JSON_NODE_HOLDS_ARRAY (choices))
@@ -340,21 +302,24 @@ read_choice (CfaiStreamDecoder *self,
     return;
   choice = json_node_get_object (first);
 
-  delta_node = json_object_get_member (choice, "delta");
-  if (delta_node != NULL && JSON_NODE_HOLDS_OBJECT (delta_node))
+  /* A stream chunk carries "delta", a whole chat completion (the JSON
+   * answer to a request, streamed or not) "message", in the same shape. */
+  delta = cfai_json_get_object (choice, "delta");
+  if (delta == NULL)
+    delta = cfai_json_get_object (choice, "message");
+  if (delta != NULL)
     {
-      JsonObject *delta = json_node_get_object (delta_node);
 
       /* Providers disagree on the name; none sends both. */
-      if ((str = get_string (delta, "reasoning_content")) != NULL ||
-          (str = get_string (delta, "reasoning")) != NULL)
+      if ((str = cfai_json_get_string (delta, "reasoning_content")) != NULL ||
+          (str = cfai_json_get_string (delta, "reasoning")) != NULL)
         g_string_append (self->reasoning, str);
 
-      if ((str = get_string (delta, "content")) != NULL)
+      if ((str = cfai_json_get_string (delta, "content")) != NULL)
         add_content (self, str, strlen (str));
     }
 
-  if ((str = get_string (choice, "finish_reason")) != NULL)
+  if ((str = cfai_json_get_string (choice, "finish_reason")) != NULL)
     {
       g_string_assign (self->finish_reason, str);
       self->delta.finish_reason = self->finish_reason->str;
@@ -427,14 +392,14 @@ read_error (JsonObject  *root,
 
       if (json_array_get_length (errors) > 0 &&
           JSON_NODE_HOLDS_OBJECT (json_array_get_element (errors, 0)))
-        message = get_string (json_array_get_object_element (errors, 0), "message");
+        message = cfai_json_get_string (json_array_get_object_element (errors, 0), "message");
     }
   else if ((node = json_object_get_member (root, "error")) != NULL)
     {
       if (JSON_NODE_HOLDS_OBJECT (node))
-        message = get_string (json_node_get_object (node), "message");
+        message = cfai_json_get_string (json_node_get_object (node), "message");
       else
-        message = get_string (root, "error");
+        message = cfai_json_get_string (root, "error");
     }
   else
     return TRUE;
@@ -501,6 +466,10 @@ cfai_stream_decoder_free (CfaiStreamDecoder *self)
   g_free (self);
 }
 
+static const CfaiStreamDelta *decode_object (CfaiStreamDecoder  *self,
+                                             JsonObject         *object,
+                                             GError            **error);
+
 /**
  * cfai_stream_decoder_decode:
  * @self: a decoder
@@ -522,15 +491,7 @@ cfai_stream_decoder_decode (CfaiStreamDecoder  *self,
                             GError            **error)
 {
   g_autoptr(GError) json_error = NULL;
-  JsonObjectIter iter;
-  const char *name;
   JsonNode *root;
-  JsonObject *object;
-  JsonNode *node;
-  JsonNode *choices = NULL;
-  JsonNode *response = NULL;
-  JsonNode *usage = NULL;
-  gboolean tool_calls = FALSE;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -567,7 +528,48 @@ cfai_stream_decoder_decode (CfaiStreamDecoder  *self,
       set_protocol_error (error, _("not a JSON object"), data, len);
       return NULL;
     }
-  object = json_node_get_object (root);
+
+  return decode_object (self, json_node_get_object (root), error);
+}
+
+/**
+ * cfai_stream_decoder_decode_object:
+ * @self: a decoder
+ * @object: one event, already parsed: a native result ({"response": …})
+ *   or a chat completion, whose choices may carry "message" instead of
+ *   "delta"
+ * @error: a location for a #GError
+ *
+ * For a JSON answer, which is one object holding what a stream would
+ * have spread over its events: decoding it here rather than as text
+ * means it is never written out and parsed again.
+ *
+ * Returns: (transfer none): as cfai_stream_decoder_decode()
+ */
+const CfaiStreamDelta *
+cfai_stream_decoder_decode_object (CfaiStreamDecoder  *self,
+                                   JsonObject         *object,
+                                   GError            **error)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (object != NULL, NULL);
+
+  clear_delta (self);
+  return decode_object (self, object, error);
+}
+
+static const CfaiStreamDelta *
+decode_object (CfaiStreamDecoder  *self,
+               JsonObject         *object,
+               GError            **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  JsonNode *choices = NULL;
+  JsonNode *response = NULL;
+  JsonNode *usage = NULL;
+  gboolean tool_calls = FALSE;
 
   /* One pass over the (two or three) members is cheaper than a hash
    * lookup for each name we might want. */

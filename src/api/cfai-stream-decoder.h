@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -51,6 +51,9 @@ const CfaiStreamDelta *cfai_stream_decoder_decode    (CfaiStreamDecoder  *self,
                                                       const char         *data,
                                                       gsize               len,
                                                       GError            **error);
+const CfaiStreamDelta *cfai_stream_decoder_decode_object (CfaiStreamDecoder  *self,
+                                                         JsonObject         *object,
+                                                         GError            **error);
 const CfaiStreamDelta *cfai_stream_decoder_finish    (CfaiStreamDecoder  *self);
 CfaiUsageKind          cfai_stream_decoder_get_usage (CfaiStreamDecoder  *self,
                                                       CfaiUsage          *usage);

@@ -15,6 +15,7 @@
 
 #include "cfai-chat-stream.h"
 #include "cfai-client.h"
+#include "cfai-credentials-check.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
 #include "cfai-image-generator.h"
@@ -128,7 +129,7 @@ static CfaiClient *
 make_client (void)
 {
   /* The CLI has no settings: environment, then defaults. */
-  return cfai_client_new_from_environment (NULL);
+  return cfai_client_new ();
 }
 
 static gboolean
@@ -666,7 +667,7 @@ on_verified (GObject      *source,
 {
   Run *run = user_data;
 
-  cfai_client_verify_token_finish (CFAI_CLIENT (source), result, &run->error);
+  cfai_credentials_check_finish (CFAI_CLIENT (source), result, &run->error);
   g_main_loop_quit (run->loop);
 }
 
@@ -674,7 +675,7 @@ static int
 command_verify (int    argc,
                 char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— check that the API token is valid and active"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— check that the account ID and API token work"));
   g_autoptr(CfaiClient) client = NULL;
   Run run = { 0 };
   int ret;
@@ -684,10 +685,13 @@ command_verify (int    argc,
 
   client = make_client ();
   run_init (&run);
-  cfai_client_verify_token_async (client, run.cancellable, on_verified, &run);
+  /* The same check as the app's onboarding and preferences, so both give
+   * the same answer: an account-owned token fails /user/tokens/verify yet
+   * works for its account. */
+  cfai_credentials_check_async (client, run.cancellable, on_verified, &run);
   g_main_loop_run (run.loop);
   if (run.error == NULL)
-    g_print ("%s\n", _("The API token is valid and active."));
+    g_print ("%s\n", _("The API token is valid and works for this account."));
 
   ret = report (&run);
   run_clear (&run);
@@ -706,7 +710,7 @@ print_usage (FILE *out)
              "  chat     chat with a text-generation model (streams the answer)\n"
              "  image    generate an image\n"
              "  models   list the model catalog\n"
-             "  verify   check the API token\n"
+             "  verify   check that the account ID and API token work\n"
              "\n"
              "Run “cfai-cli COMMAND --help” for a command's options.\n"
              "\n"

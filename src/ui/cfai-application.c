@@ -156,14 +156,10 @@ apply_settings (CfaiApplication *self)
   g_autofree char *account_id = g_settings_get_string (self->settings, "account-id");
   g_autofree char *api_base = g_settings_get_string (self->settings, "api-base-url");
   g_autofree char *gateway_id = g_settings_get_string (self->settings, "gateway-id");
-  const char *env_base = g_getenv ("CFAI_API_BASE_URL");
 
-  if (cfai_credentials_get_account_id_source (self->credentials) != CFAI_ACCOUNT_ID_SOURCE_ENVIRONMENT)
-    cfai_credentials_set_account_id (self->credentials, account_id);
-  cfai_client_set_account_id (self->client, cfai_credentials_get_account_id (self->credentials));
-
-  if (env_base == NULL || *env_base == '\0')
-    cfai_client_set_api_base_url (self->client, api_base);
+  /* The environment, where set, overrides both inside the credentials. */
+  cfai_credentials_set_account_id (self->credentials, account_id);
+  cfai_credentials_set_api_base_url (self->credentials, api_base);
   cfai_client_set_gateway_id (self->client,
                               g_settings_get_boolean (self->settings, "gateway-enabled")
                               ? gateway_id : NULL);
@@ -199,7 +195,7 @@ on_settings_changed (GSettings       *settings,
    * one.  During onboarding there is no token yet, and the welcome page
    * hands over the one it verified itself. */
   if (g_str_equal (key, "account-id") &&
-      cfai_client_has_token (self->client) &&
+      cfai_credentials_has_api_token (self->credentials) &&
       cfai_credentials_get_token_source (self->credentials) != CFAI_TOKEN_SOURCE_ENVIRONMENT &&
       cfai_credentials_get_account_id (self->credentials) != NULL)
     cfai_credentials_lookup_token_async (self->credentials, CFAI_TOKEN_KIND_API, NULL,
@@ -235,7 +231,7 @@ on_token_looked_up (GObject      *source,
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_message ("Could not read the API token from the keyring: %s", error->message);
   if (token != NULL)
-    cfai_client_set_token (self->client, token);
+    cfai_credentials_set_api_token (self->credentials, token);
   cfai_token_free (token);
 
   self->loading_credentials = FALSE;
@@ -265,7 +261,7 @@ cfai_application_startup (GApplication *app)
 
   self->settings = g_settings_new (BASE_APPLICATION_ID);
   self->credentials = cfai_credentials_new ();
-  self->client = cfai_client_new_from_environment (NULL);
+  self->client = cfai_client_new_for_credentials (self->credentials);
   self->cancellable = g_cancellable_new ();
   apply_settings (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
@@ -414,9 +410,9 @@ cfai_application_get_has_credentials (CfaiApplication *self)
 {
   g_return_val_if_fail (CFAI_IS_APPLICATION (self), FALSE);
 
-  return self->client != NULL &&
-         cfai_client_get_account_id (self->client) != NULL &&
-         cfai_client_has_token (self->client);
+  return self->credentials != NULL &&
+         cfai_credentials_get_account_id (self->credentials) != NULL &&
+         cfai_credentials_has_api_token (self->credentials);
 }
 
 gboolean
@@ -438,6 +434,6 @@ cfai_application_use_token (CfaiApplication *self,
 {
   g_return_if_fail (CFAI_IS_APPLICATION (self));
 
-  cfai_client_set_token (self->client, token);
+  cfai_credentials_set_api_token (self->credentials, token);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CREDENTIALS]);
 }

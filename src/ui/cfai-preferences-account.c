@@ -363,7 +363,7 @@ init_api_base_url (CfaiPreferencesDialog *self)
   const char *env_url = g_getenv ("CFAI_API_BASE_URL");
   g_autofree char *url = NULL;
 
-  /* The environment wins over the setting (see CfaiClient), so the row
+  /* The environment wins over the setting (see CfaiCredentials), so the row
    * shows what is really used and cannot be edited to no effect. */
   if (env_url != NULL && *env_url != '\0')
     {

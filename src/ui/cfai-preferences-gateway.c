@@ -32,17 +32,11 @@ add_toast (CfaiPreferencesDialog *self,
 
 /* Gateway ID ------------------------------------------------------------ */
 
+/* Empty is valid: it means "no gateway", and requests go direct. */
 static gboolean
 gateway_id_is_valid (const char *id)
 {
-  /* Empty is valid: it means "no gateway", and requests go direct. */
-  for (const char *p = id; *p != '\0'; p++)
-    {
-      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
-        return FALSE;
-    }
-
-  return TRUE;
+  return *id == '\0' || cfai_account_id_is_valid (id);
 }
 
 static void

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+#define CFAI_ACCOUNT_ID_RULE \
+  _("An account ID has only letters, digits, “-” and “_”: Cloudflare’s are 32 characters long, like 0123456789abcdef0123456789abcdef.")
+
 gboolean    cfai_account_id_is_valid            (const char           *account_id);
 char       *cfai_account_id_from_text           (const char           *text,
                                                  GError              **error);

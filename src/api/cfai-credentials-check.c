@@ -12,7 +12,7 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "cfai-credentials.h"
 #include "cfai-credentials-check.h"
@@ -45,6 +45,7 @@ check_data_free (gpointer data)
  *
  * Returns: whether @account_id can be used as an account ID
  */
+/* Also the rule for AI Gateway IDs, which go into URLs the same way. */
 gboolean
 cfai_account_id_is_valid (const char *account_id)
 {
@@ -115,8 +116,7 @@ cfai_account_id_from_text (const char  *text,
 
   if (!cfai_account_id_is_valid (trimmed))
     {
-      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
-                           _("An account ID has only letters, digits, “-” and “_”: Cloudflare’s are 32 characters long, like 0123456789abcdef0123456789abcdef."));
+      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT, CFAI_ACCOUNT_ID_RULE);
       return NULL;
     }
 
@@ -139,25 +139,19 @@ char *
 cfai_token_from_text (const char  *text,
                       GError     **error)
 {
-  char *token = g_strstrip (g_strdup (text != NULL ? text : ""));
+  char *token = cfai_token_dup_trimmed (text);
 
-  if (*token == '\0')
+  if (token == NULL)
     {
-      cfai_token_free (token);
       g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS,
                            _("Enter your API token."));
       return NULL;
     }
 
-  for (const char *p = token; *p != '\0'; p++)
+  if (!cfai_token_check (token, CFAI_ERROR_INVALID_INPUT, error))
     {
-      if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
-        {
-          cfai_token_free (token);
-          g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
-                               _("The token contains spaces, line breaks or other characters a Cloudflare token never has. Copy it again from the Cloudflare dashboard."));
-          return NULL;
-        }
+      cfai_token_free (token);
+      return NULL;
     }
 
   return token;
@@ -180,16 +174,14 @@ cfai_credentials_check_client_new (CfaiClient *like,
                                    const char *account_id,
                                    const char *token)
 {
+  g_autoptr(CfaiCredentials) trial = NULL;
   CfaiClient *client;
 
   g_return_val_if_fail (CFAI_IS_CLIENT (like), NULL);
 
-  client = cfai_client_new_from_environment (NULL);
-  cfai_client_set_api_base_url (client, cfai_client_get_api_base_url (like));
+  trial = cfai_credentials_new_for_trial (cfai_client_get_credentials (like), account_id, token);
+  client = cfai_client_new_for_credentials (trial);
   cfai_client_set_retry_policy (client, cfai_client_get_retry_policy (like));
-  cfai_client_set_account_id (client, account_id);
-  if (token != NULL)
-    cfai_client_set_token (client, token);
 
   return client;
 }
