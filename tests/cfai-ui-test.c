@@ -429,6 +429,12 @@ watch_keys (GtkWidget *widget,
 }
 
 static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
 window_is_active (gpointer data)
 {
   return gtk_window_is_active (GTK_WINDOW (data));
@@ -498,6 +504,13 @@ cfai_ui_test_press_key (GtkWidget       *widget,
    * window: its shortcuts take a key before the focus widget sees it. */
   watch.target = (widget == GTK_WIDGET (root) && focus != NULL) ? focus : widget;
   watch.native = GTK_WIDGET (gtk_widget_get_native (watch.target));
+
+  /* Focus can be inside what is not on screen yet: an AdwDialog moves it
+   * into its content as soon as it is mapped, but shows that content
+   * (its sheet) a frame or more later, and until then GTK drops key
+   * events at the unrealized sheet.  A person cannot type that fast; a
+   * test can, so it waits for the widget to be shown. */
+  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, watch.target, 5000));
   watched_root = GTK_WIDGET (root);
   g_object_add_weak_pointer (G_OBJECT (watch.target), (gpointer *) &watch.target);
   g_object_add_weak_pointer (G_OBJECT (watch.native), (gpointer *) &watch.native);
