@@ -9,11 +9,13 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "cfai-test-home.h"
 
 static char *private_home;
+static pid_t private_home_owner;
 
 static gboolean
 remove_quietly (const char *path)
@@ -35,10 +37,14 @@ remove_quietly (const char *path)
 }
 
 /* At exit, not in each test: a program that dies keeps its folder, which
- * is what one wants to look at then. */
+ * is what one wants to look at then.  Only the process that made it:
+ * a forked child that calls exit() runs this too (one did, and took the
+ * home away from the test still running in its parent). */
 static void
 remove_private_home (void)
 {
+  if (getpid () != private_home_owner)
+    return;
   if (!remove_quietly (private_home))
     g_printerr ("could not remove all of %s\n", private_home);
   g_clear_pointer (&private_home, g_free);
@@ -65,6 +71,7 @@ cfai_test_isolate_home (const char *name)
   g_assert_null (private_home);
   private_home = g_dir_make_tmp (template, &error);
   g_assert_no_error (error);
+  private_home_owner = getpid ();
   g_setenv ("HOME", private_home, TRUE);
   g_setenv ("XDG_CONFIG_HOME", private_home, TRUE);
   g_setenv ("XDG_DATA_HOME", private_home, TRUE);
