@@ -282,6 +282,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  GTestDBus *bus;
   int ret;
 
   cfai_test_isolate_home ("cfai-test-window");
@@ -297,6 +298,8 @@ main (int   argc,
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_error ("UI tests need a display; run them through build-aux/test-session");
 
+  /* A bus of its own, so no keyring daemon starts in the real HOME. */
+  bus = cfai_ui_test_private_bus_up ();
   app = cfai_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -309,5 +312,8 @@ main (int   argc,
 
   ret = g_test_run ();
   g_clear_object (&app);
+  /* Stopped, not taken down, as in test-onboarding.c: GTK keeps its bus
+   * connection for the life of the process. */
+  g_test_dbus_stop (bus);
   return ret;
 }
