@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 
 typedef gboolean (*CfaiUiTestCondition) (gpointer data);
 
+void       cfai_ui_test_init             (void);
 GTestDBus *cfai_ui_test_private_bus_up   (void);
 gboolean   cfai_ui_test_wait_until       (CfaiUiTestCondition  condition,
                                           gpointer             data,

@@ -1077,6 +1077,7 @@ main (int   argc,
   cfai_test_isolate_home ("cfai-test-model-picker");
 
   g_test_init (&argc, &argv, NULL);
+  cfai_ui_test_init ();
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_error ("UI tests need a display; run them through build-aux/test-session");

@@ -526,6 +526,7 @@ main (int   argc,
 
   cfai_test_isolate_home ("cfai-test-onboarding");
   g_test_init (&argc, &argv, NULL);
+  cfai_ui_test_init ();
 
   /* Only the child processes of the environment tests get credentials. */
   if (!g_test_subprocess ())
