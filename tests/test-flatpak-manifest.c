@@ -1,11 +1,12 @@
 /* test-flatpak-manifest.c — the Flatpak manifest is valid JSON and keeps
- * the promises we make about it: GNOME 48, narrow permissions, pinned
- * sources.
+ * the promises we make about it: a supported GNOME runtime (the one README
+ * tells people to install), narrow permissions, pinned sources.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <string.h>
 #include <json-glib/json-glib.h>
 
 static JsonObject *manifest;
@@ -28,7 +29,9 @@ test_required_keys (void)
 {
   g_assert_cmpstr (json_object_get_string_member (manifest, "id"), ==, BASE_APPLICATION_ID);
   g_assert_cmpstr (json_object_get_string_member (manifest, "runtime"), ==, "org.gnome.Platform");
-  g_assert_cmpstr (json_object_get_string_member (manifest, "runtime-version"), ==, "48");
+  /* GNOME 51, the current stable runtime: 48 reached end of life on
+   * 2026-03-24, and flatpak warns every user of an app on it. */
+  g_assert_cmpstr (json_object_get_string_member (manifest, "runtime-version"), ==, "51");
   g_assert_cmpstr (json_object_get_string_member (manifest, "sdk"), ==, "org.gnome.Sdk");
   g_assert_cmpstr (json_object_get_string_member (manifest, "command"), ==, "cfai");
   g_assert_true (json_object_has_member (manifest, "modules"));
@@ -113,6 +116,23 @@ test_modules_pinned (void)
   g_assert_cmpstr (json_object_get_string_member (last, "buildsystem"), ==, "meson");
 }
 
+/* README's Flatpak section installs exactly the runtime the manifest names. */
+static void
+test_readme_matches (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "README.md", NULL);
+  g_autofree char *readme = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *version = json_object_get_string_member (manifest, "runtime-version");
+  g_autofree char *platform = g_strdup_printf ("org.gnome.Platform//%s org.gnome.Sdk//%s", version, version);
+  g_autofree char *named = g_strdup_printf ("GNOME %s runtime", version);
+
+  g_file_get_contents (path, &readme, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (readme, platform));
+  g_assert_nonnull (strstr (readme, named));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -125,6 +145,7 @@ main (int   argc,
   g_test_add_func ("/flatpak-manifest/required-keys", test_required_keys);
   g_test_add_func ("/flatpak-manifest/permissions", test_permissions);
   g_test_add_func ("/flatpak-manifest/modules-pinned", test_modules_pinned);
+  g_test_add_func ("/flatpak-manifest/readme-matches", test_readme_matches);
 
   ret = g_test_run ();
   json_object_unref (manifest);
