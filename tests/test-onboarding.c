@@ -258,6 +258,16 @@ test_shown_without_credentials (Fixture       *fixture,
   g_assert_true (adw_entry_row_get_activates_default (ADW_ENTRY_ROW (fixture->account_row)));
   g_assert_true (adw_entry_row_get_activates_default (ADW_ENTRY_ROW (fixture->token_row)));
 
+  /* At the default window size the whole form, its button included, is
+   * in view without scrolling (libadwaita 1.10 spaces it more widely). */
+  {
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (fixture->window), &bounds));
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                       gtk_widget_get_height (GTK_WIDGET (fixture->window)));
+  }
+
   cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-onboarding.png");
 }
 
