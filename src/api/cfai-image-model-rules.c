@@ -374,14 +374,8 @@ is_required (JsonObject *schema,
   JsonArray *array = cfai_json_get_array (schema, "required");
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) &&
-          json_node_get_value_type (element) == G_TYPE_STRING &&
-          g_strcmp0 (json_node_get_string (element), name) == 0)
-        return TRUE;
-    }
+    if (g_strcmp0 (cfai_json_array_get_string (array, i), name) == 0)
+      return TRUE;
 
   return FALSE;
 }
