@@ -87,7 +87,7 @@ on_done (GObject      *source,
 {
   Outcome *outcome = user_data;
 
-  cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, &outcome->error);
+  cfai_run_execute_finish (CFAI_RUN (source), result, &outcome->error);
   outcome->done = TRUE;
 }
 
@@ -112,7 +112,7 @@ run_chat (const char   *scenario,
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), outcome);
   g_signal_connect (chat, "reasoning-delta", G_CALLBACK (on_reasoning), outcome);
   g_signal_connect (chat, "text-reclassified", G_CALLBACK (on_reclassified), outcome);
-  cfai_chat_stream_run_async (chat, cancellable, on_done, outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), cancellable, on_done, outcome);
   while (!outcome->done)
     g_main_context_iteration (NULL, TRUE);
   return chat;
@@ -471,15 +471,15 @@ test_gateway_stream (void)
   outcome.reasoning = g_string_new (NULL);
 
   chat = cfai_chat_stream_new (client, request);
-  cfai_chat_stream_set_gateway_options (chat, &options);
+  cfai_run_set_gateway_options (CFAI_RUN (chat), &options);
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
-  cfai_chat_stream_run_async (chat, NULL, on_done, &outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, &outcome);
   while (!outcome.done)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_no_error (outcome.error);
   g_assert_nonnull (strstr (cfai_chat_stream_get_text (chat), "Through the gateway"));
-  g_assert_nonnull (cfai_chat_stream_get_gateway_log_id (chat));
+  g_assert_nonnull (cfai_run_get_gateway_log_id (CFAI_RUN (chat)));
   g_assert_finalize_object (chat);
   outcome_clear (&outcome);
 }
@@ -510,7 +510,7 @@ vision_request (const char        *model,
    * image part in the wrong shape would fail here. */
   chat = cfai_chat_stream_new (client, request);
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
-  cfai_chat_stream_run_async (chat, NULL, on_done, &outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, &outcome);
   while (!outcome.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (outcome.error);
@@ -644,7 +644,7 @@ run_request (CfaiClient      *client,
   outcome->reasoning = g_string_new (NULL);
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), outcome);
   g_signal_connect (chat, "reasoning-delta", G_CALLBACK (on_reasoning), outcome);
-  cfai_chat_stream_run_async (chat, NULL, on_done, outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, outcome);
   while (!outcome->done)
     g_main_context_iteration (NULL, TRUE);
   return chat;

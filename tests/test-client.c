@@ -161,8 +161,8 @@ test_event_stream_with_parameters (void)
   cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Hi");
   cfai_chat_request_set_stream (request, TRUE);
   chat = cfai_chat_stream_new (client, request);
-  cfai_chat_stream_run_async (chat, NULL, on_chat_done, &result);
-  cfai_chat_stream_run_finish (chat, wait_for (&result), &error);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_chat_done, &result);
+  cfai_run_execute_finish (CFAI_RUN (chat), wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, "Hello sea");
   g_assert_false (cfai_chat_stream_get_truncated (chat));

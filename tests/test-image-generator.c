@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "cfai-error.h"
-#include "cfai-image-generator.h"
+#include "cfai-image-run.h"
 #include "cfai-image-response.h"
 #include "cfai-test-server.h"
 #include "cfai-test-home.h"
@@ -52,10 +52,15 @@ generate (const char           *scenario,
   g_autoptr(CfaiClient) client = make_client (scenario);
   g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CfaiImageRun) run = NULL;
 
   cfai_image_request_set_prompt (request, prompt);
-  cfai_image_generate_async (client, request, rules, NULL, NULL, store_result, &result);
-  return cfai_image_generate_finish (client, wait_for (&result), mime, NULL, error);
+  run = cfai_image_run_new (client, request, rules);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  if (!cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), error))
+    return NULL;
+  *mime = g_strdup (cfai_image_run_get_mime_type (run));
+  return g_bytes_ref (cfai_image_run_get_image (run));
 }
 
 static void
@@ -106,8 +111,8 @@ test_rules_from_live_schema (void)
       g_autofree char *mime = NULL;
       double live_max, builtin_max;
 
-      cfai_image_fetch_rules_async (client, models[i], NULL, store_result, &result);
-      live = cfai_image_fetch_rules_finish (client, wait_for (&result), &error);
+      cfai_image_model_rules_fetch_async (client, models[i], NULL, store_result, &result);
+      live = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_nonnull (live);
 
@@ -137,8 +142,8 @@ test_unknown_model_schema (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CfaiImageModelRules) rules = NULL;
 
-  cfai_image_fetch_rules_async (client, "@cf/nobody/no-such-model", NULL, store_result, &result);
-  rules = cfai_image_fetch_rules_finish (client, wait_for (&result), &error);
+  cfai_image_model_rules_fetch_async (client, "@cf/nobody/no-such-model", NULL, store_result, &result);
+  rules = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
   g_assert_null (rules);
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
 }

@@ -18,7 +18,7 @@
 #include "cfai-chat-stream.h"
 #include "cfai-client.h"
 #include "cfai-error.h"
-#include "cfai-image-generator.h"
+#include "cfai-image-run.h"
 #include "cfai-model-catalog.h"
 #include "cfai-test-models.h"
 #include "cfai-test-server.h"
@@ -1684,10 +1684,7 @@ on_run_done (GObject      *source,
 {
   GError **error = user_data;
 
-  if (CFAI_IS_CHAT_STREAM (source))
-    cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, error);
-  else
-    g_bytes_unref (cfai_image_generate_finish (CFAI_CLIENT (source), result, NULL, NULL, error));
+  cfai_run_execute_finish (CFAI_RUN (source), result, error);
   if (*error == NULL)
     *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "no error");
 }
@@ -1707,9 +1704,11 @@ run_model (CfaiClient     *client,
   if (g_str_equal (model, PAID_IMAGE))
     {
       g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
+      g_autoptr(CfaiImageRun) run = NULL;
 
       cfai_image_request_set_prompt (request, "a lighthouse at dusk, oil painting");
-      cfai_image_generate_async (client, request, NULL, NULL, NULL, on_run_done, &error);
+      run = cfai_image_run_new (client, request, NULL);
+      cfai_run_execute_async (CFAI_RUN (run), NULL, on_run_done, &error);
       while (error == NULL)
         g_main_context_iteration (NULL, TRUE);
     }
@@ -1721,7 +1720,7 @@ run_model (CfaiClient     *client,
       cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Hello");
       cfai_chat_request_set_max_tokens (request, 16);
       chat = cfai_chat_stream_new (client, request);
-      cfai_chat_stream_run_async (chat, NULL, on_run_done, &error);
+      cfai_run_execute_async (CFAI_RUN (chat), NULL, on_run_done, &error);
       while (error == NULL)
         g_main_context_iteration (NULL, TRUE);
     }
