@@ -293,6 +293,35 @@ test_session_and_busy (void)
   g_assert_null (cfai_chat_request_get_session_key (request));
 }
 
+/* JSON Schema allows `true`, `false` and strings where a schema goes; such
+ * variants say nothing about images and must not raise a critical (the
+ * tests run with fatal criticals). */
+static void
+test_image_mode_odd_variants (void)
+{
+  static const struct {
+    const char        *json;
+    CfaiChatImageMode  mode;
+  } cases[] = {
+    { "{\"oneOf\": [true, \"#/defs/prompt\", 3, null, []]}", CFAI_CHAT_IMAGES_UNSUPPORTED },
+    { "{\"anyOf\": [false, {\"properties\": {\"messages\": {\"items\": {\"properties\":"
+      " {\"content\": {\"oneOf\": [true, \"x\", {\"type\": [7, null, \"array\"]}]}}}}}}]}",
+      CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    { "{\"oneOf\": [[1], {\"properties\": {\"image\": {}}}]}", CFAI_CHAT_IMAGES_IMAGE_FIELD },
+    { "{\"properties\": {\"messages\": {\"items\": {\"properties\": {\"content\":"
+      " {\"type\": [{\"no\": 1}, \"string\"], \"anyOf\": [1.5]}}}}}}", CFAI_CHAT_IMAGES_UNSUPPORTED },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) schema = json_from_string (cases[i].json, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (cfai_chat_image_mode_from_schema (schema), ==, cases[i].mode);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -307,6 +336,7 @@ main (int   argc,
   g_test_add_func ("/chat-request/invalid-values", test_invalid_values);
   g_test_add_func ("/chat-request/image-mode-from-schema", test_image_mode_from_schema);
   g_test_add_func ("/chat-request/image-field-and-unsupported", test_image_field_and_unsupported);
+  g_test_add_func ("/chat-request/image-mode-odd-variants", test_image_mode_odd_variants);
 
   return g_test_run ();
 }

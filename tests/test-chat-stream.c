@@ -87,7 +87,7 @@ on_done (GObject      *source,
 {
   Outcome *outcome = user_data;
 
-  cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, &outcome->error);
+  cfai_run_execute_finish (CFAI_RUN (source), result, &outcome->error);
   outcome->done = TRUE;
 }
 
@@ -112,7 +112,7 @@ run_chat (const char   *scenario,
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), outcome);
   g_signal_connect (chat, "reasoning-delta", G_CALLBACK (on_reasoning), outcome);
   g_signal_connect (chat, "text-reclassified", G_CALLBACK (on_reclassified), outcome);
-  cfai_chat_stream_run_async (chat, cancellable, on_done, outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), cancellable, on_done, outcome);
   while (!outcome->done)
     g_main_context_iteration (NULL, TRUE);
   return chat;
@@ -471,15 +471,15 @@ test_gateway_stream (void)
   outcome.reasoning = g_string_new (NULL);
 
   chat = cfai_chat_stream_new (client, request);
-  cfai_chat_stream_set_gateway_options (chat, &options);
+  cfai_run_set_gateway_options (CFAI_RUN (chat), &options);
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
-  cfai_chat_stream_run_async (chat, NULL, on_done, &outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, &outcome);
   while (!outcome.done)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_no_error (outcome.error);
   g_assert_nonnull (strstr (cfai_chat_stream_get_text (chat), "Through the gateway"));
-  g_assert_nonnull (cfai_chat_stream_get_gateway_log_id (chat));
+  g_assert_nonnull (cfai_run_get_gateway_log_id (CFAI_RUN (chat)));
   g_assert_finalize_object (chat);
   outcome_clear (&outcome);
 }
@@ -510,7 +510,7 @@ vision_request (const char        *model,
    * image part in the wrong shape would fail here. */
   chat = cfai_chat_stream_new (client, request);
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
-  cfai_chat_stream_run_async (chat, NULL, on_done, &outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, &outcome);
   while (!outcome.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (outcome.error);
@@ -644,7 +644,7 @@ run_request (CfaiClient      *client,
   outcome->reasoning = g_string_new (NULL);
   g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), outcome);
   g_signal_connect (chat, "reasoning-delta", G_CALLBACK (on_reasoning), outcome);
-  cfai_chat_stream_run_async (chat, NULL, on_done, outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, outcome);
   while (!outcome->done)
     g_main_context_iteration (NULL, TRUE);
   return chat;
@@ -819,6 +819,284 @@ test_retired_model_refused (void)
   outcome_clear (&outcome);
 }
 
+/* ------------------------------------------------------------------ */
+/* The run as a view binds it                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GPtrArray *names;     /* of const char *, static pspec names */
+  GArray    *states;    /* CfaiRunState, at each notify::state */
+  Outcome   *outcome;
+  guint      n_text;
+} NotifyLog;
+
+static void
+on_any_notify (GObject    *object,
+               GParamSpec *pspec,
+               NotifyLog  *log)
+{
+  g_ptr_array_add (log->names, (gpointer) pspec->name);
+  if (g_str_equal (pspec->name, "state"))
+    {
+      CfaiRunState state = cfai_run_get_state (CFAI_RUN (object));
+      g_array_append_val (log->states, state);
+    }
+  if (g_str_equal (pspec->name, "text"))
+    {
+      g_autofree char *text = NULL;
+
+      /* The delta came first, then the property that holds it. */
+      g_object_get (object, "text", &text, NULL);
+      g_assert_cmpstr (text, ==, log->outcome->deltas->str);
+      log->n_text++;
+    }
+}
+
+static void
+notify_log_init (NotifyLog *log,
+                 Outcome   *outcome)
+{
+  log->names = g_ptr_array_new ();
+  log->states = g_array_new (FALSE, FALSE, sizeof (CfaiRunState));
+  log->outcome = outcome;
+}
+
+static void
+notify_log_clear (NotifyLog *log)
+{
+  g_ptr_array_unref (log->names);
+  g_array_unref (log->states);
+}
+
+static guint
+count_name (GPtrArray  *names,
+            const char *name)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < names->len; i++)
+    n += g_str_equal (g_ptr_array_index (names, i), name);
+  return n;
+}
+
+static void
+test_properties_and_notify (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (LLAMA);
+  Outcome outcome = { 0 };
+  NotifyLog log = { 0 };
+  CfaiChatStream *chat;
+  g_autofree char *text = NULL;
+  g_autofree char *reasoning = NULL;
+  g_autofree char *model_id = NULL;
+  GError *error = NULL;
+  gint64 prompt, completion, total, p_prop, c_prop, t_prop, ttft, duration;
+  CfaiRunState state;
+  gboolean truncated;
+
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Tell me about the sea");
+  cfai_chat_request_set_max_tokens (request, 64);
+  chat = cfai_chat_stream_new (client, request);
+  notify_log_init (&log, &outcome);
+  outcome.deltas = g_string_new (NULL);
+  outcome.reasoning = g_string_new (NULL);
+
+  /* Before the start: idle, nothing known. */
+  g_object_get (chat, "state", &state, "prompt-tokens", &p_prop,
+                "time-to-first-token", &ttft, "duration", &duration, NULL);
+  g_assert_cmpint (state, ==, CFAI_RUN_STATE_IDLE);
+  g_assert_cmpint (p_prop, ==, -1);
+  g_assert_cmpint (ttft, ==, -1);
+  g_assert_cmpint (duration, ==, -1);
+
+  g_signal_connect (chat, "notify", G_CALLBACK (on_any_notify), &log);
+  g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, &outcome);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (chat)), ==, CFAI_RUN_STATE_RUNNING);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (outcome.error);
+
+  /* The state: running first, done last, nothing in between. */
+  g_assert_cmpuint (log.states->len, ==, 2);
+  g_assert_cmpint (g_array_index (log.states, CfaiRunState, 0), ==, CFAI_RUN_STATE_RUNNING);
+  g_assert_cmpint (g_array_index (log.states, CfaiRunState, 1), ==, CFAI_RUN_STATE_DONE);
+  g_assert_cmpstr (g_ptr_array_index (log.names, 0), ==, "state");
+  g_assert_cmpstr (g_ptr_array_index (log.names, log.names->len - 1), ==, "state");
+  /* One notify::text per event that carried text, after its delta. */
+  g_assert_cmpuint (log.n_text, ==, outcome.n_deltas);
+  g_assert_cmpuint (count_name (log.names, "time-to-first-token"), ==, 1);
+  g_assert_cmpuint (count_name (log.names, "duration"), ==, 1);
+  g_assert_cmpuint (count_name (log.names, "prompt-tokens"), >=, 1);
+  g_assert_cmpuint (count_name (log.names, "error"), ==, 0);
+  g_assert_cmpuint (count_name (log.names, "truncated"), ==, 0);
+
+  /* The properties say what the getters say. */
+  g_object_get (chat,
+                "text", &text, "reasoning", &reasoning, "model-id", &model_id,
+                "state", &state, "error", &error, "truncated", &truncated,
+                "prompt-tokens", &p_prop, "completion-tokens", &c_prop, "total-tokens", &t_prop,
+                "time-to-first-token", &ttft, "duration", &duration,
+                NULL);
+  g_assert_cmpstr (text, ==, cfai_chat_stream_get_text (chat));
+  g_assert_cmpstr (text, ==, outcome.deltas->str);
+  g_assert_cmpstr (reasoning, ==, "");
+  g_assert_cmpstr (model_id, ==, LLAMA);
+  g_assert_cmpint (state, ==, CFAI_RUN_STATE_DONE);
+  g_assert_null (error);
+  g_assert_false (truncated);
+  g_assert_true (cfai_chat_stream_get_usage (chat, &prompt, &completion, &total));
+  g_assert_cmpint (p_prop, ==, prompt);
+  g_assert_cmpint (c_prop, ==, completion);
+  g_assert_cmpint (t_prop, ==, total);
+  g_assert_cmpint (ttft, ==, cfai_chat_stream_get_time_to_first_token (chat));
+  g_assert_cmpint (ttft, >=, 0);
+  g_assert_cmpint (duration, >=, ttft);
+
+  g_signal_handlers_disconnect_by_data (chat, &log);
+  g_signal_handlers_disconnect_by_data (chat, &outcome);
+  g_assert_finalize_object (chat);
+  notify_log_clear (&log);
+  outcome_clear (&outcome);
+}
+
+/* A cut stream fails, a cancel is cancelled: both say so in the state,
+ * with the error, after the text. */
+static void
+test_failed_and_cancelled_states (void)
+{
+  Outcome outcome = { 0 };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CfaiChatStream *chat = run_chat ("cut-stream", LLAMA, TRUE, NULL, &outcome);
+  const GError *error;
+
+  g_assert_error (outcome.error, CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (chat)), ==, CFAI_RUN_STATE_FAILED);
+  error = cfai_run_get_error (CFAI_RUN (chat));
+  g_assert_error ((GError *) error, CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM);
+  g_assert_cmpint (cfai_run_get_duration (CFAI_RUN (chat)), >=, 0);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+
+  /* The caller's cancellable. */
+  outcome = (Outcome) { .cancel_after_first = cancellable };
+  chat = run_chat ("slow", LLAMA, TRUE, cancellable, &outcome);
+  g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (chat)), ==, CFAI_RUN_STATE_CANCELLED);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, outcome.deltas->str);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+}
+
+static void
+cancel_run_on_text (CfaiChatStream *chat,
+                    const char     *delta,
+                    gpointer        user_data)
+{
+  cfai_run_cancel (CFAI_RUN (chat));
+}
+
+/* cfai_run_cancel() stops one run, and the caller's cancellable is left
+ * alone (a page's cancellable serves its other runs). */
+static void
+test_run_cancel (void)
+{
+  g_autoptr(CfaiClient) client = make_client ("slow");
+  g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (LLAMA);
+  g_autoptr(GCancellable) page = g_cancellable_new ();
+  Outcome outcome = { 0 };
+  CfaiChatStream *chat;
+
+  cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Tell me about the sea");
+  outcome.deltas = g_string_new (NULL);
+  outcome.reasoning = g_string_new (NULL);
+  chat = cfai_chat_stream_new (client, request);
+  g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
+  g_signal_connect (chat, "text-delta", G_CALLBACK (cancel_run_on_text), NULL);
+  cfai_run_execute_async (CFAI_RUN (chat), page, on_done, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (chat)), ==, CFAI_RUN_STATE_CANCELLED);
+  g_assert_false (g_cancellable_is_cancelled (page));
+  g_assert_cmpuint (outcome.n_deltas, >=, 1);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, outcome.deltas->str);
+  g_assert_finalize_object (chat);
+  outcome_clear (&outcome);
+
+  /* Cancelled before the start: nothing is sent. */
+  outcome = (Outcome) { 0 };
+  chat = cfai_chat_stream_new (client, request);
+  cfai_run_cancel (CFAI_RUN (chat));
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (chat)), ==, CFAI_RUN_STATE_CANCELLED);
+  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, "");
+  g_assert_finalize_object (chat);
+  g_clear_error (&outcome.error);
+}
+
+typedef struct
+{
+  guint   n_results;
+  char   *model_id;
+  GError *error;
+} ModelResults;
+
+static void
+on_model_result (CfaiClient   *client,
+                 const char   *model_id,
+                 const GError *error,
+                 ModelResults *results)
+{
+  results->n_results++;
+  g_free (results->model_id);
+  results->model_id = g_strdup (model_id);
+  g_clear_error (&results->error);
+  results->error = error != NULL ? g_error_copy (error) : NULL;
+}
+
+/* The client tells its listeners what the server said about a model,
+ * with nothing for the chat's caller to do. */
+static void
+test_model_result_recorded (void)
+{
+  const char *scenarios[] = { NULL, "error-5035", "server-error", "cut-stream" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      g_autoptr(CfaiClient) client = make_client (scenarios[i]);
+      g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (GPT_OSS);
+      ModelResults results = { 0 };
+      Outcome outcome = { 0 };
+      CfaiChatStream *chat;
+
+      g_test_message ("scenario: %s", scenarios[i] ? scenarios[i] : "(none)");
+      cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Hello");
+      g_signal_connect (client, "model-result", G_CALLBACK (on_model_result), &results);
+      chat = run_request (client, request, &outcome);
+      g_assert_cmpuint (results.n_results, ==, 1);
+      g_assert_cmpstr (results.model_id, ==, GPT_OSS);
+      if (i == 1)
+        g_assert_error (results.error, CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED);
+      else if (i == 2)
+        g_assert_error (results.error, CFAI_ERROR, CFAI_ERROR_SERVER);
+      else
+        /* A cut stream was accepted: the cut says nothing about the model. */
+        g_assert_no_error (results.error);
+
+      g_signal_handlers_disconnect_by_data (client, &results);
+      g_assert_finalize_object (chat);
+      outcome_clear (&outcome);
+      g_clear_pointer (&results.model_id, g_free);
+      g_clear_error (&results.error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -845,6 +1123,10 @@ main (int   argc,
   g_test_add_func ("/chat-stream/session-affinity", test_session_affinity);
   g_test_add_func ("/chat-stream/reject-if-busy", test_reject_if_busy);
   g_test_add_func ("/chat-stream/retired-model", test_retired_model_refused);
+  g_test_add_func ("/chat-stream/properties-and-notify", test_properties_and_notify);
+  g_test_add_func ("/chat-stream/failed-and-cancelled-states", test_failed_and_cancelled_states);
+  g_test_add_func ("/chat-stream/run-cancel", test_run_cancel);
+  g_test_add_func ("/chat-stream/model-result-recorded", test_model_result_recorded);
   g_test_add_func ("/client/retry-after", test_retry_after);
   g_test_add_func ("/client/daily-limit-not-retried", test_daily_limit_not_retried);
   g_test_add_func ("/client/gateway-cache", test_gateway_cache);

@@ -161,8 +161,8 @@ test_event_stream_with_parameters (void)
   cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Hi");
   cfai_chat_request_set_stream (request, TRUE);
   chat = cfai_chat_stream_new (client, request);
-  cfai_chat_stream_run_async (chat, NULL, on_chat_done, &result);
-  cfai_chat_stream_run_finish (chat, wait_for (&result), &error);
+  cfai_run_execute_async (CFAI_RUN (chat), NULL, on_chat_done, &result);
+  cfai_run_execute_finish (CFAI_RUN (chat), wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, "Hello sea");
   g_assert_false (cfai_chat_stream_get_truncated (chat));
@@ -336,6 +336,70 @@ test_one_validation (void)
   g_assert_null (cfai_token_dup_trimmed (" \n "));
 }
 
+static void
+count_result (CfaiClient   *client,
+              const char   *model_id,
+              const GError *error,
+              GPtrArray    *models)
+{
+  g_ptr_array_add (models, g_strdup (model_id));
+}
+
+/* Whoever sends to a model's run URL, the send path records the
+ * server's verdict; other requests are not model runs. */
+static void
+test_records_model_results (void)
+{
+  g_autofree char *base = cfai_test_server_api_base (fake, NULL);
+  g_autoptr(CfaiClient) client = make_client (base);
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func (g_free);
+  static const char json[] = "{\"prompt\":\"Hi\"}";
+  g_autoptr(GBytes) body = g_bytes_new_static (json, sizeof json - 1);
+  const char *model = "@cf/openai/gpt-oss-20b";
+
+  g_signal_connect (client, "model-result", G_CALLBACK (count_result), models);
+
+  for (guint gateway = 0; gateway < 2; gateway++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *url = NULL;
+
+      /* Through a gateway the URL differs; the model is the same. */
+      if (gateway)
+        {
+          g_autofree char *gateway_base = g_strconcat (fake->url, "/v1", NULL);
+
+          cfai_client_set_gateway_base_url (client, gateway_base);
+          cfai_client_set_gateway_id (client, "my-gateway");
+        }
+      url = cfai_client_build_run_url (client, model, &error);
+      g_assert_no_error (error);
+      cfai_client_send_async (client, SOUP_METHOD_POST, url, "application/json", body, NULL, NULL,
+                              on_sent, &result);
+      bytes = cfai_client_send_finish (client, wait_for (&result), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (models->len, ==, gateway + 1);
+      g_assert_cmpstr (g_ptr_array_index (models, gateway), ==, model);
+    }
+  cfai_client_set_gateway_id (client, NULL);
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *url = cfai_client_build_url (client, "/ai/models/search?per_page=1", &error);
+
+    cfai_client_send_async (client, SOUP_METHOD_GET, url, NULL, NULL, NULL, NULL, on_sent, &result);
+    bytes = cfai_client_send_finish (client, wait_for (&result), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (models->len, ==, 2);
+  }
+
+  g_signal_handlers_disconnect_by_data (client, models);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,6 +412,7 @@ main (int   argc,
   g_test_add_func ("/client/media-type", test_media_type);
   g_test_add_func ("/client/send-get", test_send_get);
   g_test_add_func ("/client/send-failure", test_send_failure);
+  g_test_add_func ("/client/records-model-results", test_records_model_results);
   g_test_add_func ("/client/event-stream-with-parameters", test_event_stream_with_parameters);
   g_test_add_func ("/client/follows-credentials", test_follows_credentials);
   g_test_add_func ("/client/check-account-owned-token", test_check_account_owned_token);

@@ -1056,6 +1056,50 @@ test_keyring_comes_back (Fixture       *fixture,
   stop_keyring (&keyring);
 }
 
+static void
+count_url_notify (GObject    *object,
+                  GParamSpec *pspec,
+                  guint      *n)
+{
+  (*n)++;
+}
+
+/* The base URLs can be read again; the owner says whether the
+ * environment decides, so Preferences does not read it itself. */
+static void
+test_reread_base_urls (void)
+{
+  g_autoptr(CfaiCredentials) credentials = NULL;
+  guint notified = 0;
+
+  g_unsetenv (CFAI_CREDENTIALS_ENV_API_BASE_URL);
+  g_unsetenv (CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL);
+  credentials = cfai_credentials_new ();
+  cfai_credentials_set_api_base_url (credentials, "https://setting.example/client/v4");
+  g_assert_false (cfai_credentials_get_api_base_url_from_environment (credentials));
+  g_signal_connect (credentials, "notify::api-base-url", G_CALLBACK (count_url_notify), &notified);
+
+  g_setenv (CFAI_CREDENTIALS_ENV_API_BASE_URL, " http://127.0.0.1:9/from-env/ ", TRUE);
+  g_setenv (CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL, "http://127.0.0.1:9/gw", TRUE);
+  g_assert_cmpstr (cfai_credentials_get_api_base_url (credentials), ==, "https://setting.example/client/v4");
+  cfai_credentials_reread_base_urls (credentials);
+  g_assert_true (cfai_credentials_get_api_base_url_from_environment (credentials));
+  g_assert_cmpstr (cfai_credentials_get_api_base_url (credentials), ==, "http://127.0.0.1:9/from-env");
+  g_assert_cmpstr (cfai_credentials_get_gateway_base_url (credentials), ==, "http://127.0.0.1:9/gw");
+  g_assert_cmpuint (notified, ==, 1);
+  cfai_credentials_reread_base_urls (credentials);
+  g_assert_cmpuint (notified, ==, 1);
+
+  g_unsetenv (CFAI_CREDENTIALS_ENV_API_BASE_URL);
+  g_unsetenv (CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL);
+  cfai_credentials_reread_base_urls (credentials);
+  g_assert_false (cfai_credentials_get_api_base_url_from_environment (credentials));
+  g_assert_cmpstr (cfai_credentials_get_api_base_url (credentials), ==, "https://setting.example/client/v4");
+  g_assert_cmpstr (cfai_credentials_get_gateway_base_url (credentials), ==, CFAI_DEFAULT_GATEWAY_BASE_URL);
+  g_assert_cmpuint (notified, ==, 2);
+  g_signal_handlers_disconnect_by_data (credentials, &notified);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1071,6 +1115,7 @@ main (int   argc,
   g_test_add_func ("/credentials/schema", test_schema);
   g_test_add_func ("/credentials/environment/precedence", test_environment_precedence);
   g_test_add_func ("/credentials/environment/fallbacks", test_environment_fallbacks);
+  g_test_add_func ("/credentials/environment/reread-base-urls", test_reread_base_urls);
   g_test_add_func ("/credentials/invalid-input", test_invalid_input);
   g_test_add ("/credentials/no-keyring/session-memory", Fixture, GINT_TO_POINTER (FALSE),
               bus_setup, test_no_keyring, bus_teardown);

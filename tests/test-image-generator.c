@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "cfai-error.h"
-#include "cfai-image-generator.h"
+#include "cfai-image-run.h"
 #include "cfai-image-response.h"
 #include "cfai-test-server.h"
 #include "cfai-test-home.h"
@@ -52,10 +52,15 @@ generate (const char           *scenario,
   g_autoptr(CfaiClient) client = make_client (scenario);
   g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CfaiImageRun) run = NULL;
 
   cfai_image_request_set_prompt (request, prompt);
-  cfai_image_generate_async (client, request, rules, NULL, NULL, store_result, &result);
-  return cfai_image_generate_finish (client, wait_for (&result), mime, NULL, error);
+  run = cfai_image_run_new (client, request, rules);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  if (!cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), error))
+    return NULL;
+  *mime = g_strdup (cfai_image_run_get_mime_type (run));
+  return g_bytes_ref (cfai_image_run_get_image (run));
 }
 
 static void
@@ -106,8 +111,8 @@ test_rules_from_live_schema (void)
       g_autofree char *mime = NULL;
       double live_max, builtin_max;
 
-      cfai_image_fetch_rules_async (client, models[i], NULL, store_result, &result);
-      live = cfai_image_fetch_rules_finish (client, wait_for (&result), &error);
+      cfai_image_model_rules_fetch_async (client, models[i], NULL, store_result, &result);
+      live = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_nonnull (live);
 
@@ -137,8 +142,8 @@ test_unknown_model_schema (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CfaiImageModelRules) rules = NULL;
 
-  cfai_image_fetch_rules_async (client, "@cf/nobody/no-such-model", NULL, store_result, &result);
-  rules = cfai_image_fetch_rules_finish (client, wait_for (&result), &error);
+  cfai_image_model_rules_fetch_async (client, "@cf/nobody/no-such-model", NULL, store_result, &result);
+  rules = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
   g_assert_null (rules);
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
 }
@@ -183,6 +188,168 @@ test_image_errors (void)
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_PROTOCOL);
 }
 
+static void
+log_notify (GObject    *object,
+            GParamSpec *pspec,
+            GPtrArray  *names)
+{
+  g_ptr_array_add (names, (gpointer) pspec->name);
+  /* The image is there before the state says done. */
+  if (g_str_equal (pspec->name, "state") &&
+      cfai_run_get_state (CFAI_RUN (object)) == CFAI_RUN_STATE_DONE)
+    g_assert_nonnull (cfai_image_run_get_image (CFAI_IMAGE_RUN (object)));
+}
+
+static gboolean
+names_contain (GPtrArray  *names,
+               const char *name)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (g_str_equal (g_ptr_array_index (names, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* What an image studio binds: the state, then the image, its type and
+ * the seed it was made with. */
+static void
+test_image_run_properties (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new ("@cf/black-forest-labs/flux-1-schnell");
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autofree char *mime = NULL;
+  CfaiImageRun *run;
+  CfaiRunState state;
+  gint64 seed, duration;
+
+  cfai_image_request_set_prompt (request, "A lighthouse on a cliff at dusk, oil painting");
+  cfai_image_request_set_seed (request, 42);
+  run = cfai_image_run_new (client, request, NULL);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (run)), ==, CFAI_RUN_STATE_IDLE);
+  g_assert_cmpint (cfai_image_run_get_seed (run), ==, -1);
+  g_assert_null (cfai_image_run_get_image (run));
+  g_assert_true (cfai_image_run_get_request (run) == request);
+
+  g_signal_connect (run, "notify", G_CALLBACK (log_notify), names);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (run)), ==, CFAI_RUN_STATE_RUNNING);
+  /* Later edits are for the next run. */
+  cfai_image_request_set_seed (request, 7);
+  g_assert_true (cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (names->len, >=, 5);
+  g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "state");
+  g_assert_cmpstr (g_ptr_array_index (names, names->len - 1), ==, "state");
+  g_assert_true (names_contain (names, "seed"));
+  g_assert_true (names_contain (names, "image"));
+  g_assert_true (names_contain (names, "mime-type"));
+  g_assert_true (names_contain (names, "duration"));
+  g_assert_false (names_contain (names, "error"));
+
+  g_object_get (run, "state", &state, "image", &image, "mime-type", &mime,
+                "seed", &seed, "duration", &duration, NULL);
+  g_assert_cmpint (state, ==, CFAI_RUN_STATE_DONE);
+  g_assert_nonnull (image);
+  g_assert_cmpuint (g_bytes_get_size (image), >, 0);
+  g_assert_cmpstr (mime, ==, cfai_image_response_sniff_mime (g_bytes_get_data (image, NULL),
+                                                              g_bytes_get_size (image)));
+  g_assert_cmpint (seed, ==, 42);
+  g_assert_cmpint (duration, >=, 0);
+  g_assert_null (cfai_run_get_error (CFAI_RUN (run)));
+
+  g_signal_handlers_disconnect_by_data (run, names);
+  g_clear_object (&result);
+  g_assert_finalize_object (run);
+}
+
+static gboolean
+cancel_run (gpointer user_data)
+{
+  cfai_run_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A queued image can be stopped while it is on its way: here while the
+ * client waits to retry a 429, which takes a second. */
+static void
+test_image_run_cancel (void)
+{
+  g_autoptr(CfaiClient) client = make_client ("rate-limit-always");
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new ("@cf/black-forest-labs/flux-1-schnell");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  CfaiImageRun *run;
+
+  cfai_image_request_set_prompt (request, "A lighthouse on a cliff at dusk, oil painting");
+  run = cfai_image_run_new (client, request, NULL);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  g_timeout_add (200, cancel_run, run);
+  g_assert_false (cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 0.9);
+  g_assert_cmpint (cfai_run_get_state (CFAI_RUN (run)), ==, CFAI_RUN_STATE_CANCELLED);
+  g_assert_error ((GError *) cfai_run_get_error (CFAI_RUN (run)), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (cfai_image_run_get_image (run));
+  g_clear_object (&result);
+  g_assert_finalize_object (run);
+}
+
+static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static void
+count_model_result (CfaiClient   *client,
+                    const char   *model_id,
+                    const GError *error,
+                    GPtrArray    *errors)
+{
+  g_assert_cmpstr (model_id, ==, "@cf/black-forest-labs/flux-1-schnell");
+  g_ptr_array_add (errors, error != NULL ? g_error_copy (error) : NULL);
+}
+
+/* Images are recorded as chats are, by the client: accepted, refused for
+ * the plan, and nothing for an answer that never came. */
+static void
+test_image_model_result_recorded (void)
+{
+  const char *scenarios[] = { NULL, "error-5035", "image-corrupt" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      g_autoptr(CfaiClient) client = make_client (scenarios[i]);
+      g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (free_error);
+      g_autoptr(GBytes) image = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *mime = NULL;
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new ("@cf/black-forest-labs/flux-1-schnell");
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(CfaiImageRun) run = NULL;
+
+      cfai_image_request_set_prompt (request, "A lighthouse on a cliff at dusk, oil painting");
+      g_signal_connect (client, "model-result", G_CALLBACK (count_model_result), errors);
+      run = cfai_image_run_new (client, request, NULL);
+      cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+      cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error);
+      g_assert_cmpuint (errors->len, ==, 1);
+      if (i == 1)
+        g_assert_error ((GError *) g_ptr_array_index (errors, 0), CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED);
+      else
+        /* An undecodable image was still accepted by the server. */
+        g_assert_null (g_ptr_array_index (errors, 0));
+      g_signal_handlers_disconnect_by_data (client, errors);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -197,6 +364,9 @@ main (int   argc,
   g_test_add_func ("/image-generator/rules-from-live-schema", test_rules_from_live_schema);
   g_test_add_func ("/image-generator/unknown-model-schema", test_unknown_model_schema);
   g_test_add_func ("/image-generator/errors", test_image_errors);
+  g_test_add_func ("/image-generator/run-properties", test_image_run_properties);
+  g_test_add_func ("/image-generator/run-cancel", test_image_run_cancel);
+  g_test_add_func ("/image-generator/model-result-recorded", test_image_model_result_recorded);
 
   ret = g_test_run ();
   cfai_test_server_stop (server);

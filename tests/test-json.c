@@ -27,6 +27,24 @@ parse_object (const char *text)
 }
 
 static void
+test_array_elements (void)
+{
+  g_autoptr(JsonObject) object =
+    parse_object ("{\"a\":[{\"k\":1},\"text\",true,null,[],3]}");
+  JsonArray *array = cfai_json_get_array (object, "a");
+
+  g_assert_nonnull (cfai_json_array_get_object (array, 0));
+  g_assert_cmpstr (cfai_json_array_get_string (array, 1), ==, "text");
+  for (guint i = 1; i < 7; i++)
+    g_assert_null (cfai_json_array_get_object (array, i));
+  g_assert_null (cfai_json_array_get_string (array, 0));
+  for (guint i = 2; i < 7; i++)
+    g_assert_null (cfai_json_array_get_string (array, i));
+  g_assert_null (cfai_json_array_get_object (NULL, 0));
+  g_assert_null (cfai_json_array_get_string (NULL, 0));
+}
+
+static void
 test_wrong_types (void)
 {
   g_autoptr(JsonObject) object =
@@ -181,6 +199,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/json/wrong-types", test_wrong_types);
+  g_test_add_func ("/json/array-elements", test_array_elements);
   g_test_add_func ("/json/counts", test_counts);
   g_test_add_func ("/json/object-at", test_object_at);
   g_test_add_func ("/json/decode-completion-object", test_decode_completion_object);

@@ -18,7 +18,7 @@
 #include "cfai-chat-stream.h"
 #include "cfai-client.h"
 #include "cfai-error.h"
-#include "cfai-image-generator.h"
+#include "cfai-image-run.h"
 #include "cfai-model-catalog.h"
 #include "cfai-test-models.h"
 #include "cfai-test-server.h"
@@ -1684,10 +1684,7 @@ on_run_done (GObject      *source,
 {
   GError **error = user_data;
 
-  if (CFAI_IS_CHAT_STREAM (source))
-    cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, error);
-  else
-    g_bytes_unref (cfai_image_generate_finish (CFAI_CLIENT (source), result, NULL, NULL, error));
+  cfai_run_execute_finish (CFAI_RUN (source), result, error);
   if (*error == NULL)
     *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "no error");
 }
@@ -1707,9 +1704,11 @@ run_model (CfaiClient     *client,
   if (g_str_equal (model, PAID_IMAGE))
     {
       g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
+      g_autoptr(CfaiImageRun) run = NULL;
 
       cfai_image_request_set_prompt (request, "a lighthouse at dusk, oil painting");
-      cfai_image_generate_async (client, request, NULL, NULL, NULL, on_run_done, &error);
+      run = cfai_image_run_new (client, request, NULL);
+      cfai_run_execute_async (CFAI_RUN (run), NULL, on_run_done, &error);
       while (error == NULL)
         g_main_context_iteration (NULL, TRUE);
     }
@@ -1721,7 +1720,7 @@ run_model (CfaiClient     *client,
       cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Hello");
       cfai_chat_request_set_max_tokens (request, 16);
       chat = cfai_chat_stream_new (client, request);
-      cfai_chat_stream_run_async (chat, NULL, on_run_done, &error);
+      cfai_run_execute_async (CFAI_RUN (chat), NULL, on_run_done, &error);
       while (error == NULL)
         g_main_context_iteration (NULL, TRUE);
     }
@@ -1809,6 +1808,9 @@ test_paid_plan_learned (void)
   g_signal_handlers_disconnect_by_func (chat_model, count_notify, &notified);
   g_assert_finalize_object (catalog);
   catalog = cfai_model_catalog_new (client, cache_path);
+  /* The record is read off the main thread. */
+  while (!cfai_model_catalog_get_access_loaded (catalog))
+    g_main_context_iteration (NULL, TRUE);
   g_assert_true (cfai_model_get_needs_paid_plan (cfai_model_catalog_lookup (catalog, PAID_CHAT)));
   g_assert_true (refresh (catalog, &error));
   g_assert_no_error (error);
@@ -1829,6 +1831,53 @@ test_paid_plan_learned (void)
 
   g_assert_finalize_object (catalog);
   g_assert_finalize_object (client);
+  cfai_test_remove_tree (tmpdir);
+}
+
+/* The record is read off the main thread; a refusal that comes first
+ * shows at once and joins the record, which it does not overwrite. */
+static void
+test_access_loaded_async (void)
+{
+  g_autofree char *tmpdir = make_tmpdir ();
+  g_autofree char *cache_path = g_build_filename (tmpdir, "models.json", NULL);
+  g_autofree char *access_path = g_build_filename (tmpdir, "model-access.ini", NULL);
+  g_autofree char *record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) paid = g_error_new (CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED, "paid plan");
+  g_autoptr(CfaiClient) client = cfai_client_new ();
+  CfaiModelCatalog *catalog;
+  guint notified = 0;
+
+  cfai_client_set_account_id (client, "test-account");
+  g_file_set_contents (access_path,
+                       "[account test-account]\n" PAID_IMAGE "=2026-11-27T12:00:00Z\n", -1, &error);
+  g_assert_no_error (error);
+
+  catalog = cfai_model_catalog_new (client, cache_path);
+  g_signal_connect (catalog, "notify::access-loaded", G_CALLBACK (count_notify), &notified);
+  g_assert_false (cfai_model_catalog_get_access_loaded (catalog));
+  cfai_model_catalog_note_model_result (catalog, PAID_CHAT, paid);
+  g_assert_true (cfai_model_get_needs_paid_plan (cfai_model_catalog_lookup (catalog, PAID_CHAT)));
+
+  while (!cfai_model_catalog_get_access_loaded (catalog))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_true (cfai_model_get_needs_paid_plan (cfai_model_catalog_lookup (catalog, PAID_CHAT)));
+  g_assert_true (cfai_model_get_needs_paid_plan (cfai_model_catalog_lookup (catalog, PAID_IMAGE)));
+  g_file_get_contents (access_path, &record, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (record, PAID_CHAT "="));
+  g_assert_nonnull (strstr (record, PAID_IMAGE "=2026-11-27T12:00:00Z"));
+
+  g_signal_handlers_disconnect_by_func (catalog, count_notify, &notified);
+  g_assert_finalize_object (catalog);
+
+  /* A catalog dropped before its record is read is gone at once. */
+  catalog = cfai_model_catalog_new (client, cache_path);
+  g_assert_finalize_object (catalog);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
   cfai_test_remove_tree (tmpdir);
 }
 
@@ -1880,6 +1929,7 @@ main (int   argc,
 
   g_test_add_func ("/catalog/refresh/fake-server", test_refresh_fake_server);
   g_test_add_func ("/catalog/access/paid-plan-learned", test_paid_plan_learned);
+  g_test_add_func ("/catalog/access/loaded-async", test_access_loaded_async);
 
   ret = g_test_run ();
   g_free (models_dir);

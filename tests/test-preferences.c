@@ -406,7 +406,10 @@ test_api_base_url_from_environment (Fixture       *fixture,
   adw_dialog_force_close (ADW_DIALOG (fixture->dialog));
   cfai_ui_test_settle (100);
 
+  /* The app's credentials read the environment when they were made;
+   * they are told it changed. */
   g_setenv ("CFAI_API_BASE_URL", "http://127.0.0.1:9/from-env", TRUE);
+  cfai_credentials_reread_base_urls (cfai_application_get_credentials (CFAI_APPLICATION (app)));
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_assert_true (cfai_ui_test_wait_until (shows_preferences, fixture->window, 10000));
   g_unsetenv ("CFAI_API_BASE_URL");
@@ -419,6 +422,9 @@ test_api_base_url_from_environment (Fixture       *fixture,
   g_assert_false (gtk_widget_get_sensitive (row));
   g_assert_true (gtk_widget_get_visible (label));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "CFAI_API_BASE_URL"));
+
+  /* The tests after this one talk to the fake server again. */
+  cfai_credentials_reread_base_urls (cfai_application_get_credentials (CFAI_APPLICATION (app)));
 }
 
 static void

@@ -213,25 +213,21 @@ static gboolean
 schema_allows_array (JsonObject *schema)
 {
   const char *alternatives[] = { "oneOf", "anyOf" };
-  JsonNode *type;
+  JsonArray *types;
 
   if (schema == NULL)
     return FALSE;
   if (g_strcmp0 (cfai_json_get_string (schema, "type"), "array") == 0)
     return TRUE;
-  type = json_object_get_member (schema, "type");
-  if (type != NULL && JSON_NODE_HOLDS_ARRAY (type))
-    {
-      JsonArray *types = json_node_get_array (type);
-      for (guint i = 0; i < json_array_get_length (types); i++)
-        if (g_strcmp0 (json_array_get_string_element (types, i), "array") == 0)
-          return TRUE;
-    }
+  types = cfai_json_get_array (schema, "type");
+  for (guint i = 0; types != NULL && i < json_array_get_length (types); i++)
+    if (g_strcmp0 (cfai_json_array_get_string (types, i), "array") == 0)
+      return TRUE;
   for (gsize a = 0; a < G_N_ELEMENTS (alternatives); a++)
     {
       JsonArray *variants = cfai_json_get_array (schema, alternatives[a]);
       for (guint i = 0; variants != NULL && i < json_array_get_length (variants); i++)
-        if (schema_allows_array (json_array_get_object_element (variants, i)))
+        if (schema_allows_array (cfai_json_array_get_object (variants, i)))
           return TRUE;
     }
   return FALSE;
@@ -272,7 +268,9 @@ cfai_chat_image_mode_from_schema (JsonNode *input_schema)
         }
       for (guint i = 0; i < n; i++)
         {
-          JsonObject *variant = variants ? json_array_get_object_element (variants, i) : root;
+          /* A variant may be `true` or a $ref string: it says nothing
+           * about images, and is passed over. */
+          JsonObject *variant = variants ? cfai_json_array_get_object (variants, i) : root;
           JsonObject *content = cfai_json_object_at (variant, "properties", "messages", "items",
                                                      "properties", "content", NULL);
 

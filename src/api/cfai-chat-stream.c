@@ -12,6 +12,10 @@
  * decoder finds that tag the text so far moves to the reasoning and
  * "text-reclassified" tells listeners to move what they showed.
  *
+ * The deltas are signals, for views that append; everything else (the
+ * text and reasoning so far, usage, timings, and CfaiRun:state) is a
+ * property, notified at most once per event, for views that bind.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -21,7 +25,7 @@
 #include "cfai-chat-stream.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
-#include "cfai-model-catalog.h"
+#include "cfai-run-private.h"
 #include "cfai-sse-parser.h"
 #include "cfai-stream-decoder.h"
 
@@ -29,11 +33,9 @@
 
 struct _CfaiChatStream
 {
-  GObject            parent_instance;
+  CfaiRun            parent_instance;
 
-  CfaiClient        *client;
   CfaiChatRequest   *request;
-  CfaiGatewayOptions *gateway;
 
   GInputStream      *body;
   CfaiSseParser     *parser;
@@ -47,17 +49,31 @@ struct _CfaiChatStream
   CfaiUsageKind      usage_kind;
   gboolean           saw_done;
   gboolean           truncated;
-  gboolean           running;
 
-  gint64             started_at;
   gint64             first_token_at;
   gint64             last_token_at;
   guint              n_text_events;
-
-  CfaiResponseInfo  *info;
 };
 
-G_DEFINE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, CFAI_TYPE_RUN)
+
+enum {
+  PROP_0,
+  PROP_REQUEST,
+  PROP_TEXT,
+  PROP_REASONING,
+  PROP_FINISH_REASON,
+  PROP_TRUNCATED,
+  PROP_PROMPT_TOKENS,
+  PROP_COMPLETION_TOKENS,
+  PROP_TOTAL_TOKENS,
+  PROP_CACHED_TOKENS,
+  PROP_TIME_TO_FIRST_TOKEN,
+  PROP_TOKENS_PER_SECOND,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   TEXT_DELTA,
@@ -73,9 +89,7 @@ cfai_chat_stream_finalize (GObject *object)
 {
   CfaiChatStream *self = CFAI_CHAT_STREAM (object);
 
-  g_clear_object (&self->client);
   g_clear_object (&self->request);
-  g_clear_pointer (&self->gateway, cfai_gateway_options_free);
   g_clear_object (&self->body);
   g_clear_pointer (&self->parser, cfai_sse_parser_free);
   g_clear_pointer (&self->decoder, cfai_stream_decoder_free);
@@ -83,17 +97,144 @@ cfai_chat_stream_finalize (GObject *object)
   g_string_free (self->text, TRUE);
   g_string_free (self->reasoning, TRUE);
   g_clear_pointer (&self->finish_reason, g_free);
-  g_clear_pointer (&self->info, cfai_response_info_free);
 
   G_OBJECT_CLASS (cfai_chat_stream_parent_class)->finalize (object);
+}
+
+static void
+cfai_chat_stream_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CfaiChatStream *self = CFAI_CHAT_STREAM (object);
+  gint64 prompt, completion, total;
+  gboolean has_usage = cfai_chat_stream_get_usage (self, &prompt, &completion, &total);
+
+  switch (prop_id)
+    {
+    case PROP_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, self->text->str);
+      break;
+    case PROP_REASONING:
+      g_value_set_string (value, self->reasoning->str);
+      break;
+    case PROP_FINISH_REASON:
+      g_value_set_string (value, self->finish_reason);
+      break;
+    case PROP_TRUNCATED:
+      g_value_set_boolean (value, self->truncated);
+      break;
+    case PROP_PROMPT_TOKENS:
+      g_value_set_int64 (value, has_usage ? prompt : -1);
+      break;
+    case PROP_COMPLETION_TOKENS:
+      g_value_set_int64 (value, has_usage ? completion : -1);
+      break;
+    case PROP_TOTAL_TOKENS:
+      g_value_set_int64 (value, has_usage ? total : -1);
+      break;
+    case PROP_CACHED_TOKENS:
+      g_value_set_int64 (value, cfai_chat_stream_get_cached_tokens (self));
+      break;
+    case PROP_TIME_TO_FIRST_TOKEN:
+      g_value_set_int64 (value, cfai_chat_stream_get_time_to_first_token (self));
+      break;
+    case PROP_TOKENS_PER_SECOND:
+      g_value_set_double (value, cfai_chat_stream_get_tokens_per_second (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cfai_chat_stream_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  CfaiChatStream *self = CFAI_CHAT_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_REQUEST:
+      self->request = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void cfai_chat_stream_start (CfaiRun *run,
+                                    GTask   *task);
+
+static GParamSpec *
+count_param (const char *name)
+{
+  return g_param_spec_int64 (name, NULL, NULL, -1, G_MAXINT64, -1,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 }
 
 static void
 cfai_chat_stream_class_init (CfaiChatStreamClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CfaiRunClass *run_class = CFAI_RUN_CLASS (klass);
 
   object_class->finalize = cfai_chat_stream_finalize;
+  object_class->get_property = cfai_chat_stream_get_property;
+  object_class->set_property = cfai_chat_stream_set_property;
+  run_class->start = cfai_chat_stream_start;
+
+  properties[PROP_REQUEST] =
+    g_param_spec_object ("request", NULL, NULL, CFAI_TYPE_CHAT_REQUEST,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CfaiChatStream:text:
+   *
+   * The answer so far; see cfai_chat_stream_get_text().
+   */
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_REASONING] =
+    g_param_spec_string ("reasoning", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FINISH_REASON] =
+    g_param_spec_string ("finish-reason", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TRUNCATED] =
+    g_param_spec_boolean ("truncated", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * CfaiChatStream:prompt-tokens:
+   *
+   * The usage counts are -1 until the server reports usage.
+   */
+  properties[PROP_PROMPT_TOKENS] = count_param ("prompt-tokens");
+  properties[PROP_COMPLETION_TOKENS] = count_param ("completion-tokens");
+  properties[PROP_TOTAL_TOKENS] = count_param ("total-tokens");
+  /**
+   * CfaiChatStream:cached-tokens:
+   *
+   * See cfai_chat_stream_get_cached_tokens().
+   */
+  properties[PROP_CACHED_TOKENS] = count_param ("cached-tokens");
+  /**
+   * CfaiChatStream:time-to-first-token:
+   *
+   * Microseconds, or -1; see cfai_chat_stream_get_time_to_first_token().
+   */
+  properties[PROP_TIME_TO_FIRST_TOKEN] = count_param ("time-to-first-token");
+  properties[PROP_TOKENS_PER_SECOND] =
+    g_param_spec_double ("tokens-per-second", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * CfaiChatStream::text-delta:
@@ -137,15 +278,14 @@ CfaiChatStream *
 cfai_chat_stream_new (CfaiClient      *client,
                       CfaiChatRequest *request)
 {
-  CfaiChatStream *self;
-
   g_return_val_if_fail (CFAI_IS_CLIENT (client), NULL);
   g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (request), NULL);
 
-  self = g_object_new (CFAI_TYPE_CHAT_STREAM, NULL);
-  self->client = g_object_ref (client);
-  self->request = g_object_ref (request);
-  return self;
+  return g_object_new (CFAI_TYPE_CHAT_STREAM,
+                       "client", client,
+                       "model-id", cfai_chat_request_get_model (request),
+                       "request", request,
+                       NULL);
 }
 
 static void
@@ -154,7 +294,10 @@ note_token_time (CfaiChatStream *self)
   gint64 now = g_get_monotonic_time ();
 
   if (self->first_token_at < 0)
-    self->first_token_at = now;
+    {
+      self->first_token_at = now;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_TO_FIRST_TOKEN]);
+    }
   self->last_token_at = now;
 }
 
@@ -164,6 +307,7 @@ static void
 emit_piece (CfaiChatStream *self,
             guint           signal_id,
             GString        *into,
+            GParamSpec     *pspec,
             const char     *piece,
             gsize           len)
 {
@@ -174,6 +318,7 @@ emit_piece (CfaiChatStream *self,
   note_token_time (self);
   g_string_append_len (into, piece, len);
   g_signal_emit (self, signals[signal_id], 0, into->str + start);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
 }
 
 /* The text and reasoning of the earlier events change place, never the
@@ -189,27 +334,41 @@ reclassify_text (CfaiChatStream *self)
   g_string_append_len (self->reasoning, self->text->str, self->text->len);
   g_string_truncate (self->text, 0);
   g_signal_emit (self, signals[TEXT_RECLASSIFIED], 0, self->reasoning->str + start);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REASONING]);
 }
 
 static void
-apply_delta (CfaiChatStream        *self,
-             const CfaiStreamDelta *delta)
+notify_usage (CfaiChatStream *self)
 {
-  if (delta == NULL)
-    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROMPT_TOKENS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETION_TOKENS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_TOKENS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHED_TOKENS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS_PER_SECOND]);
+}
+
+static void
+apply_delta_unfrozen (CfaiChatStream        *self,
+                      const CfaiStreamDelta *delta)
+{
   if (delta->text_was_reasoning)
     reclassify_text (self);
   if (delta->reasoning_len > 0)
-    emit_piece (self, REASONING_DELTA, self->reasoning, delta->reasoning, delta->reasoning_len);
+    emit_piece (self, REASONING_DELTA, self->reasoning, properties[PROP_REASONING],
+                delta->reasoning, delta->reasoning_len);
   if (delta->text_len > 0)
     {
       self->n_text_events++;
-      emit_piece (self, TEXT_DELTA, self->text, delta->text, delta->text_len);
+      emit_piece (self, TEXT_DELTA, self->text, properties[PROP_TEXT],
+                  delta->text, delta->text_len);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS_PER_SECOND]);
     }
-  if (delta->finish_reason != NULL)
+  if (delta->finish_reason != NULL && g_strcmp0 (delta->finish_reason, self->finish_reason) != 0)
     {
       g_free (self->finish_reason);
       self->finish_reason = g_strdup (delta->finish_reason);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISH_REASON]);
     }
   /* Cumulative usage (the native final event) always wins; incremental
    * chunk usage is only a fallback when no cumulative one ever came. */
@@ -223,9 +382,23 @@ apply_delta (CfaiChatStream        *self,
           self->usage = delta->usage;
           self->usage_kind = CFAI_USAGE_CUMULATIVE;
         }
+      notify_usage (self);
     }
   if (delta->done)
     self->saw_done = TRUE;
+}
+
+/* One event changes several properties; listeners hear of each once,
+ * after the event, and the deltas before. */
+static void
+apply_delta (CfaiChatStream        *self,
+             const CfaiStreamDelta *delta)
+{
+  if (delta == NULL)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  apply_delta_unfrozen (self, delta);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static gboolean
@@ -271,14 +444,17 @@ finish_run (GTask  *task,
   /* Text still held back by the <think> splitter belongs to the answer. */
   if (self->decoder != NULL)
     apply_delta (self, cfai_stream_decoder_finish (self->decoder));
-  self->running = FALSE;
   g_clear_object (&self->body);
 
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  _cfai_run_return (task, error);
   g_object_unref (task);
+}
+
+static void
+set_truncated (CfaiChatStream *self)
+{
+  self->truncated = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRUNCATED]);
 }
 
 static void read_next (GTask *task);
@@ -301,7 +477,7 @@ on_read (GObject      *source,
           finish_run (task, g_steal_pointer (&error));
           return;
         }
-      self->truncated = TRUE;
+      set_truncated (self);
       finish_run (task, g_error_new (CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM,
                                      _("The stream was cut after %u characters: %s. "
                                        "The text that arrived is kept."),
@@ -319,7 +495,7 @@ on_read (GObject      *source,
         }
       if (!self->saw_done)
         {
-          self->truncated = TRUE;
+          set_truncated (self);
           finish_run (task, g_error_new (CFAI_ERROR, CFAI_ERROR_TRUNCATED_STREAM,
                                          _("The stream was cut: the connection closed after "
                                            "%u characters, before the answer was complete. "
@@ -366,7 +542,9 @@ apply_json_answer (CfaiChatStream *self,
   g_autoptr(JsonNode) result = NULL;
   const CfaiStreamDelta *delta;
 
-  result = cfai_envelope_parse (self->info->http_status, self->info->content_type, body, &error);
+  CfaiResponseInfo *info = _cfai_run_get_info (CFAI_RUN (self));
+
+  result = cfai_envelope_parse (info->http_status, info->content_type, body, &error);
   if (result == NULL)
     return g_steal_pointer (&error);
 
@@ -420,17 +598,14 @@ on_stream_opened (GObject      *source,
   g_autoptr(GError) error = NULL;
   const char *content_type;
 
-  self->body = cfai_client_send_stream_finish (CFAI_CLIENT (source), result, &self->info, &error);
-  cfai_model_catalog_explain_retired (error, cfai_chat_request_get_model (self->request));
-  cfai_client_report_model_result (CFAI_CLIENT (source),
-                                   cfai_chat_request_get_model (self->request), error);
+  self->body = _cfai_run_send_finish (CFAI_RUN (self), result, &error);
   if (self->body == NULL)
     {
       finish_run (task, g_steal_pointer (&error));
       return;
     }
 
-  content_type = self->info->content_type;
+  content_type = _cfai_run_get_info (CFAI_RUN (self))->content_type;
   if (g_strcmp0 (content_type, "text/event-stream") == 0)
     {
       self->buffer = g_malloc (READ_SIZE);
@@ -455,76 +630,25 @@ on_stream_opened (GObject      *source,
                                    content_type ? content_type : _("no content type")));
 }
 
-/**
- * cfai_chat_stream_run_async:
- *
- * Sends the request and reads the answer to its end.  Cancelling stops the
- * network transfer at once; the text so far stays readable.  A stream can
- * run once.
- */
-void
-cfai_chat_stream_run_async (CfaiChatStream      *self,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+static void
+cfai_chat_stream_start (CfaiRun *run,
+                        GTask   *task)
 {
+  CfaiChatStream *self = CFAI_CHAT_STREAM (run);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *url = NULL;
-  CfaiGatewayOptions options = { 0 };
-  GTask *task;
 
-  g_return_if_fail (CFAI_IS_CHAT_STREAM (self));
-  g_return_if_fail (!self->running && self->started_at == 0);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cfai_chat_stream_run_async);
-  self->running = TRUE;
-  self->started_at = g_get_monotonic_time ();
   self->decoder = cfai_stream_decoder_new ();
-
   body = cfai_chat_request_to_json (self->request, &error);
-  if (body != NULL)
-    url = cfai_client_build_run_url (self->client, cfai_chat_request_get_model (self->request), &error);
-  if (url == NULL)
+  if (body == NULL)
     {
       finish_run (task, g_steal_pointer (&error));
       return;
     }
 
-  /* The conversation's prompt-cache key rides with the per-request
-   * options; zeroed gateway fields add no headers. */
-  if (self->gateway != NULL)
-    options = *self->gateway;
-  options.session_affinity = cfai_chat_request_get_session_key (self->request);
-  cfai_client_send_stream_async (self->client, SOUP_METHOD_POST, url, "application/json", body,
-                                 &options, cancellable, on_stream_opened, task);
-}
-
-/**
- * cfai_chat_stream_set_gateway_options:
- * @options: (nullable): cache controls for this answer; used only when the
- *   client routes through an AI Gateway
- */
-void
-cfai_chat_stream_set_gateway_options (CfaiChatStream           *self,
-                                      const CfaiGatewayOptions *options)
-{
-  g_return_if_fail (CFAI_IS_CHAT_STREAM (self));
-
-  g_clear_pointer (&self->gateway, cfai_gateway_options_free);
-  self->gateway = cfai_gateway_options_copy (options);
-}
-
-gboolean
-cfai_chat_stream_run_finish (CfaiChatStream  *self,
-                             GAsyncResult    *result,
-                             GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_chat_stream_run_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  _cfai_run_send_async (run, TRUE, "application/json", body,
+                        cfai_chat_request_get_session_key (self->request),
+                        task, on_stream_opened);
 }
 
 /**
@@ -609,7 +733,7 @@ cfai_chat_stream_get_time_to_first_token (CfaiChatStream *self)
 
   if (self->first_token_at < 0)
     return -1;
-  return self->first_token_at - self->started_at;
+  return self->first_token_at - _cfai_run_get_started_at (CFAI_RUN (self));
 }
 
 /**
@@ -643,18 +767,4 @@ cfai_chat_stream_get_truncated (CfaiChatStream *self)
 {
   g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), FALSE);
   return self->truncated;
-}
-
-const char *
-cfai_chat_stream_get_gateway_cache_status (CfaiChatStream *self)
-{
-  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), NULL);
-  return self->info ? self->info->gateway_cache_status : NULL;
-}
-
-const char *
-cfai_chat_stream_get_gateway_log_id (CfaiChatStream *self)
-{
-  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), NULL);
-  return self->info ? self->info->gateway_log_id : NULL;
 }

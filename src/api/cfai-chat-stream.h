@@ -5,25 +5,16 @@
 #pragma once
 
 #include "cfai-chat-request.h"
-#include "cfai-client.h"
+#include "cfai-run.h"
 
 G_BEGIN_DECLS
 
 #define CFAI_TYPE_CHAT_STREAM (cfai_chat_stream_get_type ())
 
-G_DECLARE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, CFAI, CHAT_STREAM, GObject)
+G_DECLARE_FINAL_TYPE (CfaiChatStream, cfai_chat_stream, CFAI, CHAT_STREAM, CfaiRun)
 
 CfaiChatStream *cfai_chat_stream_new                   (CfaiClient      *client,
                                                         CfaiChatRequest *request);
-void            cfai_chat_stream_set_gateway_options   (CfaiChatStream  *self,
-                                                        const CfaiGatewayOptions *options);
-void            cfai_chat_stream_run_async             (CfaiChatStream  *self,
-                                                        GCancellable    *cancellable,
-                                                        GAsyncReadyCallback callback,
-                                                        gpointer         user_data);
-gboolean        cfai_chat_stream_run_finish            (CfaiChatStream  *self,
-                                                        GAsyncResult    *result,
-                                                        GError         **error);
 
 const char     *cfai_chat_stream_get_text              (CfaiChatStream  *self);
 const char     *cfai_chat_stream_get_reasoning         (CfaiChatStream  *self);
@@ -36,7 +27,5 @@ gint64          cfai_chat_stream_get_cached_tokens     (CfaiChatStream  *self);
 gint64          cfai_chat_stream_get_time_to_first_token (CfaiChatStream *self);
 double          cfai_chat_stream_get_tokens_per_second (CfaiChatStream  *self);
 gboolean        cfai_chat_stream_get_truncated         (CfaiChatStream  *self);
-const char     *cfai_chat_stream_get_gateway_cache_status (CfaiChatStream *self);
-const char     *cfai_chat_stream_get_gateway_log_id    (CfaiChatStream  *self);
 
 G_END_DECLS

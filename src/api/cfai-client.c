@@ -204,10 +204,13 @@ cfai_client_class_init (CfaiClientClass *klass)
    * @error: (nullable): why the server refused it, or %NULL when it
    *   accepted it
    *
-   * Emitted by cfai_client_report_model_result() when a request to run a
-   * model got the server's verdict.  Some things about a model are only
-   * learned that way (whether the account's plan may use it), and the
-   * model catalog listens to remember them.
+   * Emitted when a request to run a model (one sent to a URL from
+   * cfai_client_build_run_url()) got the server's verdict, before the
+   * request's callback runs.  Some things about a model are only learned
+   * that way (whether the account's plan may use it), and the model
+   * catalog listens to remember them.  Errors that are not the server's
+   * verdict (a cancel, the network) say nothing about the model and are
+   * not passed on.
    */
   signals[MODEL_RESULT] =
     g_signal_new ("model-result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -363,33 +366,6 @@ cfai_client_check_api_base_url (const char  *text,
   return g_steal_pointer (&trimmed);
 }
 
-/**
- * cfai_client_report_model_result:
- * @self: a #CfaiClient
- * @model_id: the model a request ran on
- * @error: (nullable): the request's error, or %NULL when the server
- *   accepted it
- *
- * Called by whatever ran a model once the server answered; emits
- * #CfaiClient::model-result.  Errors that are not the server's verdict
- * (a cancel, the network, a cut stream) say nothing about the model and
- * are not passed on.
- */
-void
-cfai_client_report_model_result (CfaiClient   *self,
-                                 const char   *model_id,
-                                 const GError *error)
-{
-  g_return_if_fail (CFAI_IS_CLIENT (self));
-  g_return_if_fail (model_id != NULL);
-
-  if (error != NULL &&
-      (error->domain != CFAI_ERROR || cfai_error_get_http_status (error) == 0))
-    return;
-
-  g_signal_emit (self, signals[MODEL_RESULT], 0, model_id, error);
-}
-
 const char *
 cfai_client_get_gateway_id (CfaiClient *self)
 {
@@ -503,6 +479,20 @@ cfai_client_build_url (CfaiClient  *self,
                       account_path, NULL);
 }
 
+/* Where models run: the account's /ai/run/, or its AI Gateway's
+ * workers-ai/ when a gateway is set; the model ID follows. */
+static char *
+run_url_prefix (CfaiClient *self)
+{
+  const char *account = cfai_credentials_get_account_id (self->credentials);
+
+  if (self->gateway_id != NULL)
+    return g_strconcat (cfai_credentials_get_gateway_base_url (self->credentials),
+                        "/", account, "/", self->gateway_id, "/workers-ai/", NULL);
+  return g_strconcat (cfai_credentials_get_api_base_url (self->credentials),
+                      "/accounts/", account, "/ai/run/", NULL);
+}
+
 /**
  * cfai_client_build_run_url:
  * @model: a full model id such as "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
@@ -514,6 +504,8 @@ cfai_client_build_run_url (CfaiClient  *self,
                            const char  *model,
                            GError     **error)
 {
+  g_autofree char *prefix = NULL;
+
   g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
   g_return_val_if_fail (model != NULL, NULL);
 
@@ -529,23 +521,49 @@ cfai_client_build_run_url (CfaiClient  *self,
   if (!check_credentials (self, TRUE, error))
     return NULL;
 
-  if (self->gateway_id != NULL)
+  if (self->gateway_id != NULL && !cfai_account_id_is_valid (self->gateway_id))
     {
-      if (!cfai_account_id_is_valid (self->gateway_id))
-        {
-          g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
-                               _("The AI Gateway ID may only contain letters, digits, "
-                                 "“-” and “_”."));
-          return NULL;
-        }
-      return g_strconcat (cfai_credentials_get_gateway_base_url (self->credentials),
-                          "/", cfai_credentials_get_account_id (self->credentials),
-                          "/", self->gateway_id, "/workers-ai/", model, NULL);
+      g_set_error_literal (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+                           _("The AI Gateway ID may only contain letters, digits, "
+                             "“-” and “_”."));
+      return NULL;
     }
 
-  return g_strconcat (cfai_credentials_get_api_base_url (self->credentials),
-                      "/accounts/", cfai_credentials_get_account_id (self->credentials),
-                      "/ai/run/", model, NULL);
+  prefix = run_url_prefix (self);
+  return g_strconcat (prefix, model, NULL);
+}
+
+/* The model a URL made by cfai_client_build_run_url() runs, or %NULL for
+ * any other URL. */
+static char *
+run_url_model (CfaiClient *self,
+               const char *url)
+{
+  g_autofree char *prefix = NULL;
+
+  if (cfai_credentials_get_account_id (self->credentials) == NULL)
+    return NULL;
+  prefix = run_url_prefix (self);
+  if (!g_str_has_prefix (url, prefix) || url[strlen (prefix)] == '\0')
+    return NULL;
+  return g_strdup (url + strlen (prefix));
+}
+
+/* Tells the listeners of CfaiClient::model-result what the server said
+ * about running @model_id: here in the one send path, so that no caller
+ * has to remember it. */
+static void
+record_model_result (CfaiClient   *self,
+                     const char   *model_id,
+                     const GError *error)
+{
+  if (model_id == NULL)
+    return;
+  if (error != NULL &&
+      (error->domain != CFAI_ERROR || cfai_error_get_http_status (error) == 0))
+    return;
+
+  g_signal_emit (self, signals[MODEL_RESULT], 0, model_id, error);
 }
 
 static gboolean
@@ -715,6 +733,7 @@ typedef struct
 {
   CfaiClient         *client;
   gboolean            stream;    /* hand over the open body instead of reading it */
+  char               *model_id;  /* the model a run URL runs, else NULL */
   char               *method;
   char               *url;
   char               *content_type;
@@ -736,6 +755,7 @@ request_data_free (RequestData *data)
     }
   g_clear_object (&data->client);
   g_clear_object (&data->msg);
+  g_clear_pointer (&data->model_id, g_free);
   g_clear_pointer (&data->method, g_free);
   g_clear_pointer (&data->url, g_free);
   g_clear_pointer (&data->content_type, g_free);
@@ -804,7 +824,10 @@ request_fail (GTask  *task,
   if (request_maybe_retry (task, status, error, headers))
     g_error_free (error);
   else
-    g_task_return_error (task, error);
+    {
+      record_model_result (data->client, data->model_id, error);
+      g_task_return_error (task, error);
+    }
 }
 
 static GError *
@@ -847,6 +870,7 @@ on_read_done (GObject      *source,
       return;
     }
 
+  record_model_result (data->client, data->model_id, NULL);
   g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
 }
 
@@ -903,6 +927,7 @@ on_stream_sent (GObject      *source,
       return;
     }
 
+  record_model_result (data->client, data->model_id, NULL);
   g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
 }
 
@@ -955,6 +980,7 @@ request_start (CfaiClient               *self,
   data = g_new0 (RequestData, 1);
   data->client = g_object_ref (self);
   data->stream = stream;
+  data->model_id = run_url_model (self, url);
   data->method = g_strdup (method);
   data->url = g_strdup (url);
   data->content_type = g_strdup (content_type);

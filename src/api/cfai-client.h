@@ -52,9 +52,6 @@ char             *cfai_client_check_api_base_url    (const char          *text,
 const char       *cfai_client_get_api_base_url      (CfaiClient          *self);
 void              cfai_client_set_api_base_url      (CfaiClient          *self,
                                                      const char          *url);
-void              cfai_client_report_model_result   (CfaiClient          *self,
-                                                     const char          *model_id,
-                                                     const GError        *error);
 const char       *cfai_client_get_gateway_id        (CfaiClient          *self);
 void              cfai_client_set_gateway_id        (CfaiClient          *self,
                                                      const char          *gateway_id);

@@ -670,6 +670,32 @@ cfai_credentials_has_api_token (CfaiCredentials *self)
   return self->api_token != NULL;
 }
 
+/* Replaces the caller's or the environment's base URL (@url, transfer
+ * full) and notifies when the URL requests use changed. */
+static void
+replace_base_url (CfaiCredentials *self,
+                  char           **field,
+                  char            *url,
+                  guint            prop_id)
+{
+  const char *(*effective) (CfaiCredentials *) = prop_id == PROP_API_BASE_URL
+                                                 ? cfai_credentials_get_api_base_url
+                                                 : cfai_credentials_get_gateway_base_url;
+  g_autofree char *old = NULL;
+
+  if (g_strcmp0 (url, *field) == 0)
+    {
+      g_free (url);
+      return;
+    }
+
+  old = g_strdup (effective (self));
+  g_free (*field);
+  *field = url;
+  if (g_strcmp0 (old, effective (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
 const char *
 cfai_credentials_get_api_base_url (CfaiCredentials *self)
 {
@@ -692,20 +718,42 @@ void
 cfai_credentials_set_api_base_url (CfaiCredentials *self,
                                    const char      *url)
 {
-  g_autofree char *stripped = NULL;
-  g_autofree char *old = NULL;
-
   g_return_if_fail (CFAI_IS_CREDENTIALS (self));
 
-  stripped = dup_base_url (url);
-  if (g_strcmp0 (stripped, self->caller_api_base_url) == 0)
-    return;
+  replace_base_url (self, &self->caller_api_base_url, dup_base_url (url), PROP_API_BASE_URL);
+}
 
-  old = g_strdup (cfai_credentials_get_api_base_url (self));
-  g_free (self->caller_api_base_url);
-  self->caller_api_base_url = g_steal_pointer (&stripped);
-  if (g_strcmp0 (old, cfai_credentials_get_api_base_url (self)) != 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_BASE_URL]);
+/**
+ * cfai_credentials_get_api_base_url_from_environment:
+ *
+ * Returns: whether $CFAI_API_BASE_URL overrides the caller's URL, so a
+ *   setting for it would have no effect
+ */
+gboolean
+cfai_credentials_get_api_base_url_from_environment (CfaiCredentials *self)
+{
+  g_return_val_if_fail (CFAI_IS_CREDENTIALS (self), FALSE);
+
+  return self->env_api_base_url != NULL;
+}
+
+/**
+ * cfai_credentials_reread_base_urls:
+ *
+ * Reads $CFAI_API_BASE_URL and $CFAI_GATEWAY_BASE_URL again, for a
+ * process that changed them after making @self (the UI tests do, to see
+ * what Preferences shows).  The account and token variables are read
+ * once: where a token came from is remembered with it.
+ */
+void
+cfai_credentials_reread_base_urls (CfaiCredentials *self)
+{
+  g_return_if_fail (CFAI_IS_CREDENTIALS (self));
+
+  replace_base_url (self, &self->env_api_base_url,
+                    dup_base_url (g_getenv (CFAI_CREDENTIALS_ENV_API_BASE_URL)), PROP_API_BASE_URL);
+  replace_base_url (self, &self->env_gateway_base_url,
+                    dup_base_url (g_getenv (CFAI_CREDENTIALS_ENV_GATEWAY_BASE_URL)), PROP_GATEWAY_BASE_URL);
 }
 
 const char *
@@ -722,20 +770,9 @@ void
 cfai_credentials_set_gateway_base_url (CfaiCredentials *self,
                                        const char      *url)
 {
-  g_autofree char *stripped = NULL;
-  g_autofree char *old = NULL;
-
   g_return_if_fail (CFAI_IS_CREDENTIALS (self));
 
-  stripped = dup_base_url (url);
-  if (g_strcmp0 (stripped, self->caller_gateway_base_url) == 0)
-    return;
-
-  old = g_strdup (cfai_credentials_get_gateway_base_url (self));
-  g_free (self->caller_gateway_base_url);
-  self->caller_gateway_base_url = g_steal_pointer (&stripped);
-  if (g_strcmp0 (old, cfai_credentials_get_gateway_base_url (self)) != 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GATEWAY_BASE_URL]);
+  replace_base_url (self, &self->caller_gateway_base_url, dup_base_url (url), PROP_GATEWAY_BASE_URL);
 }
 
 /**

@@ -73,6 +73,8 @@ gboolean             cfai_credentials_has_api_token             (CfaiCredentials
 const char          *cfai_credentials_get_api_base_url          (CfaiCredentials     *self);
 void                 cfai_credentials_set_api_base_url          (CfaiCredentials     *self,
                                                                  const char          *url);
+gboolean             cfai_credentials_get_api_base_url_from_environment (CfaiCredentials *self);
+void                 cfai_credentials_reread_base_urls          (CfaiCredentials     *self);
 const char          *cfai_credentials_get_gateway_base_url      (CfaiCredentials     *self);
 void                 cfai_credentials_set_gateway_base_url      (CfaiCredentials     *self,
                                                                  const char          *url);

@@ -374,14 +374,8 @@ is_required (JsonObject *schema,
   JsonArray *array = cfai_json_get_array (schema, "required");
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) &&
-          json_node_get_value_type (element) == G_TYPE_STRING &&
-          g_strcmp0 (json_node_get_string (element), name) == 0)
-        return TRUE;
-    }
+    if (g_strcmp0 (cfai_json_array_get_string (array, i), name) == 0)
+      return TRUE;
 
   return FALSE;
 }
@@ -753,4 +747,68 @@ cfai_image_model_rules_get_field_required (CfaiImageModelRules *self,
   g_return_val_if_fail (field < CFAI_IMAGE_N_FIELDS, FALSE);
 
   return (self->fields[field].flags & FIELD_REQUIRED) != 0;
+}
+
+static void
+on_schema_fetched (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) schema = NULL;
+  CfaiImageModelRules *rules;
+
+  schema = cfai_client_get_model_schema_finish (CFAI_CLIENT (source), result, &error);
+  if (schema == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  rules = cfai_image_model_rules_new_from_schema (g_task_get_task_data (task),
+                                                  json_object_get_member (schema, "input"),
+                                                  &error);
+  if (rules == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, rules, (GDestroyNotify) cfai_image_model_rules_unref);
+}
+
+/**
+ * cfai_image_model_rules_fetch_async:
+ *
+ * Reads @model_id's input rules from its live schema, so a model that
+ * changed its limits, or one CfAI has never heard of, is still sent a
+ * valid request.  Callers fall back to cfai_image_model_rules_lookup()
+ * when this fails (offline, say).
+ */
+void
+cfai_image_model_rules_fetch_async (CfaiClient          *client,
+                              const char          *model_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CFAI_IS_CLIENT (client));
+  g_return_if_fail (model_id != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cfai_image_model_rules_fetch_async);
+  g_task_set_task_data (task, g_strdup (model_id), g_free);
+  cfai_client_get_model_schema_async (client, model_id, cancellable, on_schema_fetched,
+                                      g_steal_pointer (&task));
+}
+
+CfaiImageModelRules *
+cfai_image_model_rules_fetch_finish (CfaiClient    *client,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cfai_image_model_rules_fetch_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

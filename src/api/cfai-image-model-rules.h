@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cfai-client.h"
+
 G_BEGIN_DECLS
 
 /* How the request body is encoded.  FLUX.2 models take multipart/form-data
@@ -73,6 +75,15 @@ gboolean                cfai_image_model_rules_get_default         (CfaiImageMod
                                                                     CfaiImageField        field,
                                                                     double               *default_value);
 gboolean                cfai_image_model_rules_get_steps_fixed     (CfaiImageModelRules  *self);
+
+void                    cfai_image_model_rules_fetch_async         (CfaiClient           *client,
+                                                                    const char           *model_id,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+CfaiImageModelRules    *cfai_image_model_rules_fetch_finish        (CfaiClient           *client,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfaiImageModelRules, cfai_image_model_rules_unref)
 

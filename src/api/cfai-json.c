@@ -200,3 +200,48 @@ cfai_json_object_at (JsonObject *object,
 
   return object;
 }
+
+/**
+ * cfai_json_array_get_object:
+ * @array: (nullable): an array
+ * @index: an index, perhaps past the end
+ *
+ * As json_array_get_object_element(), without its critical for an
+ * element that is not an object (a schema variant may be `true`).
+ *
+ * Returns: (nullable) (transfer none): the element, or %NULL when it is
+ *   missing or not an object
+ */
+JsonObject *
+cfai_json_array_get_object (JsonArray *array,
+                            guint      index)
+{
+  JsonNode *node;
+
+  if (array == NULL || index >= json_array_get_length (array))
+    return NULL;
+  node = json_array_get_element (array, index);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/**
+ * cfai_json_array_get_string:
+ * @array: (nullable): an array
+ * @index: an index, perhaps past the end
+ *
+ * Returns: (nullable) (transfer none): the element's string, or %NULL
+ *   when it is missing or not a string
+ */
+const char *
+cfai_json_array_get_string (JsonArray *array,
+                            guint      index)
+{
+  JsonNode *node;
+
+  if (array == NULL || index >= json_array_get_length (array))
+    return NULL;
+  node = json_array_get_element (array, index);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}

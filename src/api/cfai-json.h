@@ -22,5 +22,9 @@ gint64      cfai_json_get_count  (JsonObject *object,
 JsonObject *cfai_json_object_at  (JsonObject *object,
                                   const char *first,
                                   ...) G_GNUC_NULL_TERMINATED;
+JsonObject *cfai_json_array_get_object (JsonArray *array,
+                                        guint      index);
+const char *cfai_json_array_get_string (JsonArray *array,
+                                        guint      index);
 
 G_END_DECLS

@@ -10,6 +10,13 @@
  * cache, so the badge is there before anyone tries again.  A later
  * success (the account was upgraded) takes the mark away.
  *
+ * The file is read off the main thread when the catalog is made
+ * (CfaiModelCatalog:access-loaded says when it is in).  A result that
+ * comes before marks the model at once and is noted again on the record
+ * once it is in, so nothing is lost or overwritten.  Writes stay
+ * synchronous: the file is a few lines, written only when a model's mark
+ * changes, after a server answer, never at startup.
+ *
  *   [account <account id>]
  *   @cf/vendor/model=2026-11-27T12:00:00Z     ← when it was refused
  */
@@ -63,6 +70,10 @@ _cfai_model_catalog_apply_access (CfaiModelCatalog *self)
 static void
 save_access (CfaiModelCatalog *self)
 {
+  /* Before the record is read, writing would lose it. */
+  if (!self->access_loaded)
+    return;
+
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (self->access_path);
 
@@ -72,6 +83,39 @@ save_access (CfaiModelCatalog *self)
       !g_key_file_save_to_file (self->access, self->access_path, &error))
     g_debug ("Could not save %s: %s", self->access_path,
              error != NULL ? error->message : g_strerror (errno));
+}
+
+/* A model result that came before the record was read, kept with the
+ * account it was for. */
+typedef struct
+{
+  char   *account_id;
+  char   *model_id;
+  GError *error;
+} PendingResult;
+
+static void
+pending_result_free (gpointer data)
+{
+  PendingResult *pending = data;
+
+  g_free (pending->account_id);
+  g_free (pending->model_id);
+  g_clear_error (&pending->error);
+  g_free (pending);
+}
+
+static void
+hold_result (CfaiModelCatalog *self,
+             const char       *model_id,
+             const GError     *error)
+{
+  PendingResult *pending = g_new0 (PendingResult, 1);
+
+  pending->account_id = g_strdup (self->client != NULL ? cfai_client_get_account_id (self->client) : NULL);
+  pending->model_id = g_strdup (model_id);
+  pending->error = error != NULL ? g_error_copy (error) : NULL;
+  g_ptr_array_add (self->pending_results, pending);
 }
 
 /**
@@ -102,6 +146,9 @@ cfai_model_catalog_note_model_result (CfaiModelCatalog *self,
     refused = TRUE;
   else
     return;  /* any other error says nothing about the plan */
+
+  if (!self->access_loaded)
+    hold_result (self, model_id, error);
 
   if (refused == is_refused (self, model_id))
     return;
@@ -143,21 +190,66 @@ on_model_result (CfaiModelCatalog *self,
   cfai_model_catalog_note_model_result (self, model_id, error);
 }
 
+static void
+on_access_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CfaiModelCatalog *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gboolean read_ok;
+
+  read_ok = g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error);
+  /* Cancelled in dispose: @user_data is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+
+  g_key_file_unref (self->access);
+  self->access = g_key_file_new ();
+  if (read_ok)
+    {
+      if (!g_key_file_load_from_data (self->access, contents, length, G_KEY_FILE_NONE, &error))
+        g_debug ("Ignoring %s: %s", self->access_path, error->message);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_debug ("Ignoring %s: %s", self->access_path, error->message);
+
+  self->access_loaded = TRUE;
+  pending = g_steal_pointer (&self->pending_results);
+  self->pending_results = g_ptr_array_new_with_free_func (pending_result_free);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PendingResult *p = g_ptr_array_index (pending, i);
+
+      /* A result for an account no longer current is that account's. */
+      if (self->client == NULL ||
+          g_strcmp0 (p->account_id, cfai_client_get_account_id (self->client)) == 0)
+        cfai_model_catalog_note_model_result (self, p->model_id, p->error);
+    }
+  _cfai_model_catalog_apply_access (self);
+  _cfai_model_catalog_notify_access_loaded (self);
+}
+
 /* Starts listening to the client and reads what earlier sessions
  * learned.  A missing or unreadable file is an empty record. */
 void
 _cfai_model_catalog_init_access (CfaiModelCatalog *self)
 {
   g_autofree char *dir = g_path_get_dirname (self->cache_path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
 
   self->access = g_key_file_new ();
   self->refused_this_session = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_results = g_ptr_array_new_with_free_func (pending_result_free);
   self->access_path = g_build_filename (dir, "model-access.ini", NULL);
+  self->access_cancellable = g_cancellable_new ();
 
-  if (!g_key_file_load_from_file (self->access, self->access_path, G_KEY_FILE_NONE, &error) &&
-      !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    g_debug ("Ignoring %s: %s", self->access_path, error->message);
+  file = g_file_new_for_path (self->access_path);
+  g_file_load_contents_async (file, self->access_cancellable, on_access_read, self);
 
   if (self->client == NULL)
     return;
@@ -169,9 +261,19 @@ _cfai_model_catalog_init_access (CfaiModelCatalog *self)
                            G_CALLBACK (_cfai_model_catalog_apply_access), self, G_CONNECT_SWAPPED);
 }
 
+/* In dispose: a read still under way must not call back. */
+void
+_cfai_model_catalog_cancel_access (CfaiModelCatalog *self)
+{
+  if (self->access_cancellable != NULL)
+    g_cancellable_cancel (self->access_cancellable);
+  g_clear_object (&self->access_cancellable);
+}
+
 void
 _cfai_model_catalog_clear_access (CfaiModelCatalog *self)
 {
+  g_clear_pointer (&self->pending_results, g_ptr_array_unref);
   g_clear_pointer (&self->access, g_key_file_unref);
   g_clear_pointer (&self->refused_this_session, g_hash_table_unref);
   g_clear_pointer (&self->access_path, g_free);

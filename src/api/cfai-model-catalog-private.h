@@ -28,6 +28,9 @@ struct _CfaiModelCatalog
   GKeyFile               *access;       /* per account: models refused for the plan */
   char                   *access_path;
   GHashTable             *refused_this_session;  /* ids, when there is no account id */
+  gboolean                access_loaded;
+  GCancellable           *access_cancellable;
+  GPtrArray              *pending_results;       /* noted before access_loaded */
 };
 
 void        _cfai_model_catalog_set_is_refreshing (CfaiModelCatalog       *self,
@@ -37,7 +40,9 @@ void        _cfai_model_catalog_replace_items     (CfaiModelCatalog       *self,
                                                    CfaiModelCatalogSource  source,
                                                    GDateTime              *fetched_at);
 void        _cfai_model_catalog_init_access       (CfaiModelCatalog       *self);
+void        _cfai_model_catalog_cancel_access     (CfaiModelCatalog       *self);
 void        _cfai_model_catalog_clear_access      (CfaiModelCatalog       *self);
+void        _cfai_model_catalog_notify_access_loaded (CfaiModelCatalog    *self);
 void        _cfai_model_catalog_apply_access      (CfaiModelCatalog       *self);
 JsonArray  *_cfai_model_catalog_page_get_models   (JsonNode               *page);
 GPtrArray  *_cfai_model_catalog_parse_pages       (GPtrArray              *pages,

@@ -39,6 +39,7 @@ enum {
   PROP_FETCHED_AT,
   PROP_SOURCE,
   PROP_IS_REFRESHING,
+  PROP_ACCESS_LOADED,
   N_PROPS
 };
 
@@ -492,6 +493,7 @@ cfai_model_catalog_dispose (GObject *object)
 {
   CfaiModelCatalog *self = (CfaiModelCatalog *)object;
 
+  _cfai_model_catalog_cancel_access (self);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (cfai_model_catalog_parent_class)->dispose (object);
@@ -539,6 +541,10 @@ cfai_model_catalog_get_property (GObject    *object,
 
     case PROP_IS_REFRESHING:
       g_value_set_boolean (value, self->is_refreshing);
+      break;
+
+    case PROP_ACCESS_LOADED:
+      g_value_set_boolean (value, self->access_loaded);
       break;
 
     default:
@@ -616,7 +622,35 @@ cfai_model_catalog_class_init (CfaiModelCatalogClass *klass)
                            G_PARAM_EXPLICIT_NOTIFY |
                            G_PARAM_STATIC_STRINGS));
 
+  /**
+   * CfaiModelCatalog:access-loaded:
+   *
+   * Whether what earlier sessions learned about the account's access
+   * (the paid-plan marks) has been read from disk; it is read off the
+   * main thread after the catalog is made.
+   */
+  properties[PROP_ACCESS_LOADED] =
+    g_param_spec_boolean ("access-loaded", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE |
+                           G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+void
+_cfai_model_catalog_notify_access_loaded (CfaiModelCatalog *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_LOADED]);
+}
+
+gboolean
+cfai_model_catalog_get_access_loaded (CfaiModelCatalog *self)
+{
+  g_return_val_if_fail (CFAI_IS_MODEL_CATALOG (self), FALSE);
+
+  return self->access_loaded;
 }
 
 static void

@@ -40,6 +40,7 @@ const char             *cfai_model_catalog_get_cache_path      (CfaiModelCatalog
 GDateTime              *cfai_model_catalog_get_fetched_at      (CfaiModelCatalog    *self);
 CfaiModelCatalogSource  cfai_model_catalog_get_source          (CfaiModelCatalog    *self);
 gboolean                cfai_model_catalog_get_is_refreshing   (CfaiModelCatalog    *self);
+gboolean                cfai_model_catalog_get_access_loaded   (CfaiModelCatalog    *self);
 
 CfaiModel              *cfai_model_catalog_lookup              (CfaiModelCatalog    *self,
                                                                 const char          *model_id);

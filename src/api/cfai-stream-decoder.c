@@ -388,11 +388,8 @@ read_error (JsonObject  *root,
 
   if ((node = json_object_get_member (root, "errors")) != NULL && JSON_NODE_HOLDS_ARRAY (node))
     {
-      JsonArray *errors = json_node_get_array (node);
-
-      if (json_array_get_length (errors) > 0 &&
-          JSON_NODE_HOLDS_OBJECT (json_array_get_element (errors, 0)))
-        message = cfai_json_get_string (json_array_get_object_element (errors, 0), "message");
+      message = cfai_json_get_string (cfai_json_array_get_object (json_node_get_array (node), 0),
+                                      "message");
     }
   else if ((node = json_object_get_member (root, "error")) != NULL)
     {

@@ -18,7 +18,7 @@
 #include "cfai-credentials-check.h"
 #include "cfai-envelope.h"
 #include "cfai-error.h"
-#include "cfai-image-generator.h"
+#include "cfai-image-run.h"
 #include "cfai-image-response.h"
 #include "cfai-model-catalog.h"
 
@@ -238,7 +238,7 @@ on_chat_done (GObject      *source,
 {
   Run *run = user_data;
 
-  cfai_chat_stream_run_finish (CFAI_CHAT_STREAM (source), result, &run->error);
+  cfai_run_execute_finish (CFAI_RUN (source), result, &run->error);
   g_main_loop_quit (run->loop);
 }
 
@@ -273,7 +273,7 @@ on_chat_schema (GObject      *source,
       g_main_loop_quit (chat_run->run->loop);
       return;
     }
-  cfai_chat_stream_run_async (chat_run->stream, chat_run->run->cancellable, on_chat_done, chat_run->run);
+  cfai_run_execute_async (CFAI_RUN (chat_run->stream), chat_run->run->cancellable, on_chat_done, chat_run->run);
 }
 
 static char *
@@ -396,7 +396,7 @@ command_chat (int    argc,
 
   run_init (&run);
   stream = cfai_chat_stream_new (client, request);
-  cfai_chat_stream_set_gateway_options (stream, &gateway_options);
+  cfai_run_set_gateway_options (CFAI_RUN (stream), &gateway_options);
   g_signal_connect (stream, "text-delta", G_CALLBACK (on_text_delta), &run);
   g_signal_connect (stream, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &run);
   g_signal_connect (stream, "text-reclassified", G_CALLBACK (on_text_reclassified), &run);
@@ -410,7 +410,7 @@ command_chat (int    argc,
     }
   else
     {
-      cfai_chat_stream_run_async (stream, run.cancellable, on_chat_done, &run);
+      cfai_run_execute_async (CFAI_RUN (stream), run.cancellable, on_chat_done, &run);
       g_main_loop_run (run.loop);
     }
 
@@ -429,8 +429,8 @@ command_chat (int    argc,
     g_printerr (_("time to first token: %.0f ms · %.1f tokens/s\n"),
                 cfai_chat_stream_get_time_to_first_token (stream) / 1000.0,
                 cfai_chat_stream_get_tokens_per_second (stream));
-  print_gateway_result (cfai_chat_stream_get_gateway_cache_status (stream),
-                        cfai_chat_stream_get_gateway_log_id (stream));
+  print_gateway_result (cfai_run_get_gateway_cache_status (CFAI_RUN (stream)),
+                        cfai_run_get_gateway_log_id (CFAI_RUN (stream)));
   if (g_strcmp0 (cfai_chat_stream_get_finish_reason (stream), "length") == 0)
     g_printerr ("%s\n", _("The answer stopped at the token limit; raise --max-tokens for more."));
 
@@ -446,9 +446,7 @@ typedef struct
   Run                *run;
   CfaiImageRequest   *request;
   CfaiGatewayOptions *gateway;
-  GBytes             *image;
-  char               *mime_type;
-  CfaiResponseInfo   *info;
+  CfaiImageRun       *image_run;
 } ImageRun;
 
 static void
@@ -458,9 +456,7 @@ on_image_done (GObject      *source,
 {
   ImageRun *image_run = user_data;
 
-  image_run->image = cfai_image_generate_finish (CFAI_CLIENT (source), result,
-                                                 &image_run->mime_type, &image_run->info,
-                                                 &image_run->run->error);
+  cfai_run_execute_finish (CFAI_RUN (source), result, &image_run->run->error);
   g_main_loop_quit (image_run->run->loop);
 }
 
@@ -477,7 +473,7 @@ on_rules_fetched (GObject      *source,
    * gateway) the built-in rules of known models still work.  Credentials
    * problems are not hidden behind that fallback: the generate call would
    * only fail the same way, later. */
-  rules = cfai_image_fetch_rules_finish (CFAI_CLIENT (source), result, &error);
+  rules = cfai_image_model_rules_fetch_finish (CFAI_CLIENT (source), result, &error);
   if (rules == NULL &&
       (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
        g_error_matches (error, CFAI_ERROR, CFAI_ERROR_AUTH) ||
@@ -490,8 +486,10 @@ on_rules_fetched (GObject      *source,
   if (rules == NULL)
     g_debug ("Using built-in image rules: %s", error->message);
 
-  cfai_image_generate_async (CFAI_CLIENT (source), image_run->request, rules, image_run->gateway,
-                             image_run->run->cancellable, on_image_done, image_run);
+  image_run->image_run = cfai_image_run_new (CFAI_CLIENT (source), image_run->request, rules);
+  cfai_run_set_gateway_options (CFAI_RUN (image_run->image_run), image_run->gateway);
+  cfai_run_execute_async (CFAI_RUN (image_run->image_run), image_run->run->cancellable,
+                          on_image_done, image_run);
 }
 
 static int
@@ -521,6 +519,7 @@ command_image (int    argc,
   g_autoptr(CfaiImageRequest) request = NULL;
   g_autoptr(GError) error = NULL;
   ImageRun image_run = { 0 };
+  GBytes *image;
   Run run = { 0 };
   int ret;
 
@@ -553,16 +552,17 @@ command_image (int    argc,
   image_run.run = &run;
   image_run.request = request;
   image_run.gateway = &gateway_options;
-  cfai_image_fetch_rules_async (client, cfai_image_request_get_model (request), run.cancellable,
+  cfai_image_model_rules_fetch_async (client, cfai_image_request_get_model (request), run.cancellable,
                                 on_rules_fetched, &image_run);
   g_main_loop_run (run.loop);
 
-  if (image_run.image != NULL)
+  image = image_run.image_run != NULL ? cfai_image_run_get_image (image_run.image_run) : NULL;
+  if (image != NULL)
     {
-      if (g_file_set_contents (output, g_bytes_get_data (image_run.image, NULL),
-                               g_bytes_get_size (image_run.image), &error))
-        g_printerr (_("wrote %s (%s, %zu bytes)\n"), output, image_run.mime_type,
-                    g_bytes_get_size (image_run.image));
+      if (g_file_set_contents (output, g_bytes_get_data (image, NULL),
+                               g_bytes_get_size (image), &error))
+        g_printerr (_("wrote %s (%s, %zu bytes)\n"), output,
+                    cfai_image_run_get_mime_type (image_run.image_run), g_bytes_get_size (image));
       else
         {
           g_printerr ("cfai-cli: %s\n", error->message);
@@ -570,12 +570,11 @@ command_image (int    argc,
         }
     }
 
-  if (image_run.info != NULL)
-    print_gateway_result (image_run.info->gateway_cache_status, image_run.info->gateway_log_id);
+  if (image_run.image_run != NULL)
+    print_gateway_result (cfai_run_get_gateway_cache_status (CFAI_RUN (image_run.image_run)),
+                          cfai_run_get_gateway_log_id (CFAI_RUN (image_run.image_run)));
   ret = report (&run);
-  g_clear_pointer (&image_run.info, cfai_response_info_free);
-  g_clear_pointer (&image_run.image, g_bytes_unref);
-  g_clear_pointer (&image_run.mime_type, g_free);
+  g_clear_object (&image_run.image_run);
   run_clear (&run);
   return ret;
 }

@@ -17,6 +17,7 @@ struct _CfaiModelPicker
   GtkWidget           parent_instance;
 
   CfaiModelCatalog   *catalog;
+  GSignalGroup       *catalog_signals;  /* on catalog */
   char               *task;
   char               *selected_model_id;
   CfaiModel          *selected_model;

@@ -257,8 +257,9 @@ cfai_model_picker_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
-  if (self->catalog != NULL)
-    g_signal_handlers_disconnect_by_data (self->catalog, self);
+  if (self->catalog_signals != NULL)
+    g_signal_group_set_target (self->catalog_signals, NULL);
+  g_clear_object (&self->catalog_signals);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_MODEL_PICKER);
 
@@ -459,6 +460,15 @@ cfai_model_picker_init (CfaiModelPicker *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->catalog_signals = g_signal_group_new (CFAI_TYPE_MODEL_CATALOG);
+  g_signal_group_connect_swapped (self->catalog_signals, "items-changed",
+                                  G_CALLBACK (catalog_items_changed_cb), self);
+  g_signal_group_connect_swapped (self->catalog_signals, "notify::is-refreshing",
+                                  G_CALLBACK (_cfai_model_picker_update_footer), self);
+  g_signal_group_connect_swapped (self->catalog_signals, "notify::fetched-at",
+                                  G_CALLBACK (_cfai_model_picker_update_footer), self);
+  g_signal_group_connect_swapped (self->catalog_signals, "notify::source",
+                                  G_CALLBACK (_cfai_model_picker_update_footer), self);
   _cfai_model_picker_init_popover (self);
 
   update_selected (self);
@@ -504,27 +514,10 @@ cfai_model_picker_set_catalog (CfaiModelPicker  *self,
   if (self->catalog == catalog)
     return;
 
-  if (self->catalog != NULL)
-    g_signal_handlers_disconnect_by_data (self->catalog, self);
-
   g_set_object (&self->catalog, catalog);
+  g_signal_group_set_target (self->catalog_signals, catalog);
   self->tried_refresh = FALSE;
   g_clear_error (&self->refresh_error);
-
-  if (catalog != NULL)
-    {
-      g_signal_connect_object (catalog, "items-changed",
-                               G_CALLBACK (catalog_items_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (catalog, "notify::is-refreshing",
-                               G_CALLBACK (_cfai_model_picker_update_footer),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (catalog, "notify::fetched-at",
-                               G_CALLBACK (_cfai_model_picker_update_footer),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (catalog, "notify::source",
-                               G_CALLBACK (_cfai_model_picker_update_footer),
-                               self, G_CONNECT_SWAPPED);
-    }
 
   gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (catalog));
   update_selected (self);

@@ -21,6 +21,7 @@ struct _CfaiModelRow
   GtkWidget  parent_instance;
 
   CfaiModel *model;
+  GSignalGroup *model_signals;  /* on model */
   char      *current_model_id;
   char      *accessible_label;
 
@@ -359,8 +360,9 @@ cfai_model_row_dispose (GObject *object)
   /* The text column has no id, so disposing the template leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_func (self->model, update, self);
+  if (self->model_signals != NULL)
+    g_signal_group_set_target (self->model_signals, NULL);
+  g_clear_object (&self->model_signals);
   g_clear_object (&self->model);
 
   G_OBJECT_CLASS (cfai_model_row_parent_class)->dispose (object);
@@ -483,6 +485,11 @@ static void
 cfai_model_row_init (CfaiModelRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* What the account may run is learned while the list is shown. */
+  self->model_signals = g_signal_group_new (CFAI_TYPE_MODEL);
+  g_signal_group_connect_swapped (self->model_signals, "notify::needs-paid-plan",
+                                  G_CALLBACK (update), self);
 }
 
 GtkWidget *
@@ -515,13 +522,8 @@ cfai_model_row_set_model (CfaiModelRow *self,
   if (self->model == model)
     return;
 
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_func (self->model, update, self);
   g_set_object (&self->model, model);
-  /* What the account may run is learned while the list is shown. */
-  if (self->model != NULL)
-    g_signal_connect_object (self->model, "notify::needs-paid-plan",
-                             G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_group_set_target (self->model_signals, model);
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);

@@ -360,14 +360,15 @@ on_api_base_url_setting_changed (CfaiPreferencesDialog *self)
 static void
 init_api_base_url (CfaiPreferencesDialog *self)
 {
-  const char *env_url = g_getenv ("CFAI_API_BASE_URL");
+  CfaiCredentials *credentials = get_credentials (self);
   g_autofree char *url = NULL;
 
-  /* The environment wins over the setting (see CfaiCredentials), so the row
-   * shows what is really used and cannot be edited to no effect. */
-  if (env_url != NULL && *env_url != '\0')
+  /* The environment wins over the setting (CfaiCredentials knows), so the
+   * row shows what is really used and cannot be edited to no effect. */
+  if (cfai_credentials_get_api_base_url_from_environment (credentials))
     {
-      gtk_editable_set_text (GTK_EDITABLE (self->api_base_url_row), env_url);
+      gtk_editable_set_text (GTK_EDITABLE (self->api_base_url_row),
+                             cfai_credentials_get_api_base_url (credentials));
       gtk_widget_set_sensitive (GTK_WIDGET (self->api_base_url_row), FALSE);
       cfai_preferences_show_row_message (GTK_WIDGET (self->api_base_url_row),
                                          self->api_base_url_message_label,

@@ -22,7 +22,8 @@ struct _CfaiWindow
   GtkStack             *main_stack;
   CfaiWelcomePage      *onboarding_page;
 
-  GtkApplication       *application;  /* weak: whose credentials are shown */
+  /* On the application whose credentials are shown; holds it weakly. */
+  GSignalGroup         *application_signals;
 };
 
 G_DEFINE_FINAL_TYPE (CfaiWindow, cfai_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -79,21 +80,17 @@ static void
 cfai_window_notify_application (CfaiWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GObject) shown = g_signal_group_dup_target (self->application_signals);
 
-  if (self->application == app)
+  if (!CFAI_IS_APPLICATION (app))
+    app = NULL;
+  if (shown == (GObject *) app)
     return;
 
-  if (self->application != NULL)
-    g_signal_handlers_disconnect_by_data (self->application, self);
-  g_set_weak_pointer (&self->application, app);
-
-  if (CFAI_IS_APPLICATION (app))
+  g_signal_group_set_target (self->application_signals, app);
+  if (app != NULL)
     {
       cfai_welcome_page_set_application (self->onboarding_page, CFAI_APPLICATION (app));
-      g_signal_connect_object (app, "notify::has-credentials",
-                               G_CALLBACK (cfai_window_update_view), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (app, "notify::loading-credentials",
-                               G_CALLBACK (cfai_window_update_view), self, G_CONNECT_SWAPPED);
 
       /* No cross-fade into the first page the window shows. */
       gtk_stack_set_transition_type (self->main_stack, GTK_STACK_TRANSITION_TYPE_NONE);
@@ -115,9 +112,9 @@ cfai_window_dispose (GObject *object)
 {
   CfaiWindow *self = CFAI_WINDOW (object);
 
-  if (self->application != NULL)
-    g_signal_handlers_disconnect_by_data (self->application, self);
-  g_clear_weak_pointer (&self->application);
+  if (self->application_signals != NULL)
+    g_signal_group_set_target (self->application_signals, NULL);
+  g_clear_object (&self->application_signals);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_WINDOW);
 
@@ -174,6 +171,11 @@ cfai_window_init (CfaiWindow *self)
                    gtk_widget_get_template_child (GTK_WIDGET (self), CFAI_TYPE_WINDOW,
                                                   "chat_model_picker"),
                    "selected-model-id", G_SETTINGS_BIND_DEFAULT);
+  self->application_signals = g_signal_group_new (CFAI_TYPE_APPLICATION);
+  g_signal_group_connect_swapped (self->application_signals, "notify::has-credentials",
+                                  G_CALLBACK (cfai_window_update_view), self);
+  g_signal_group_connect_swapped (self->application_signals, "notify::loading-credentials",
+                                  G_CALLBACK (cfai_window_update_view), self);
   g_signal_connect (self, "notify::application",
                     G_CALLBACK (cfai_window_notify_application), NULL);
 
