@@ -385,6 +385,14 @@ enter_span (MD_SPANTYPE type,
         if (r->link_depth++ > 0)
           break;
         g_string_append (r->markup, "<a href=\"");
+        /* Bare "www." and e-mail autolinks carry no scheme of their own. */
+        if (a->is_autolink && memchr (a->href.text, ':', a->href.size) == NULL)
+          {
+            if (memchr (a->href.text, '@', a->href.size) != NULL)
+              g_string_append (r->markup, "mailto:");
+            else
+              g_string_append (r->markup, "http://");
+          }
         append_attribute (r->markup, &a->href);
         g_string_append_c (r->markup, '"');
         if (a->title.size > 0)
