@@ -396,7 +396,12 @@ test_open_fence (void)
   g_autoptr(CfaiMarkdownBlocks) md = cfai_markdown_blocks_new ();
   CfaiMarkdownNode *node;
 
-  cfai_markdown_blocks_append (md, "```python\nimport os\n\n", -1);
+  /* Nor does an opening fence, as a paragraph. */
+  cfai_markdown_blocks_append (md, "``", -1);
+  g_assert_cmpuint (cfai_markdown_blocks_get_open (md)->len, ==, 0);
+  cfai_markdown_blocks_append (md, "`pyt", -1);
+  g_assert_cmpuint (cfai_markdown_blocks_get_open (md)->len, ==, 0);
+  cfai_markdown_blocks_append (md, "hon\nimport os\n\n", -1);
   g_assert_cmpuint (cfai_markdown_blocks_get_n_finished (md), ==, 0);
   node = node_at (cfai_markdown_blocks_get_open (md), 0);
   g_assert_cmpint (node->kind, ==, CFAI_MARKDOWN_NODE_CODE);
@@ -409,6 +414,9 @@ test_open_fence (void)
 
   cfai_markdown_blocks_append (md, "\n``", -1);
   g_assert_cmpuint (cfai_markdown_blocks_get_n_finished (md), ==, 0);
+  /* The closing fence being typed does not flash up as a line of code. */
+  node = node_at (cfai_markdown_blocks_get_open (md), 0);
+  g_assert_cmpstr (node->text, ==, "import os\n\nprint(os.getcwd())");
   cfai_markdown_blocks_append (md, "`\n", -1);
   g_assert_cmpuint (cfai_markdown_blocks_get_n_finished (md), ==, 1);
 }

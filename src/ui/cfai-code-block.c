@@ -25,6 +25,7 @@ struct _CfaiCodeBlock
   GtkButton       *copy_button;
   GtkSourceView   *view;
   GtkSourceBuffer *buffer;
+  GtkScrolledWindow *scroller;
 
   GString         *code;
   char            *language;
@@ -96,6 +97,20 @@ update_scheme (CfaiCodeBlock *self)
 
   gtk_source_buffer_set_style_scheme (self->buffer,
                                       gtk_source_style_scheme_manager_get_scheme (manager, dark ? "Adwaita-dark" : "Adwaita"));
+}
+
+/* A scrollbar that may appear makes the scrolled window at least as
+ * tall as the scrollbar's own minimum, too tall for a line or two, so
+ * code scrolls only once it is long enough to need to. */
+#define SCROLL_FROM_LINES 24
+
+static void
+update_scrolling (CfaiCodeBlock *self)
+{
+  gboolean tall = gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer)) > SCROLL_FROM_LINES;
+
+  gtk_scrolled_window_set_policy (self->scroller, GTK_POLICY_AUTOMATIC,
+                                  tall ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
 }
 
 static gboolean
@@ -224,6 +239,7 @@ cfai_code_block_class_init (CfaiCodeBlockClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiCodeBlock, copy_button);
   gtk_widget_class_bind_template_child (widget_class, CfaiCodeBlock, view);
   gtk_widget_class_bind_template_child (widget_class, CfaiCodeBlock, buffer);
+  gtk_widget_class_bind_template_child (widget_class, CfaiCodeBlock, scroller);
 
   gtk_widget_class_install_action (widget_class, "code.copy", NULL, copy_action);
 
@@ -297,6 +313,7 @@ cfai_code_block_set_code (CfaiCodeBlock *self,
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->copy_button), self->code->len > 0);
+  update_scrolling (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CODE]);
 }
 

@@ -1172,6 +1172,37 @@ complete_characters (const char *s,
   return len;
 }
 
+/* Where the open chunk's text stops being worth showing: a last,
+ * incomplete line that is a fence being typed ("``", "```pyth", or the
+ * start of the closing fence) would flash up as text or as a line of
+ * code for a frame and then vanish. */
+static gsize
+open_end (CfaiMarkdownBlocks *self)
+{
+  const char *s = self->text->str;
+  gsize len = self->text->len;
+  gsize p = self->scan;
+  gsize run = 0;
+  char mark;
+
+  if (self->scan >= len || self->scan < self->open_start)
+    return len;
+
+  while (p < len && p - self->scan < 3 && s[p] == ' ')
+    p++;
+  if (p == len || (s[p] != '`' && s[p] != '~'))
+    return len;
+
+  mark = s[p];
+  while (p + run < len && s[p + run] == mark)
+    run++;
+
+  if (self->chunk == CHUNK_FENCE)
+    return (mark == self->fence_mark && p + run == len) ? self->scan : len;
+
+  return (p + run == len || run >= 3) ? self->scan : len;
+}
+
 /**
  * cfai_markdown_blocks_get_open:
  *
@@ -1186,9 +1217,10 @@ cfai_markdown_blocks_get_open (CfaiMarkdownBlocks *self)
 
   if (self->open_nodes == NULL)
     {
+      gsize shown = open_end (self);
       gsize end = self->open_start +
                   complete_characters (self->text->str + self->open_start,
-                                       self->text->len - self->open_start);
+                                       shown - self->open_start);
       gboolean blank = TRUE;
 
       for (gsize i = self->open_start; i < end && blank; i++)
