@@ -191,6 +191,35 @@ n_children (GtkWidget *parent)
   return n;
 }
 
+/* The view keeps its blocks in groups; these look through them. */
+static guint
+n_blocks (GtkWidget *view)
+{
+  guint n = 0;
+
+  for (GtkWidget *group = gtk_widget_get_first_child (view); group != NULL; group = gtk_widget_get_next_sibling (group))
+    {
+      g_assert_true (gtk_widget_has_css_class (group, "cfai-md-group"));
+      n += n_children (group);
+    }
+  return n;
+}
+
+static GtkWidget *
+nth_block (GtkWidget *view,
+           guint      n)
+{
+  for (GtkWidget *group = gtk_widget_get_first_child (view); group != NULL; group = gtk_widget_get_next_sibling (group))
+    {
+      guint in_group = n_children (group);
+
+      if (n < in_group)
+        return nth_child (group, n);
+      n -= in_group;
+    }
+  g_assert_not_reached ();
+}
+
 static GtkWidget *
 find_descendant (GtkWidget *root,
                  GType      type)
@@ -262,9 +291,9 @@ test_stream (Fixture       *fixture,
   stream (fixture, first_part);
 
   /* Heading, paragraph and code are finished; nothing is open. */
-  g_assert_cmpuint (n_children (view), ==, 3);
+  g_assert_cmpuint (n_blocks (view), ==, 3);
   for (guint i = 0; i < 3; i++)
-    finished[i] = g_object_ref (nth_child (view, i));
+    finished[i] = g_object_ref (nth_block (view, i));
 
   stream (fixture, second_part);
   g_assert_cmpstr (cfai_markdown_view_get_text (fixture->view), ==, whole);
@@ -272,19 +301,19 @@ test_stream (Fixture       *fixture,
   /* The blocks finished before keep their widgets. */
   for (guint i = 0; i < 3; i++)
     {
-      g_assert_true (nth_child (view, i) == finished[i]);
+      g_assert_true (nth_block (view, i) == finished[i]);
       g_object_unref (finished[i]);
     }
 
-  g_assert_cmpuint (n_children (view), ==, 9);
+  g_assert_cmpuint (n_blocks (view), ==, 9);
 
-  heading = nth_child (view, 0);
+  heading = nth_block (view, 0);
   g_assert_true (GTK_IS_LABEL (heading));
   g_assert_true (gtk_widget_has_css_class (heading, "title-1"));
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (heading)), ==, GTK_ACCESSIBLE_ROLE_HEADING);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (heading)), ==, "Streaming in CfAI");
 
-  paragraph = nth_child (view, 1);
+  paragraph = nth_block (view, 1);
   g_assert_true (GTK_IS_LABEL (paragraph));
   g_assert_true (gtk_label_get_selectable (GTK_LABEL (paragraph)));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (paragraph)), ==,
@@ -295,10 +324,10 @@ test_stream (Fixture       *fixture,
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)), "<s>nothing</s>"));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)), "<b>appended</b>"));
 
-  code = nth_child (view, 2);
+  code = nth_block (view, 2);
   assert_code (code, python_code, "python3", "python");
 
-  grid = nth_child (view, 3);
+  grid = nth_block (view, 3);
   g_assert_true (GTK_IS_SCROLLED_WINDOW (grid));
   grid = find_descendant (grid, GTK_TYPE_GRID);
   g_assert_true (GTK_IS_GRID (grid));
@@ -307,7 +336,7 @@ test_stream (Fixture       *fixture,
   g_assert_cmpfloat (gtk_label_get_xalign (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 2, 1))), ==, 1.0);
   g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 0, 3));
 
-  list = nth_child (view, 4);
+  list = nth_block (view, 4);
   g_assert_true (GTK_IS_BOX (list));
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (list)), ==, GTK_ACCESSIBLE_ROLE_LIST);
   g_assert_cmpuint (n_children (list), ==, 2);
@@ -316,13 +345,13 @@ test_stream (Fixture       *fixture,
   g_assert_nonnull (cfai_ui_test_find_label (nth_child (list, 1), "say what you want"));
   g_assert_nonnull (cfai_ui_test_find_label (nth_child (list, 1), "◦"));
 
-  quote = nth_child (view, 5);
+  quote = nth_block (view, 5);
   g_assert_true (gtk_widget_has_css_class (quote, "cfai-md-quote"));
   g_assert_nonnull (cfai_ui_test_find_label (quote, "Quoted advice with a command."));
 
-  g_assert_true (GTK_IS_SEPARATOR (nth_child (view, 6)));
-  assert_code (nth_child (view, 7), "cfai-cli chat \"Hi\"", "sh", "sh");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_child (view, 8))), ==, "Done.");
+  g_assert_true (GTK_IS_SEPARATOR (nth_block (view, 6)));
+  assert_code (nth_block (view, 7), "cfai-cli chat \"Hi\"", "sh", "sh");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 8))), ==, "Done.");
 
   cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-markdown.png");
 }
@@ -339,27 +368,27 @@ test_open_block_in_place (Fixture       *fixture,
   GtkTextBuffer *buffer;
 
   stream (fixture, "A paragraph that");
-  label = nth_child (view, 0);
+  label = nth_block (view, 0);
   stream (fixture, " keeps growing");
-  g_assert_true (nth_child (view, 0) == label);
+  g_assert_true (nth_block (view, 0) == label);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "A paragraph that keeps growing");
 
   stream (fixture, "\n\n```c\nint x;\n");
-  code = nth_child (view, 1);
+  code = nth_block (view, 1);
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_descendant (code, GTK_SOURCE_TYPE_VIEW)));
   stream (fixture, "\nint y;\n");
-  g_assert_true (nth_child (view, 0) == label);
-  g_assert_true (nth_child (view, 1) == code);
+  g_assert_true (nth_block (view, 0) == label);
+  g_assert_true (nth_block (view, 1) == code);
   g_assert_true (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_descendant (code, GTK_SOURCE_TYPE_VIEW))) == buffer);
   assert_code (code, "int x;\n\nint y;", "c", "c");
 
   stream (fixture, "```\n| a | b |\n|---|---|\n| 1 | 2 |\n");
-  table = nth_child (view, 2);
+  table = nth_block (view, 2);
   grid = find_descendant (table, GTK_TYPE_GRID);
   g_assert_true (GTK_IS_GRID (grid));
   cell = gtk_grid_get_child_at (GTK_GRID (grid), 0, 1);
   stream (fixture, "| 3 | 4 |\n");
-  g_assert_true (nth_child (view, 2) == table);
+  g_assert_true (nth_block (view, 2) == table);
   g_assert_true (find_descendant (table, GTK_TYPE_GRID) == grid);
   g_assert_true (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1) == cell);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 1, 2))), ==, "4");
@@ -378,7 +407,7 @@ test_escaping (Fixture       *fixture,
   PangoAttrList *attributes = NULL;
 
   stream (fixture, injection);
-  label = nth_child (view, 0);
+  label = nth_block (view, 0);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
                    "<span foreground=\"red\" size=\"xx-large\">big</span> <b>bold?</b> </i> & click <tt>");
   /* The link's target stays inside its attribute, quotes and all (and
@@ -425,25 +454,58 @@ test_set_text (Fixture       *fixture,
 
   cfai_markdown_view_set_text (fixture->view, "One\n\nTwo");
   /* At once, without waiting for a frame. */
-  g_assert_cmpuint (n_children (view), ==, 2);
-  first = nth_child (view, 0);
+  g_assert_cmpuint (n_blocks (view), ==, 2);
+  first = nth_block (view, 0);
   notifies = fixture->notifies;
 
   cfai_markdown_view_set_text (fixture->view, "One\n\nTwo");
   g_assert_cmpuint (fixture->notifies, ==, notifies);
-  g_assert_true (nth_child (view, 0) == first);
+  g_assert_true (nth_block (view, 0) == first);
 
   /* Text that goes on from the shown text is appended. */
   cfai_markdown_view_set_text (fixture->view, "One\n\nTwo and three");
-  g_assert_true (nth_child (view, 0) == first);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_child (view, 1))), ==, "Two and three");
+  g_assert_true (nth_block (view, 0) == first);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 1))), ==, "Two and three");
 
   cfai_markdown_view_set_text (fixture->view, "# Other");
-  g_assert_cmpuint (n_children (view), ==, 1);
-  g_assert_true (gtk_widget_has_css_class (nth_child (view, 0), "title-1"));
+  g_assert_cmpuint (n_blocks (view), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (nth_block (view, 0), "title-1"));
 
   cfai_markdown_view_set_text (fixture->view, NULL);
-  g_assert_cmpuint (n_children (view), ==, 0);
+  g_assert_cmpuint (n_blocks (view), ==, 0);
+}
+
+/* A long answer: blocks go into groups, and the old ones stay put. */
+static void
+test_many_blocks (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) more = g_string_new (NULL);
+  GtkWidget *first, *hundredth;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (text, "Paragraph %u.\n\n", i);
+  cfai_markdown_view_set_text (fixture->view, text->str);
+  g_assert_cmpuint (n_blocks (view), ==, 100);
+  g_assert_cmpuint (n_children (view), >, 1);
+  first = nth_block (view, 0);
+  hundredth = nth_block (view, 99);
+
+  for (guint i = 100; i < 150; i++)
+    g_string_append_printf (more, "Paragraph %u.\n\n", i);
+  stream (fixture, more->str);
+
+  g_assert_cmpuint (n_blocks (view), ==, 150);
+  g_assert_true (nth_block (view, 0) == first);
+  g_assert_true (nth_block (view, 99) == hundredth);
+  for (guint i = 0; i < 150; i += 7)
+    {
+      g_autofree char *expected = g_strdup_printf ("Paragraph %u.", i);
+
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, i))), ==, expected);
+    }
 }
 
 typedef struct
@@ -539,6 +601,7 @@ main (int   argc,
   g_test_add ("/markdown-view/open-block-in-place", Fixture, NULL, fixture_set_up, test_open_block_in_place, fixture_tear_down);
   g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
+  g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
   g_test_add ("/markdown-view/copy", Fixture, NULL, fixture_set_up, test_copy, fixture_tear_down);
 
   ret = g_test_run ();

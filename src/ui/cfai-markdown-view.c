@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A column of block widgets, one per top-level Markdown block:
+ * A column of block widgets, one per top-level Markdown block (kept in
+ * groups, see GROUP_SIZE):
  * paragraphs and headings are selectable labels with Pango markup (the
  * markup is made from escaped text only, see cfai-markdown-blocks.c),
  * lists and block quotes are boxes of blocks, tables are grids of
@@ -36,7 +37,9 @@ struct _CfaiMarkdownView
   GtkWidget           parent_instance;
 
   CfaiMarkdownBlocks *blocks;
-  GtkWidget          *last_finished;  /* the last child showing a finished block */
+  GtkWidget          *tail;           /* the group new block widgets go to */
+  GtkWidget          *last_finished;  /* the tail's last widget of a finished block */
+  guint               tail_finished;  /* how many of those the tail holds */
   guint               n_shown;        /* finished chunks that have their widgets */
   guint               tick_id;
 };
@@ -548,14 +551,33 @@ sync_block (CfaiMarkdownView *self,
   return widget;
 }
 
-/* The view's own children after the last finished one, brought up to
+/* Block widgets live in groups of GROUP_SIZE, the groups in the view,
+ * so that a frame in which the open block grows walks the groups and
+ * the tail group's few blocks rather than every block of the answer:
+ * full groups keep their cached sizes and render nodes. */
+#define GROUP_SIZE 32
+
+static GtkWidget *
+ensure_tail (CfaiMarkdownView *self)
+{
+  if (self->tail == NULL)
+    {
+      self->tail = new_box (GTK_ORIENTATION_VERTICAL, 12, GTK_ACCESSIBLE_ROLE_GENERIC);
+      gtk_widget_add_css_class (self->tail, "cfai-md-group");
+      gtk_widget_set_parent (self->tail, GTK_WIDGET (self));
+    }
+  return self->tail;
+}
+
+/* The tail's children after the last finished one, brought up to
  * @nodes.  Returns the last of them. */
 static GtkWidget *
 sync_open (CfaiMarkdownView *self,
            GPtrArray        *nodes)
 {
+  GtkWidget *tail = ensure_tail (self);
   GtkWidget *child = self->last_finished != NULL ? gtk_widget_get_next_sibling (self->last_finished)
-                                                 : gtk_widget_get_first_child (GTK_WIDGET (self));
+                                                 : gtk_widget_get_first_child (tail);
   GtkWidget *previous = self->last_finished;
 
   for (guint i = 0; i < nodes->len; i++)
@@ -570,15 +592,15 @@ sync_open (CfaiMarkdownView *self,
           widget = sync_block (self, child, node, 0);
           if (widget != child)
             {
-              gtk_widget_insert_after (widget, GTK_WIDGET (self), child);
-              gtk_widget_unparent (child);
+              gtk_box_insert_child_after (GTK_BOX (tail), widget, child);
+              gtk_box_remove (GTK_BOX (tail), child);
             }
           child = next;
         }
       else
         {
           widget = build_block (self, node, 0);
-          gtk_widget_insert_after (widget, GTK_WIDGET (self), previous);
+          gtk_box_insert_child_after (GTK_BOX (tail), widget, previous);
         }
       previous = widget;
     }
@@ -587,10 +609,12 @@ sync_open (CfaiMarkdownView *self,
     {
       GtkWidget *next = gtk_widget_get_next_sibling (child);
 
-      gtk_widget_unparent (child);
+      gtk_box_remove (GTK_BOX (tail), child);
       child = next;
     }
 
+  /* An empty group would still take the spacing before it. */
+  gtk_widget_set_visible (tail, gtk_widget_get_first_child (tail) != NULL);
   return previous;
 }
 
@@ -608,6 +632,14 @@ update_widgets (CfaiMarkdownView *self)
 
       if (nodes->len > 0)
         self->last_finished = last;
+      self->tail_finished += nodes->len;
+
+      if (self->tail_finished >= GROUP_SIZE)
+        {
+          self->tail = NULL;
+          self->last_finished = NULL;
+          self->tail_finished = 0;
+        }
     }
 
   sync_open (self, cfai_markdown_blocks_get_open (self->blocks));
@@ -633,7 +665,9 @@ remove_widgets (CfaiMarkdownView *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  self->tail = NULL;
   self->last_finished = NULL;
+  self->tail_finished = 0;
   self->n_shown = 0;
 }
 
