@@ -1,0 +1,867 @@
+/* cfai-markdown-view.c — one message's Markdown, fed while it streams
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A column of block widgets, one per top-level Markdown block (kept in
+ * groups, see GROUP_SIZE):
+ * paragraphs and headings are selectable labels with Pango markup (the
+ * markup is made from escaped text only, see cfai-markdown-blocks.c),
+ * lists and block quotes are boxes of blocks, tables are grids of
+ * labels, rules are separators and fenced code is a CfaiCodeBlock.
+ *
+ * Streaming: cfai_markdown_view_append() hands the delta to the block
+ * splitter at once (that is cheap: it only looks for newlines) and asks
+ * for one tick; the tick brings the widgets up to date once per frame,
+ * however many deltas came since the last one.  Widgets of finished
+ * blocks are made once and never looked at again; only the widgets of
+ * the open block are compared with its new parse, and updated in place
+ * where their shape allows (a paragraph's label gets new markup, code
+ * gets its new lines appended, a table its new row), so a frame costs
+ * what the open block costs, not what the message costs.
+ *
+ * Labels rather than one GtkTextView: a label per block keeps each
+ * block's layout cached by GTK, so growing the last one re-lays out only
+ * it, and labels are selectable and read by screen readers as text.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cfai-code-block.h"
+#include "cfai-markdown-blocks.h"
+#include "cfai-markdown-view.h"
+
+struct _CfaiMarkdownView
+{
+  GtkWidget           parent_instance;
+
+  CfaiMarkdownBlocks *blocks;
+  GtkWidget          *tail;           /* the group new block widgets go to */
+  GtkWidget          *last_finished;  /* the tail's last widget of a finished block */
+  guint               tail_finished;  /* how many of those the tail holds */
+  guint               n_shown;        /* finished chunks that have their widgets */
+  guint               tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (CfaiMarkdownView, cfai_markdown_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+static GQuark node_quark;
+
+static GtkWidget *build_block (CfaiMarkdownView *self,
+                               CfaiMarkdownNode *node,
+                               guint             depth);
+static GtkWidget *sync_block  (CfaiMarkdownView *self,
+                               GtkWidget        *widget,
+                               CfaiMarkdownNode *node,
+                               guint             depth);
+
+/* ------------------------------------------------------------------ */
+/* Building                                                           */
+/* ------------------------------------------------------------------ */
+
+static CfaiMarkdownNode *
+get_node (GtkWidget *widget)
+{
+  return g_object_get_qdata (G_OBJECT (widget), node_quark);
+}
+
+static void
+set_node (GtkWidget        *widget,
+          CfaiMarkdownNode *node)
+{
+  g_object_set_qdata_full (G_OBJECT (widget), node_quark,
+                           cfai_markdown_node_ref (node),
+                           (GDestroyNotify) cfai_markdown_node_unref);
+}
+
+/* Only links a browser or mail program handles are followed: the text
+ * comes from a model, and a file: or custom-scheme link in it could
+ * start anything. */
+static gboolean
+on_activate_link (GtkLabel   *label,
+                  const char *uri,
+                  gpointer    user_data)
+{
+  g_autofree char *scheme = g_uri_parse_scheme (uri);
+  g_autoptr(GtkUriLauncher) launcher = NULL;
+  GtkRoot *root;
+
+  if (scheme == NULL ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 &&
+       g_ascii_strcasecmp (scheme, "https") != 0 &&
+       g_ascii_strcasecmp (scheme, "mailto") != 0))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (label));
+      return TRUE;
+    }
+
+  root = gtk_widget_get_root (GTK_WIDGET (label));
+  launcher = gtk_uri_launcher_new (uri);
+  gtk_uri_launcher_launch (launcher, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                           NULL, NULL, NULL);
+  return TRUE;
+}
+
+static GtkWidget *
+new_label (CfaiMarkdownNode  *node,
+           GtkAccessibleRole  role)
+{
+  GtkWidget *label = g_object_new (GTK_TYPE_LABEL,
+                                   "accessible-role", role,
+                                   "wrap", TRUE,
+                                   "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                                   "xalign", 0.0f,
+                                   "selectable", TRUE,
+                                   "use-markup", TRUE,
+                                   "label", node->markup != NULL ? node->markup : "",
+                                   NULL);
+
+  g_signal_connect (label, "activate-link", G_CALLBACK (on_activate_link), NULL);
+  return label;
+}
+
+static void
+update_label (GtkWidget        *label,
+              CfaiMarkdownNode *node)
+{
+  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), node->markup) != 0)
+    gtk_label_set_markup (GTK_LABEL (label), node->markup != NULL ? node->markup : "");
+}
+
+static const char * const heading_classes[] = { "title-1", "title-2", "title-3", "title-4", "heading", "heading" };
+
+static GtkWidget *
+build_heading (CfaiMarkdownNode *node)
+{
+  GtkWidget *label = new_label (node, GTK_ACCESSIBLE_ROLE_HEADING);
+
+  gtk_widget_add_css_class (label, heading_classes[CLAMP (node->level, 1, 6) - 1]);
+  gtk_widget_add_css_class (label, "cfai-md-heading");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                  GTK_ACCESSIBLE_PROPERTY_LEVEL, (int) node->level,
+                                  -1);
+  return label;
+}
+
+static GtkWidget *
+build_code (CfaiMarkdownNode *node)
+{
+  GtkWidget *block = cfai_code_block_new ();
+
+  cfai_code_block_set_language (CFAI_CODE_BLOCK (block), node->language);
+  cfai_code_block_set_code (CFAI_CODE_BLOCK (block), node->text);
+  return block;
+}
+
+static GtkWidget *
+new_box (GtkOrientation     orientation,
+         int                spacing,
+         GtkAccessibleRole  role)
+{
+  return g_object_new (GTK_TYPE_BOX,
+                       "orientation", orientation,
+                       "spacing", spacing,
+                       "accessible-role", role,
+                       NULL);
+}
+
+static void
+append_blocks (CfaiMarkdownView *self,
+               GtkWidget        *box,
+               GPtrArray        *nodes,
+               guint             depth)
+{
+  for (guint i = 0; i < nodes->len; i++)
+    gtk_box_append (GTK_BOX (box), build_block (self, g_ptr_array_index (nodes, i), depth));
+}
+
+static char *
+marker_text (CfaiMarkdownNode *list,
+             CfaiMarkdownNode *item,
+             guint             index,
+             guint             depth)
+{
+  static const char * const bullets[] = { "•", "◦", "▪" };
+
+  switch (item->task)
+    {
+    case CFAI_MARKDOWN_TASK_OPEN:
+      return g_strdup ("☐");
+    case CFAI_MARKDOWN_TASK_DONE:
+      return g_strdup ("☑");
+    case CFAI_MARKDOWN_TASK_NONE:
+    default:
+      break;
+    }
+
+  if (list->ordered)
+    return g_strdup_printf ("%u.", list->start + index);
+
+  return g_strdup (bullets[depth % G_N_ELEMENTS (bullets)]);
+}
+
+/* An item is a marker beside a column of the item's blocks; the marker
+ * depends on the item's place in its list, so the list sets it. */
+static GtkWidget *
+build_item (CfaiMarkdownView *self,
+            CfaiMarkdownNode *node,
+            guint             depth)
+{
+  GtkWidget *item = new_box (GTK_ORIENTATION_HORIZONTAL, 8, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+  GtkWidget *marker = gtk_label_new (NULL);
+  GtkWidget *content = new_box (GTK_ORIENTATION_VERTICAL, 6, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  gtk_widget_add_css_class (marker, "cfai-md-marker");
+  gtk_widget_set_valign (marker, GTK_ALIGN_START);
+  gtk_label_set_xalign (GTK_LABEL (marker), 1.0);
+  gtk_widget_set_hexpand (content, TRUE);
+  append_blocks (self, content, node->children, depth + 1);
+
+  gtk_box_append (GTK_BOX (item), marker);
+  gtk_box_append (GTK_BOX (item), content);
+  return item;
+}
+
+static void
+update_markers (GtkWidget        *box,
+                CfaiMarkdownNode *list,
+                guint             depth)
+{
+  guint index = 0;
+  guint width = 1;
+
+  if (list->ordered)
+    for (guint last = list->start + list->children->len; last > 0; last /= 10)
+      width++;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (box);
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item), index++)
+    {
+      g_autofree char *text = marker_text (list, g_ptr_array_index (list->children, index), index, depth);
+      GtkWidget *marker = gtk_widget_get_first_child (item);
+
+      gtk_label_set_text (GTK_LABEL (marker), text);
+      /* Numbers of one list line up on their right edge. */
+      gtk_label_set_width_chars (GTK_LABEL (marker), (int) width);
+    }
+}
+
+static GtkWidget *
+build_list (CfaiMarkdownView *self,
+            CfaiMarkdownNode *node,
+            guint             depth)
+{
+  GtkWidget *box = new_box (GTK_ORIENTATION_VERTICAL, 6, GTK_ACCESSIBLE_ROLE_LIST);
+
+  gtk_widget_add_css_class (box, "cfai-md-list");
+  append_blocks (self, box, node->children, depth);
+  update_markers (box, node, depth);
+  return box;
+}
+
+static GtkWidget *
+build_quote (CfaiMarkdownView *self,
+             CfaiMarkdownNode *node,
+             guint             depth)
+{
+  GtkWidget *box = new_box (GTK_ORIENTATION_VERTICAL, 6, GTK_ACCESSIBLE_ROLE_BLOCK_QUOTE);
+
+  gtk_widget_add_css_class (box, "cfai-md-quote");
+  append_blocks (self, box, node->children, depth);
+  return box;
+}
+
+static GtkWidget *
+build_cell (CfaiMarkdownNode *cell,
+            guint             row)
+{
+  GtkWidget *label = new_label (cell, cell->header ? GTK_ACCESSIBLE_ROLE_COLUMN_HEADER
+                                                   : GTK_ACCESSIBLE_ROLE_CELL);
+
+  gtk_widget_add_css_class (label, "cfai-md-cell");
+  if (cell->header)
+    gtk_widget_add_css_class (label, "cfai-md-header");
+  else if (row % 2 == 0)
+    gtk_widget_add_css_class (label, "cfai-md-even");
+
+  switch (cell->align)
+    {
+    case CFAI_MARKDOWN_ALIGN_CENTER:
+      gtk_label_set_xalign (GTK_LABEL (label), 0.5);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      break;
+    case CFAI_MARKDOWN_ALIGN_RIGHT:
+      gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+      break;
+    case CFAI_MARKDOWN_ALIGN_DEFAULT:
+    case CFAI_MARKDOWN_ALIGN_LEFT:
+    default:
+      break;
+    }
+
+  /* Cells keep to one line and a wide table scrolls sideways: rows
+   * stay readable, and a grid of wrapping labels has no stable height
+   * for a width while it grows. */
+  gtk_label_set_wrap (GTK_LABEL (label), FALSE);
+  set_node (label, cell);
+  return label;
+}
+
+/* Rows come one at a time while a table streams: cells that are there
+ * keep their label and get new markup, new rows get new labels. */
+static void
+sync_table (GtkWidget        *grid,
+            CfaiMarkdownNode *table,
+            guint             old_rows)
+{
+  for (guint r = 0; r < table->children->len; r++)
+    {
+      CfaiMarkdownNode *row = g_ptr_array_index (table->children, r);
+
+      for (guint c = 0; c < row->children->len; c++)
+        {
+          CfaiMarkdownNode *cell = g_ptr_array_index (row->children, c);
+          GtkWidget *label = gtk_grid_get_child_at (GTK_GRID (grid), (int) c, (int) r);
+
+          if (label == NULL)
+            gtk_grid_attach (GTK_GRID (grid), build_cell (cell, r), (int) c, (int) r, 1, 1);
+          else if (get_node (label) != cell)
+            {
+              update_label (label, cell);
+              set_node (label, cell);
+            }
+        }
+    }
+
+  for (guint r = table->children->len; r < old_rows; r++)
+    gtk_grid_remove_row (GTK_GRID (grid), (int) table->children->len);
+}
+
+static GtkWidget *
+table_grid (GtkWidget *table)
+{
+  GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (table));
+
+  return gtk_viewport_get_child (GTK_VIEWPORT (viewport));
+}
+
+static GtkWidget *
+build_table (CfaiMarkdownNode *node)
+{
+  GtkWidget *scroller = g_object_new (GTK_TYPE_SCROLLED_WINDOW,
+                                      "hscrollbar-policy", GTK_POLICY_AUTOMATIC,
+                                      "vscrollbar-policy", GTK_POLICY_NEVER,
+                                      "propagate-natural-width", TRUE,
+                                      "propagate-natural-height", TRUE,
+                                      "halign", GTK_ALIGN_START,
+                                      "overflow", GTK_OVERFLOW_HIDDEN,
+                                      NULL);
+  GtkWidget *grid = g_object_new (GTK_TYPE_GRID,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_TABLE,
+                                  NULL);
+
+  gtk_widget_add_css_class (scroller, "cfai-md-table");
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  sync_table (grid, node, 0);
+  return scroller;
+}
+
+static GtkWidget *
+build_block (CfaiMarkdownView *self,
+             CfaiMarkdownNode *node,
+             guint             depth)
+{
+  GtkWidget *widget;
+
+  switch (node->kind)
+    {
+    case CFAI_MARKDOWN_NODE_HEADING:
+      widget = build_heading (node);
+      break;
+    case CFAI_MARKDOWN_NODE_CODE:
+      widget = build_code (node);
+      break;
+    case CFAI_MARKDOWN_NODE_LIST:
+      widget = build_list (self, node, depth);
+      break;
+    case CFAI_MARKDOWN_NODE_ITEM:
+      widget = build_item (self, node, depth);
+      break;
+    case CFAI_MARKDOWN_NODE_QUOTE:
+      widget = build_quote (self, node, depth);
+      break;
+    case CFAI_MARKDOWN_NODE_TABLE:
+      widget = build_table (node);
+      break;
+    case CFAI_MARKDOWN_NODE_RULE:
+      widget = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_add_css_class (widget, "cfai-md-rule");
+      break;
+    case CFAI_MARKDOWN_NODE_PARAGRAPH:
+    case CFAI_MARKDOWN_NODE_TABLE_ROW:
+    case CFAI_MARKDOWN_NODE_TABLE_CELL:
+    default:
+      widget = new_label (node, GTK_ACCESSIBLE_ROLE_LABEL);
+      break;
+    }
+
+  set_node (widget, node);
+  return widget;
+}
+
+/* ------------------------------------------------------------------ */
+/* Updating in place                                                  */
+/* ------------------------------------------------------------------ */
+
+static guint
+n_columns (CfaiMarkdownNode *table)
+{
+  if (table->children->len == 0)
+    return 0;
+  return ((CfaiMarkdownNode *) g_ptr_array_index (table->children, 0))->children->len;
+}
+
+/* Whether a widget made for @old can show @node by changing its
+ * content, without being made again. */
+static gboolean
+same_shape (CfaiMarkdownNode *old,
+            CfaiMarkdownNode *node)
+{
+  if (old->kind != node->kind)
+    return FALSE;
+
+  switch (node->kind)
+    {
+    case CFAI_MARKDOWN_NODE_HEADING:
+      return old->level == node->level;
+    case CFAI_MARKDOWN_NODE_LIST:
+      return old->ordered == node->ordered;
+    case CFAI_MARKDOWN_NODE_TABLE:
+      return n_columns (old) == n_columns (node);
+    case CFAI_MARKDOWN_NODE_PARAGRAPH:
+    case CFAI_MARKDOWN_NODE_CODE:
+    case CFAI_MARKDOWN_NODE_ITEM:
+    case CFAI_MARKDOWN_NODE_QUOTE:
+    case CFAI_MARKDOWN_NODE_TABLE_ROW:
+    case CFAI_MARKDOWN_NODE_TABLE_CELL:
+    case CFAI_MARKDOWN_NODE_RULE:
+    default:
+      return TRUE;
+    }
+}
+
+static void
+sync_children (CfaiMarkdownView *self,
+               GtkWidget        *box,
+               GPtrArray        *nodes,
+               guint             depth)
+{
+  GtkWidget *child = gtk_widget_get_first_child (box);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      CfaiMarkdownNode *node = g_ptr_array_index (nodes, i);
+
+      if (child != NULL)
+        {
+          GtkWidget *next = gtk_widget_get_next_sibling (child);
+          GtkWidget *widget = sync_block (self, child, node, depth);
+
+          if (widget != child)
+            {
+              gtk_box_insert_child_after (GTK_BOX (box), widget, child);
+              gtk_box_remove (GTK_BOX (box), child);
+            }
+          child = next;
+        }
+      else
+        gtk_box_append (GTK_BOX (box), build_block (self, node, depth));
+    }
+
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      gtk_box_remove (GTK_BOX (box), child);
+      child = next;
+    }
+}
+
+/* Returns @widget brought up to @node, or a new widget when @widget
+ * cannot show it. */
+static GtkWidget *
+sync_block (CfaiMarkdownView *self,
+            GtkWidget        *widget,
+            CfaiMarkdownNode *node,
+            guint             depth)
+{
+  CfaiMarkdownNode *old = get_node (widget);
+
+  if (old == node)
+    return widget;
+  if (old == NULL || !same_shape (old, node))
+    return build_block (self, node, depth);
+  if (cfai_markdown_node_equal (old, node))
+    {
+      set_node (widget, node);
+      return widget;
+    }
+
+  switch (node->kind)
+    {
+    case CFAI_MARKDOWN_NODE_PARAGRAPH:
+    case CFAI_MARKDOWN_NODE_HEADING:
+      update_label (widget, node);
+      break;
+    case CFAI_MARKDOWN_NODE_CODE:
+      cfai_code_block_set_language (CFAI_CODE_BLOCK (widget), node->language);
+      cfai_code_block_set_code (CFAI_CODE_BLOCK (widget), node->text);
+      break;
+    case CFAI_MARKDOWN_NODE_LIST:
+      sync_children (self, widget, node->children, depth);
+      update_markers (widget, node, depth);
+      break;
+    case CFAI_MARKDOWN_NODE_ITEM:
+      sync_children (self, gtk_widget_get_last_child (widget), node->children, depth + 1);
+      break;
+    case CFAI_MARKDOWN_NODE_QUOTE:
+      sync_children (self, widget, node->children, depth);
+      break;
+    case CFAI_MARKDOWN_NODE_TABLE:
+      sync_table (table_grid (widget), node, old->children->len);
+      break;
+    case CFAI_MARKDOWN_NODE_RULE:
+    case CFAI_MARKDOWN_NODE_TABLE_ROW:
+    case CFAI_MARKDOWN_NODE_TABLE_CELL:
+    default:
+      break;
+    }
+
+  set_node (widget, node);
+  return widget;
+}
+
+/* Block widgets live in groups of GROUP_SIZE, the groups in the view,
+ * so that a frame in which the open block grows walks the groups and
+ * the tail group's few blocks rather than every block of the answer:
+ * full groups keep their cached sizes and render nodes. */
+#define GROUP_SIZE 32
+
+static GtkWidget *
+ensure_tail (CfaiMarkdownView *self)
+{
+  if (self->tail == NULL)
+    {
+      self->tail = new_box (GTK_ORIENTATION_VERTICAL, 12, GTK_ACCESSIBLE_ROLE_GENERIC);
+      gtk_widget_add_css_class (self->tail, "cfai-md-group");
+      gtk_widget_set_parent (self->tail, GTK_WIDGET (self));
+    }
+  return self->tail;
+}
+
+/* The tail's children after the last finished one, brought up to
+ * @nodes.  Returns the last of them. */
+static GtkWidget *
+sync_open (CfaiMarkdownView *self,
+           GPtrArray        *nodes)
+{
+  GtkWidget *tail = ensure_tail (self);
+  GtkWidget *child = self->last_finished != NULL ? gtk_widget_get_next_sibling (self->last_finished)
+                                                 : gtk_widget_get_first_child (tail);
+  GtkWidget *previous = self->last_finished;
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      CfaiMarkdownNode *node = g_ptr_array_index (nodes, i);
+      GtkWidget *widget;
+
+      if (child != NULL)
+        {
+          GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+          widget = sync_block (self, child, node, 0);
+          if (widget != child)
+            {
+              gtk_box_insert_child_after (GTK_BOX (tail), widget, child);
+              gtk_box_remove (GTK_BOX (tail), child);
+            }
+          child = next;
+        }
+      else
+        {
+          widget = build_block (self, node, 0);
+          gtk_box_insert_child_after (GTK_BOX (tail), widget, previous);
+        }
+      previous = widget;
+    }
+
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      gtk_box_remove (GTK_BOX (tail), child);
+      child = next;
+    }
+
+  /* An empty group would still take the spacing before it. */
+  gtk_widget_set_visible (tail, gtk_widget_get_first_child (tail) != NULL);
+  return previous;
+}
+
+static void
+update_widgets (CfaiMarkdownView *self)
+{
+  guint n_finished = cfai_markdown_blocks_get_n_finished (self->blocks);
+
+  /* The first newly finished chunk is the one the open widgets showed;
+   * they usually show it already and stay as they are. */
+  for (; self->n_shown < n_finished; self->n_shown++)
+    {
+      GPtrArray *nodes = cfai_markdown_blocks_get_finished (self->blocks, self->n_shown);
+      GtkWidget *last = sync_open (self, nodes);
+
+      if (nodes->len > 0)
+        self->last_finished = last;
+      self->tail_finished += nodes->len;
+
+      if (self->tail_finished >= GROUP_SIZE)
+        {
+          self->tail = NULL;
+          self->last_finished = NULL;
+          self->tail_finished = 0;
+        }
+    }
+
+  sync_open (self, cfai_markdown_blocks_get_open (self->blocks));
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (widget);
+
+  self->tick_id = 0;
+  update_widgets (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_widgets (CfaiMarkdownView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  self->tail = NULL;
+  self->last_finished = NULL;
+  self->tail_finished = 0;
+  self->n_shown = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject                                                            */
+/* ------------------------------------------------------------------ */
+
+static void
+cfai_markdown_view_dispose (GObject *object)
+{
+  CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (object);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  remove_widgets (self);
+
+  G_OBJECT_CLASS (cfai_markdown_view_parent_class)->dispose (object);
+}
+
+static void
+cfai_markdown_view_finalize (GObject *object)
+{
+  CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (object);
+
+  g_clear_object (&self->blocks);
+
+  G_OBJECT_CLASS (cfai_markdown_view_parent_class)->finalize (object);
+}
+
+static void
+cfai_markdown_view_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      g_value_set_string (value, cfai_markdown_view_get_text (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cfai_markdown_view_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      cfai_markdown_view_set_text (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cfai_markdown_view_class_init (CfaiMarkdownViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cfai_markdown_view_dispose;
+  object_class->finalize = cfai_markdown_view_finalize;
+  object_class->get_property = cfai_markdown_view_get_property;
+  object_class->set_property = cfai_markdown_view_set_property;
+
+  /**
+   * CfaiMarkdownView:text:
+   *
+   * The Markdown shown.  Notified once per frame while appends arrive.
+   */
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  node_quark = g_quark_from_static_string ("cfai-markdown-node");
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "cfai-markdown-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_ARTICLE);
+}
+
+static void
+cfai_markdown_view_init (CfaiMarkdownView *self)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+
+  self->blocks = cfai_markdown_blocks_new ();
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 12);
+}
+
+GtkWidget *
+cfai_markdown_view_new (void)
+{
+  return g_object_new (CFAI_TYPE_MARKDOWN_VIEW, NULL);
+}
+
+/**
+ * cfai_markdown_view_get_text:
+ *
+ * Returns: the Markdown shown, including appends not drawn yet
+ */
+const char *
+cfai_markdown_view_get_text (CfaiMarkdownView *self)
+{
+  g_return_val_if_fail (CFAI_IS_MARKDOWN_VIEW (self), NULL);
+
+  return cfai_markdown_blocks_get_text (self->blocks);
+}
+
+/**
+ * cfai_markdown_view_set_text:
+ * @text: (nullable): Markdown
+ *
+ * Shows @text, for instance when a list row is bound to another
+ * message.  The widgets are made at once rather than on the next frame,
+ * so a row is measured with its content.  The same text again does
+ * nothing, and text that goes on from the text shown is appended.
+ */
+void
+cfai_markdown_view_set_text (CfaiMarkdownView *self,
+                             const char       *text)
+{
+  const char *current;
+  gsize length;
+
+  g_return_if_fail (CFAI_IS_MARKDOWN_VIEW (self));
+
+  if (text == NULL)
+    text = "";
+
+  current = cfai_markdown_blocks_get_text (self->blocks);
+  length = cfai_markdown_blocks_get_length (self->blocks);
+
+  if (strcmp (text, current) == 0)
+    return;
+
+  if (strncmp (text, current, length) == 0)
+    cfai_markdown_blocks_append (self->blocks, text + length, -1);
+  else
+    {
+      cfai_markdown_blocks_reset (self->blocks);
+      remove_widgets (self);
+      cfai_markdown_blocks_append (self->blocks, text, -1);
+    }
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  update_widgets (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+}
+
+/**
+ * cfai_markdown_view_append:
+ * @delta: more Markdown, as it streams in
+ * @length: its length in bytes, or -1 when nul-terminated
+ *
+ * Adds @delta at the end.  The widgets follow on the next frame, once
+ * for all the deltas that arrive before it.
+ */
+void
+cfai_markdown_view_append (CfaiMarkdownView *self,
+                           const char       *delta,
+                           gssize            length)
+{
+  g_return_if_fail (CFAI_IS_MARKDOWN_VIEW (self));
+  g_return_if_fail (delta != NULL || length == 0);
+
+  if (length < 0)
+    length = strlen (delta);
+  if (length == 0)
+    return;
+
+  cfai_markdown_blocks_append (self->blocks, delta, length);
+
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+}

@@ -1,0 +1,446 @@
+/* bench-markdown.c — what streaming Markdown into a CfaiMarkdownView costs
+ *
+ * A real view in a real window (run under build-aux/test-session), fed
+ * an answer made from a fixed seed: headings, paragraphs with emphasis,
+ * inline code and links, lists, tables and fenced code blocks in several
+ * languages, cut into word-sized tokens.
+ *
+ * 1. Per-token main-thread cost after 100, 10,000 and 50,000 tokens:
+ *    the view is filled to that size, then tokens arrive one per frame
+ *    and each costs the append call plus the whole frame it causes
+ *    (frame clock "update", where the view's tick runs, through layout
+ *    and paint to "after-paint").  Reported as the median and mean of
+ *    the measured tokens.  The target: cost at 50,000 at most 1.5 times
+ *    the cost at 100.
+ * 2. Tokens at 500 per second for a few seconds on top of 10,000
+ *    tokens: the longest frame (update to after-paint) and the longest
+ *    gap between two token timer callbacks (a stall of the main loop).
+ *
+ * CFAI_BENCH_TOKENS overrides the measured tokens per size (default 300).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <adwaita.h>
+
+#include "cfai-markdown-view.h"
+
+#define SEED 20260301
+#define RATE_SECONDS 4
+#define RATE_PREFIX 10000
+
+typedef struct
+{
+  GtkWindow        *window;
+  CfaiMarkdownView *view;
+  GdkFrameClock    *clock;
+  gint64            update_start;
+  gint64            layout_start;
+  gint64            paint_start;
+  gint64            phase_sum[3];   /* update, layout, paint of measured frames */
+  gint64            last_frame;     /* update to after-paint of the last frame our tick ran in */
+  gint64            max_frame;
+  guint             frames_with_tick;
+  gboolean          ticked;         /* the view notified in this frame */
+} Bench;
+
+static GPtrArray *tokens;
+
+/* ------------------------------------------------------------------ */
+/* The answer                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char * const words[] = {
+  "the", "model", "stream", "token", "answer", "Workers", "AI", "returns", "each",
+  "request", "with", "a", "context", "window", "of", "and", "prompt", "cache",
+  "latency", "is", "lower", "when", "you", "reuse", "session", "keys", "for",
+  "follow-up", "turns", "so", "that", "first", "tokens", "arrive", "sooner",
+};
+
+static const char * const code_lines[] = {
+  "import json\n", "def handle(request):\n", "    body = json.loads(request.body)\n",
+  "    for item in body[\"items\"]:\n", "        yield item.get(\"id\"), item.get(\"name\")\n",
+  "\n", "    return {\"ok\": True, \"count\": len(body)}\n",
+  "const res = await fetch(url, { method: \"POST\" });\n", "if (!res.ok) throw new Error(res.statusText);\n",
+  "int main (void) { return 0; }\n", "curl -s https://api.cloudflare.com/client/v4/accounts \\\n",
+};
+
+static const char * const languages[] = { "python", "js", "c", "sh" };
+
+static void
+add_text (GString    *out,
+          GRand      *rand,
+          guint       n_words)
+{
+  for (guint i = 0; i < n_words; i++)
+    {
+      const char *word = words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))];
+      guint style = g_rand_int_range (rand, 0, 20);
+
+      if (i > 0)
+        g_string_append_c (out, ' ');
+      if (style == 0)
+        g_string_append_printf (out, "**%s**", word);
+      else if (style == 1)
+        g_string_append_printf (out, "`%s`", word);
+      else if (style == 2)
+        g_string_append_printf (out, "[%s](https://developers.cloudflare.com/workers-ai/%s)", word, word);
+      else
+        g_string_append (out, word);
+    }
+}
+
+static void
+add_section (GString *out,
+             GRand   *rand,
+             guint    n)
+{
+  guint kind = n % 5;
+
+  g_string_append_printf (out, "## Part %u\n\n", n);
+  add_text (out, rand, g_rand_int_range (rand, 30, 80));
+  g_string_append (out, ".\n\n");
+
+  if (kind == 0 || kind == 3)
+    {
+      guint lines = g_rand_int_range (rand, 4, 30);
+
+      g_string_append_printf (out, "```%s\n", languages[n % G_N_ELEMENTS (languages)]);
+      for (guint i = 0; i < lines; i++)
+        g_string_append (out, code_lines[g_rand_int_range (rand, 0, G_N_ELEMENTS (code_lines))]);
+      g_string_append (out, "```\n\n");
+    }
+  else if (kind == 1)
+    {
+      for (guint i = 0; i < 4; i++)
+        {
+          g_string_append_printf (out, "%u. ", i + 1);
+          add_text (out, rand, g_rand_int_range (rand, 4, 16));
+          g_string_append_c (out, '\n');
+        }
+      g_string_append_c (out, '\n');
+    }
+  else if (kind == 2)
+    {
+      g_string_append (out, "| Model | Context | Price |\n| --- | ---: | ---: |\n");
+      for (guint i = 0; i < 4; i++)
+        g_string_append_printf (out, "| model-%u | %uk | $%u.%02u |\n", i, 8 << i, i, g_rand_int_range (rand, 0, 100));
+      g_string_append_c (out, '\n');
+    }
+  else
+    {
+      g_string_append (out, "> ");
+      add_text (out, rand, g_rand_int_range (rand, 10, 30));
+      g_string_append (out, "\n\n");
+    }
+}
+
+/* Cuts the answer the way tokenizers do: a word with its leading space,
+ * punctuation and newlines on their own, long words in pieces. */
+static GPtrArray *
+make_tokens (guint n_tokens)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (SEED);
+  g_autoptr(GString) text = g_string_new (NULL);
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_free);
+  const char *p;
+  guint section = 0;
+
+  while (text->len < (gsize) n_tokens * 6)
+    add_section (text, rand, section++);
+
+  p = text->str;
+  while (*p != '\0' && result->len < n_tokens)
+    {
+      const char *start = p;
+
+      if (*p == '\n')
+        p++;
+      else
+        {
+          if (*p == ' ')
+            p++;
+          while (*p != '\0' && *p != ' ' && *p != '\n' && p - start < 6)
+            p++;
+        }
+      g_ptr_array_add (result, g_strndup (start, p - start));
+    }
+
+  g_assert_cmpuint (result->len, ==, n_tokens);
+  return result;
+}
+
+/* ------------------------------------------------------------------ */
+/* Frames                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+on_update (GdkFrameClock *clock,
+           Bench         *bench)
+{
+  bench->update_start = g_get_monotonic_time ();
+}
+
+static void
+on_layout (GdkFrameClock *clock,
+           Bench         *bench)
+{
+  bench->layout_start = g_get_monotonic_time ();
+}
+
+static void
+on_paint (GdkFrameClock *clock,
+          Bench         *bench)
+{
+  bench->paint_start = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Bench         *bench)
+{
+  if (bench->ticked && bench->update_start != 0)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (bench->layout_start >= bench->update_start && bench->paint_start >= bench->layout_start)
+        {
+          bench->phase_sum[0] += bench->layout_start - bench->update_start;
+          bench->phase_sum[1] += bench->paint_start - bench->layout_start;
+          bench->phase_sum[2] += now - bench->paint_start;
+        }
+      bench->last_frame = now - bench->update_start;
+      bench->max_frame = MAX (bench->max_frame, bench->last_frame);
+      bench->frames_with_tick++;
+    }
+  bench->ticked = FALSE;
+  bench->update_start = 0;
+}
+
+static void
+on_text (GObject    *object,
+         GParamSpec *pspec,
+         Bench      *bench)
+{
+  bench->ticked = TRUE;
+}
+
+static void
+bench_open (Bench *bench)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  bench->window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_default_size (bench->window, 800, 1000);
+  bench->view = CFAI_MARKDOWN_VIEW (cfai_markdown_view_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (bench->view));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  adw_window_set_content (ADW_WINDOW (bench->window), scroller);
+  g_signal_connect (bench->view, "notify::text", G_CALLBACK (on_text), bench);
+  gtk_window_present (bench->window);
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (bench->view)))
+    g_main_context_iteration (NULL, TRUE);
+
+  bench->clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench->window));
+  g_signal_connect (bench->clock, "update", G_CALLBACK (on_update), bench);
+  g_signal_connect (bench->clock, "layout", G_CALLBACK (on_layout), bench);
+  g_signal_connect (bench->clock, "paint", G_CALLBACK (on_paint), bench);
+  g_signal_connect (bench->clock, "after-paint", G_CALLBACK (on_after_paint), bench);
+}
+
+static void
+bench_close (Bench *bench)
+{
+  g_signal_handlers_disconnect_by_data (bench->clock, bench);
+  gtk_window_destroy (bench->window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  memset (bench, 0, sizeof *bench);
+}
+
+static void
+wait_frame (Bench *bench)
+{
+  guint frames = bench->frames_with_tick;
+
+  while (bench->frames_with_tick == frames)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The view scrolled to its end, as a chat follows the stream. */
+static void
+scroll_to_end (Bench *bench)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (bench->view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+}
+
+static void
+fill (Bench *bench,
+      guint  n_tokens)
+{
+  g_autoptr(GString) prefix = g_string_new (NULL);
+
+  for (guint i = 0; i < n_tokens; i++)
+    g_string_append (prefix, g_ptr_array_index (tokens, i));
+  cfai_markdown_view_set_text (bench->view, prefix->str);
+
+  /* A few frames for the first layout of everything. */
+  for (guint i = 0; i < 5; i++)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (bench->view));
+      gdk_frame_clock_request_phase (bench->clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
+      bench->ticked = TRUE;
+      wait_frame (bench);
+    }
+  scroll_to_end (bench);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Returns the median cost of one token in microseconds. */
+static double
+measure_at (guint n_tokens,
+            guint n_measured)
+{
+  Bench bench = { 0, };
+  g_autoptr(GArray) costs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 total = 0;
+  gint64 median;
+
+  bench_open (&bench);
+  fill (&bench, n_tokens);
+  memset (bench.phase_sum, 0, sizeof bench.phase_sum);
+
+  for (guint i = 0; i < n_measured; i++)
+    {
+      const char *token = g_ptr_array_index (tokens, n_tokens + i);
+      gint64 start = g_get_monotonic_time ();
+      gint64 cost;
+
+      cfai_markdown_view_append (bench.view, token, -1);
+      cost = g_get_monotonic_time () - start;
+      wait_frame (&bench);
+      cost += bench.last_frame;
+      g_array_append_val (costs, cost);
+      total += cost;
+      scroll_to_end (&bench);
+    }
+
+  g_assert_cmpuint (strlen (cfai_markdown_view_get_text (bench.view)), >, 0);
+  g_array_sort (costs, compare_gint64);
+  median = g_array_index (costs, gint64, costs->len / 2);
+  g_print ("%6u tokens: per-token cost median %6.3f ms, mean %6.3f ms, worst %6.3f ms (%u tokens measured)\n",
+           n_tokens, median / 1000.0, total / 1000.0 / n_measured,
+           g_array_index (costs, gint64, costs->len - 1) / 1000.0, n_measured);
+  g_print ("               of which, per frame: update (the view's tick) %.3f ms, layout %.3f ms, paint %.3f ms\n",
+           bench.phase_sum[0] / 1000.0 / n_measured, bench.phase_sum[1] / 1000.0 / n_measured,
+           bench.phase_sum[2] / 1000.0 / n_measured);
+
+  bench_close (&bench);
+  return (double) median;
+}
+
+typedef struct
+{
+  Bench  *bench;
+  guint   next;
+  guint   last;
+  gint64  started;
+  gint64  previous;
+  gint64  max_gap;
+  guint   source;
+} Rate;
+
+/* Called every millisecond; sends the tokens due by now at 500/s, so a
+ * late call catches up the way a network burst does. */
+static gboolean
+rate_tick (gpointer data)
+{
+  Rate *rate = data;
+  gint64 now = g_get_monotonic_time ();
+  guint due;
+
+  if (rate->previous != 0)
+    rate->max_gap = MAX (rate->max_gap, now - rate->previous);
+  rate->previous = now;
+
+  due = RATE_PREFIX + (guint) ((now - rate->started) * 500 / G_USEC_PER_SEC);
+  for (; rate->next < MIN (due, rate->last); rate->next++)
+    cfai_markdown_view_append (rate->bench->view, g_ptr_array_index (tokens, rate->next), -1);
+
+  if (rate->next >= rate->last)
+    {
+      rate->source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+measure_rate (void)
+{
+  Bench bench = { 0, };
+  Rate rate = { &bench, RATE_PREFIX, RATE_PREFIX + RATE_SECONDS * 500, 0, 0, 0, 0 };
+  guint frames;
+
+  bench_open (&bench);
+  fill (&bench, RATE_PREFIX);
+  bench.max_frame = 0;
+  frames = bench.frames_with_tick;
+
+  rate.started = g_get_monotonic_time ();
+  rate.source = g_timeout_add (1, rate_tick, &rate);
+  while (rate.source != 0)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      scroll_to_end (&bench);
+    }
+  wait_frame (&bench);
+
+  g_print ("500 tokens/s for %d s after %u tokens: %u frames updated the view, longest frame %.3f ms, "
+           "longest gap between token callbacks %.3f ms\n",
+           RATE_SECONDS, RATE_PREFIX, bench.frames_with_tick - frames,
+           bench.max_frame / 1000.0, rate.max_gap / 1000.0);
+
+  bench_close (&bench);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *env = g_getenv ("CFAI_BENCH_TOKENS");
+  guint measured = env != NULL ? (guint) atoi (env) : 300;
+  double at_100, at_10000, at_50000;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    g_error ("the benchmark needs a display; run it through build-aux/test-session");
+
+  adw_init ();
+  tokens = make_tokens (50000 + MAX (measured, RATE_SECONDS * 500) + 1);
+
+  at_100 = measure_at (100, measured);
+  at_10000 = measure_at (10000, measured);
+  at_50000 = measure_at (50000, measured);
+  g_print ("cost at 10,000 / cost at 100: %.2f; at 50,000 / at 100: %.2f (target <= 1.5)\n",
+           at_10000 / at_100, at_50000 / at_100);
+
+  measure_rate ();
+
+  g_ptr_array_unref (tokens);
+  return 0;
+}

@@ -1,0 +1,610 @@
+/* test-markdown-view.c — an answer's Markdown, streamed into real widgets
+ *
+ * The view is fed token by token the way a stream feeds it, in a real
+ * window under Xvfb, and what it shows is checked widget by widget:
+ * which blocks there are, their text, the code and its language, that
+ * finished blocks keep their widgets while more text arrives, that text
+ * never turns into markup, and that Copy copies.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+#include <gtksourceview/gtksource.h>
+
+#include "cfai-application.h"
+#include "cfai-code-block.h"
+#include "cfai-markdown-view.h"
+#include "cfai-test-home.h"
+#include "cfai-ui-test.h"
+
+#define WAIT_MS 10000
+
+static CfaiApplication *app;
+
+/* Two parts: the second arrives after the first one's blocks are done. */
+static const char first_part[] =
+  "# Streaming in CfAI\n"
+  "\n"
+  "Workers AI answers *stream*: each token is **appended**, `inline code` stays "
+  "monospace, ~~nothing~~ is re-parsed, and the [Workers AI docs](https://developers.cloudflare.com/workers-ai/) "
+  "open in the browser.\n"
+  "\n"
+  "```python\n"
+  "import os\n"
+  "\n"
+  "def greet(name: str) -> str:\n"
+  "    return f\"Hello, {name}!\"  # a blank line above stays in the block\n"
+  "```\n"
+  "\n";
+
+static const char second_part[] =
+  "| Model | Context | Price |\n"
+  "| :--- | :---: | ---: |\n"
+  "| llama-3.3-70b | 24k | $0.29 |\n"
+  "| gpt-oss-120b | 128k | $0.35 |\n"
+  "\n"
+  "1. Pick a model\n"
+  "2. Write a prompt\n"
+  "   - keep it short\n"
+  "   - say what you want\n"
+  "\n"
+  "> Quoted advice with a `command`.\n"
+  "\n"
+  "---\n"
+  "\n"
+  "~~~sh\n"
+  "cfai-cli chat \"Hi\"\n"
+  "~~~\n"
+  "\n"
+  "Done.";
+
+typedef struct
+{
+  GtkWindow        *window;
+  CfaiMarkdownView *view;
+  guint             notifies;
+} Fixture;
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              Fixture    *fixture)
+{
+  fixture->notifies++;
+}
+
+static gboolean
+widget_is_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+
+  fixture->window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (app)));
+  gtk_window_set_title (fixture->window, "Markdown");
+  gtk_window_set_default_size (fixture->window, 760, 1000);
+
+  fixture->view = CFAI_MARKDOWN_VIEW (cfai_markdown_view_new ());
+  gtk_widget_set_margin_top (GTK_WIDGET (fixture->view), 24);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (fixture->view), 24);
+  gtk_widget_set_margin_start (GTK_WIDGET (fixture->view), 18);
+  gtk_widget_set_margin_end (GTK_WIDGET (fixture->view), 18);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 720);
+  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (fixture->view));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (fixture->window), scroller);
+
+  g_signal_connect (fixture->view, "notify::text", G_CALLBACK (count_notify), fixture);
+
+  gtk_window_present (fixture->window);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, fixture->view, WAIT_MS));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  guint    notifies;
+} FrameWait;
+
+static gboolean
+frame_done (gpointer data)
+{
+  FrameWait *wait = data;
+
+  return wait->fixture->notifies > wait->notifies;
+}
+
+/* Feeds @text in pieces of a few bytes, the size of model tokens, with a
+ * frame now and then: some frames see one token, some see several. */
+static void
+wait_frame (Fixture *fixture)
+{
+  FrameWait wait = { fixture, fixture->notifies };
+
+  g_assert_true (cfai_ui_test_wait_until (frame_done, &wait, WAIT_MS));
+}
+
+/* Feeds @text in pieces of a few bytes, the size of model tokens, with a
+ * frame now and then: some frames see one token, some see several. */
+static void
+stream (Fixture    *fixture,
+        const char *text)
+{
+  gsize length = strlen (text);
+  gboolean drawn = TRUE;
+
+  for (gsize at = 0, n = 0; at < length; n++)
+    {
+      gsize size = MIN (1 + (n * 7) % 5, length - at);
+
+      cfai_markdown_view_append (fixture->view, text + at, size);
+      at += size;
+      drawn = FALSE;
+
+      if (n % 3 == 0)
+        {
+          wait_frame (fixture);
+          drawn = TRUE;
+        }
+    }
+
+  if (!drawn)
+    wait_frame (fixture);
+}
+
+static GtkWidget *
+nth_child (GtkWidget *parent,
+           guint      n)
+{
+  GtkWidget *child = gtk_widget_get_first_child (parent);
+
+  for (guint i = 0; i < n && child != NULL; i++)
+    child = gtk_widget_get_next_sibling (child);
+  g_assert_nonnull (child);
+  return child;
+}
+
+static guint
+n_children (GtkWidget *parent)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (parent); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* The view keeps its blocks in groups; these look through them. */
+static guint
+n_blocks (GtkWidget *view)
+{
+  guint n = 0;
+
+  for (GtkWidget *group = gtk_widget_get_first_child (view); group != NULL; group = gtk_widget_get_next_sibling (group))
+    {
+      g_assert_true (gtk_widget_has_css_class (group, "cfai-md-group"));
+      n += n_children (group);
+    }
+  return n;
+}
+
+static GtkWidget *
+nth_block (GtkWidget *view,
+           guint      n)
+{
+  for (GtkWidget *group = gtk_widget_get_first_child (view); group != NULL; group = gtk_widget_get_next_sibling (group))
+    {
+      guint in_group = n_children (group);
+
+      if (n < in_group)
+        return nth_child (group, n);
+      n -= in_group;
+    }
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *root,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+buffer_text (GtkSourceView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+assert_code (GtkWidget  *block,
+             const char *code,
+             const char *language_id,
+             const char *language_label)
+{
+  GtkSourceView *view;
+  GtkSourceLanguage *language;
+  g_autofree char *text = NULL;
+
+  g_assert_true (CFAI_IS_CODE_BLOCK (block));
+  view = GTK_SOURCE_VIEW (find_descendant (block, GTK_SOURCE_TYPE_VIEW));
+  g_assert_nonnull (view);
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (view)));
+  g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (view)));
+
+  text = buffer_text (view);
+  g_assert_cmpstr (text, ==, code);
+  g_assert_cmpstr (cfai_code_block_get_code (CFAI_CODE_BLOCK (block)), ==, code);
+
+  language = gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view))));
+  g_assert_nonnull (language);
+  g_assert_cmpstr (gtk_source_language_get_id (language), ==, language_id);
+  g_assert_nonnull (cfai_ui_test_find_label (block, language_label));
+}
+
+static const char python_code[] =
+  "import os\n"
+  "\n"
+  "def greet(name: str) -> str:\n"
+  "    return f\"Hello, {name}!\"  # a blank line above stays in the block";
+
+static void
+test_stream (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  GtkWidget *heading, *paragraph, *code, *grid, *list, *quote;
+  GtkWidget *finished[3];
+  g_autofree char *whole = g_strconcat (first_part, second_part, NULL);
+
+  stream (fixture, first_part);
+
+  /* Heading, paragraph and code are finished; nothing is open. */
+  g_assert_cmpuint (n_blocks (view), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    finished[i] = g_object_ref (nth_block (view, i));
+
+  stream (fixture, second_part);
+  g_assert_cmpstr (cfai_markdown_view_get_text (fixture->view), ==, whole);
+
+  /* The blocks finished before keep their widgets. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (nth_block (view, i) == finished[i]);
+      g_object_unref (finished[i]);
+    }
+
+  g_assert_cmpuint (n_blocks (view), ==, 9);
+
+  heading = nth_block (view, 0);
+  g_assert_true (GTK_IS_LABEL (heading));
+  g_assert_true (gtk_widget_has_css_class (heading, "title-1"));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (heading)), ==, GTK_ACCESSIBLE_ROLE_HEADING);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (heading)), ==, "Streaming in CfAI");
+
+  paragraph = nth_block (view, 1);
+  g_assert_true (GTK_IS_LABEL (paragraph));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (paragraph)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (paragraph)), ==,
+                   "Workers AI answers stream: each token is appended, inline code stays "
+                   "monospace, nothing is re-parsed, and the Workers AI docs open in the browser.");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)),
+                            "<a href=\"https://developers.cloudflare.com/workers-ai/\">Workers AI docs</a>"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)), "<s>nothing</s>"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)), "<b>appended</b>"));
+
+  code = nth_block (view, 2);
+  assert_code (code, python_code, "python3", "python");
+
+  grid = nth_block (view, 3);
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (grid));
+  grid = find_descendant (grid, GTK_TYPE_GRID);
+  g_assert_true (GTK_IS_GRID (grid));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 0, 0))), ==, "Model");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 2, 2))), ==, "$0.35");
+  g_assert_cmpfloat (gtk_label_get_xalign (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 2, 1))), ==, 1.0);
+  g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 0, 3));
+
+  list = nth_block (view, 4);
+  g_assert_true (GTK_IS_BOX (list));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (list)), ==, GTK_ACCESSIBLE_ROLE_LIST);
+  g_assert_cmpuint (n_children (list), ==, 2);
+  g_assert_nonnull (cfai_ui_test_find_label (nth_child (list, 0), "1."));
+  g_assert_nonnull (cfai_ui_test_find_label (nth_child (list, 1), "2."));
+  g_assert_nonnull (cfai_ui_test_find_label (nth_child (list, 1), "say what you want"));
+  g_assert_nonnull (cfai_ui_test_find_label (nth_child (list, 1), "◦"));
+
+  quote = nth_block (view, 5);
+  g_assert_true (gtk_widget_has_css_class (quote, "cfai-md-quote"));
+  g_assert_nonnull (cfai_ui_test_find_label (quote, "Quoted advice with a command."));
+
+  g_assert_true (GTK_IS_SEPARATOR (nth_block (view, 6)));
+  assert_code (nth_block (view, 7), "cfai-cli chat \"Hi\"", "sh", "sh");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 8))), ==, "Done.");
+
+  cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-markdown.png");
+}
+
+/* While a block streams, only its widget changes: a growing paragraph
+ * keeps its label, a growing code block its view and buffer, a growing
+ * table its cells. */
+static void
+test_open_block_in_place (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  GtkWidget *label, *code, *table, *grid, *cell;
+  GtkTextBuffer *buffer;
+
+  stream (fixture, "A paragraph that");
+  label = nth_block (view, 0);
+  stream (fixture, " keeps growing");
+  g_assert_true (nth_block (view, 0) == label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "A paragraph that keeps growing");
+
+  stream (fixture, "\n\n```c\nint x;\n");
+  code = nth_block (view, 1);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_descendant (code, GTK_SOURCE_TYPE_VIEW)));
+  stream (fixture, "\nint y;\n");
+  g_assert_true (nth_block (view, 0) == label);
+  g_assert_true (nth_block (view, 1) == code);
+  g_assert_true (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_descendant (code, GTK_SOURCE_TYPE_VIEW))) == buffer);
+  assert_code (code, "int x;\n\nint y;", "c", "c");
+
+  stream (fixture, "```\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+  table = nth_block (view, 2);
+  grid = find_descendant (table, GTK_TYPE_GRID);
+  g_assert_true (GTK_IS_GRID (grid));
+  cell = gtk_grid_get_child_at (GTK_GRID (grid), 0, 1);
+  stream (fixture, "| 3 | 4 |\n");
+  g_assert_true (nth_block (view, 2) == table);
+  g_assert_true (find_descendant (table, GTK_TYPE_GRID) == grid);
+  g_assert_true (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1) == cell);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 1, 2))), ==, "4");
+}
+
+/* Model text that looks like Pango markup is shown as written. */
+static void
+test_escaping (Fixture       *fixture,
+               gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  static const char injection[] =
+    "<span foreground=\"red\" size=\"xx-large\">big</span> <b>bold?</b> </i> &amp; "
+    "[click](javascript:alert(1)\"><b>x) `<tt>`";
+  GtkWidget *label;
+  PangoAttrList *attributes = NULL;
+
+  stream (fixture, injection);
+  label = nth_block (view, 0);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                   "<span foreground=\"red\" size=\"xx-large\">big</span> <b>bold?</b> </i> & click <tt>");
+  /* The link's target stays inside its attribute, quotes and all (and
+   * a javascript: link is not followed, see on_activate_link()). */
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
+                            "<a href=\"javascript:alert(1)&quot;&gt;&lt;b&gt;x\">click</a>"));
+  /* Only the code span's own attributes are there: no colour, size or
+   * weight from the text. */
+  {
+    /* Links are GtkLabel's own markup, not Pango's. */
+    g_autoptr(GRegex) links = g_regex_new ("<a [^>]*>|</a>", 0, 0, NULL);
+    g_autofree char *markup = g_regex_replace_literal (links, gtk_label_get_label (GTK_LABEL (label)),
+                                                       -1, 0, "", 0, NULL);
+
+    g_assert_true (pango_parse_markup (markup, -1, 0, &attributes, NULL, NULL, NULL));
+  }
+  {
+    GSList *all = pango_attr_list_get_attributes (attributes);
+
+    g_assert_nonnull (all);
+    for (GSList *l = all; l != NULL; l = l->next)
+      {
+        PangoAttribute *attribute = l->data;
+
+        g_assert_true (attribute->klass->type == PANGO_ATTR_FAMILY ||
+                       attribute->klass->type == PANGO_ATTR_BACKGROUND ||
+                       attribute->klass->type == PANGO_ATTR_BACKGROUND_ALPHA);
+      }
+    g_slist_free_full (all, (GDestroyNotify) pango_attribute_destroy);
+  }
+  pango_attr_list_unref (attributes);
+  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (label)), "<span foreground"));
+  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (label)), "<b>"));
+}
+
+/* Setting the same text again does nothing; other text replaces all. */
+static void
+test_set_text (Fixture       *fixture,
+               gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  GtkWidget *first;
+  guint notifies;
+
+  cfai_markdown_view_set_text (fixture->view, "One\n\nTwo");
+  /* At once, without waiting for a frame. */
+  g_assert_cmpuint (n_blocks (view), ==, 2);
+  first = nth_block (view, 0);
+  notifies = fixture->notifies;
+
+  cfai_markdown_view_set_text (fixture->view, "One\n\nTwo");
+  g_assert_cmpuint (fixture->notifies, ==, notifies);
+  g_assert_true (nth_block (view, 0) == first);
+
+  /* Text that goes on from the shown text is appended. */
+  cfai_markdown_view_set_text (fixture->view, "One\n\nTwo and three");
+  g_assert_true (nth_block (view, 0) == first);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 1))), ==, "Two and three");
+
+  cfai_markdown_view_set_text (fixture->view, "# Other");
+  g_assert_cmpuint (n_blocks (view), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (nth_block (view, 0), "title-1"));
+
+  cfai_markdown_view_set_text (fixture->view, NULL);
+  g_assert_cmpuint (n_blocks (view), ==, 0);
+}
+
+/* A long answer: blocks go into groups, and the old ones stay put. */
+static void
+test_many_blocks (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) more = g_string_new (NULL);
+  GtkWidget *first, *hundredth;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (text, "Paragraph %u.\n\n", i);
+  cfai_markdown_view_set_text (fixture->view, text->str);
+  g_assert_cmpuint (n_blocks (view), ==, 100);
+  g_assert_cmpuint (n_children (view), >, 1);
+  first = nth_block (view, 0);
+  hundredth = nth_block (view, 99);
+
+  for (guint i = 100; i < 150; i++)
+    g_string_append_printf (more, "Paragraph %u.\n\n", i);
+  stream (fixture, more->str);
+
+  g_assert_cmpuint (n_blocks (view), ==, 150);
+  g_assert_true (nth_block (view, 0) == first);
+  g_assert_true (nth_block (view, 99) == hundredth);
+  for (guint i = 0; i < 150; i += 7)
+    {
+      g_autofree char *expected = g_strdup_printf ("Paragraph %u.", i);
+
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, i))), ==, expected);
+    }
+}
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  ClipboardRead *read = data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+read_done (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+static GtkWidget *
+find_copy_button (GtkWidget *root)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), "code.copy") == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_copy_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_copy (Fixture       *fixture,
+           gconstpointer  data)
+{
+  GtkWidget *button;
+  ClipboardRead read = { NULL, FALSE };
+  g_autoptr(GString) markdown = g_string_new ("Long code:\n\n```c\n");
+
+  /* Longer than the block's visible height: Copy stays in view above
+   * the scrolled code. */
+  for (guint i = 0; i < 120; i++)
+    g_string_append_printf (markdown, "int line_%u = %u;\n", i, i);
+  g_string_append (markdown, "```\n");
+  stream (fixture, markdown->str);
+
+  button = find_copy_button (GTK_WIDGET (fixture->view));
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Copy Code");
+  g_assert_true (gtk_widget_get_mapped (button));
+  /* The whole block is taller than its code's visible part. */
+  g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_ancestor (button, CFAI_TYPE_CODE_BLOCK)), <, 600);
+
+  cfai_ui_test_click (button);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (button), NULL, clipboard_read_cb, &read);
+  g_assert_true (cfai_ui_test_wait_until (read_done, &read, WAIT_MS));
+  g_assert_true (g_str_has_prefix (read.text, "int line_0 = 0;\nint line_1 = 1;\n"));
+  g_assert_true (g_str_has_suffix (read.text, "int line_119 = 119;"));
+  g_free (read.text);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  cfai_test_isolate_home ("cfai-test-markdown-view");
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    g_error ("UI tests need a display; run them through build-aux/test-session");
+
+  app = cfai_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add ("/markdown-view/stream", Fixture, NULL, fixture_set_up, test_stream, fixture_tear_down);
+  g_test_add ("/markdown-view/open-block-in-place", Fixture, NULL, fixture_set_up, test_open_block_in_place, fixture_tear_down);
+  g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
+  g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
+  g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
+  g_test_add ("/markdown-view/copy", Fixture, NULL, fixture_set_up, test_copy, fixture_tear_down);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
