@@ -588,6 +588,7 @@ main (int   argc,
 
   cfai_test_isolate_home ("cfai-test-markdown-view");
   g_test_init (&argc, &argv, NULL);
+  cfai_ui_test_init ();
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_error ("UI tests need a display; run them through build-aux/test-session");
