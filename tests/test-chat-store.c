@@ -10,6 +10,7 @@
 
 #include "cfai-chat-store.h"
 #include "cfai-database.h"
+#include "cfai-error.h"
 #include "cfai-store-private.h"
 #include "cfai-test-home.h"
 
@@ -376,8 +377,8 @@ test_error_survives (Fixture       *fixture,
   CfaiConversation *conversation = cfai_chat_store_create_conversation (store, &defaults);
   CfaiMessage *answer;
   const GError *saved;
-  g_autoptr(GError) capacity = g_error_new_literal (g_quark_from_static_string ("cfai-error-quark"),
-                                                    11, "Out of capacity");
+  g_autoptr(GError) capacity = g_error_new_literal (CFAI_ERROR, CFAI_ERROR_CAPACITY,
+                                                    "Out of capacity");
 
   cfai_conversation_add_message (conversation, CFAI_CHAT_ROLE_USER, "hi");
   answer = cfai_conversation_begin_answer (conversation);
@@ -395,7 +396,7 @@ test_error_survives (Fixture       *fixture,
   saved = cfai_message_get_error (answer);
   g_assert_nonnull (saved);
   g_assert_true (saved->domain == capacity->domain);
-  g_assert_cmpint (saved->code, ==, 11);
+  g_assert_error (saved, CFAI_ERROR, CFAI_ERROR_CAPACITY);
   g_assert_cmpstr (saved->message, ==, "Out of capacity");
   g_assert_cmpstr (cfai_message_get_error_message (answer), ==, "Out of capacity");
   close_store (store);

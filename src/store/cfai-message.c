@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "cfai-conversation.h"
+#include "cfai-error.h"
 #include "cfai-message.h"
 #include "cfai-store-private.h"
 
@@ -806,6 +807,11 @@ cfai_message_class_init (CfaiMessageClass *klass)
 
   object_class->finalize = cfai_message_finalize;
   object_class->get_property = cfai_message_get_property;
+
+  /* CFAI_ERROR is an extended domain: it must be registered before a saved
+   * error of it is rebuilt, or that GError would lack its private part. */
+  g_type_ensure (CFAI_TYPE_ATTACHMENT);
+  (void) cfai_error_quark ();
 
   properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_PARENT_ID] = g_param_spec_int64 ("parent-id", NULL, NULL, 0, G_MAXINT64, 0, flags);
