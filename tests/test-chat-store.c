@@ -282,6 +282,11 @@ test_create_and_reopen (Fixture       *fixture,
   g_assert_cmpint (cfai_message_get_parent_id (question), ==, 0);
   image = cfai_attachment_new_for_bytes ("image/png", pixels, 640, 480);
   cfai_message_add_attachment (question, image);
+  {
+    g_autoptr(CfaiAttachment) file = cfai_attachment_new_for_path ("image/jpeg", "/pictures/cat.jpg",
+                                                                   0, 0);
+    cfai_message_add_attachment (question, file);
+  }
 
   answer = cfai_conversation_begin_answer (conversation);
   g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_STREAMING);
@@ -333,7 +338,12 @@ test_create_and_reopen (Fixture       *fixture,
   question = message_at (conversation, 0);
   g_assert_cmpint (cfai_message_get_role (question), ==, CFAI_CHAT_ROLE_USER);
   g_assert_cmpstr (cfai_message_get_role_name (question), ==, "user");
-  g_assert_cmpuint (cfai_message_get_n_attachments (question), ==, 1);
+  g_assert_cmpuint (cfai_message_get_n_attachments (question), ==, 2);
+  g_assert_cmpstr (cfai_attachment_get_path (cfai_message_get_attachment (question, 1)), ==,
+                   "/pictures/cat.jpg");
+  g_assert_null (cfai_attachment_get_bytes (cfai_message_get_attachment (question, 1)));
+  g_assert_cmpint (cfai_attachment_get_width (cfai_message_get_attachment (question, 1)), ==,
+                   CFAI_UNSET);
   image = (g_object_unref (image), g_object_ref (cfai_message_get_attachment (question, 0)));
   g_assert_cmpstr (cfai_attachment_get_mime_type (image), ==, "image/png");
   g_assert_true (g_bytes_equal (cfai_attachment_get_bytes (image), pixels));
