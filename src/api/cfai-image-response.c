@@ -268,7 +268,7 @@ decode_json (guint               http_status,
 }
 
 /**
- * cfai_image_response_decode_full:
+ * cfai_image_response_decode:
  * @http_status: the answer's HTTP status
  * @content_type: (nullable): the answer's Content-Type header
  * @body: the answer's body
@@ -289,13 +289,13 @@ decode_json (guint               http_status,
  * Returns: %TRUE with @out_image and @out_mime set, or %FALSE with @error
  */
 gboolean
-cfai_image_response_decode_full (guint               http_status,
-                                 const char         *content_type,
-                                 GBytes             *body,
-                                 SoupMessageHeaders *headers,
-                                 GBytes            **out_image,
-                                 char              **out_mime,
-                                 GError            **error)
+cfai_image_response_decode (guint               http_status,
+                            const char         *content_type,
+                            GBytes             *body,
+                            SoupMessageHeaders *headers,
+                            GBytes            **out_image,
+                            char              **out_mime,
+                            GError            **error)
 {
   g_autofree char *media = NULL;
   const char *mime;
@@ -361,21 +361,4 @@ cfai_image_response_decode_full (guint               http_status,
   *out_mime = g_strdup (mime);
 
   return TRUE;
-}
-
-/**
- * cfai_image_response_decode:
- *
- * cfai_image_response_decode_full() without the answer's headers.
- */
-gboolean
-cfai_image_response_decode (guint          http_status,
-                            const char    *content_type,
-                            GBytes        *body,
-                            GBytes       **out_image,
-                            char         **out_mime,
-                            GError       **error)
-{
-  return cfai_image_response_decode_full (http_status, content_type, body, NULL,
-                                          out_image, out_mime, error);
 }
