@@ -970,16 +970,12 @@ request_finish (CfaiClient        *self,
 
 /**
  * cfai_client_send_async:
- * @self: a #CfaiClient
  * @method: the HTTP method, such as %SOUP_METHOD_POST
  * @url: an absolute URL from cfai_client_build_url() or
  *   cfai_client_build_run_url()
  * @content_type: (nullable): the type of @body
  * @body: (nullable): what to send
  * @gateway: (nullable): AI Gateway cache controls
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
  *
  * Sends a request and reads the whole answer, retrying per the client's
  * policy.  A failed answer (transport, or a status outside 2xx) comes back

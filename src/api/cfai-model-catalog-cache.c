@@ -82,8 +82,6 @@ _cfai_model_catalog_write_cache_file (const char  *path,
 
 /**
  * cfai_model_catalog_save_cache:
- * @self: a #CfaiModelCatalog
- * @error: return location for a #GError
  *
  * Writes the current items to the cache file, atomically.  A refresh does
  * this by itself (in a worker thread); this synchronous form is for
@@ -231,8 +229,6 @@ apply_cache (CfaiModelCatalog  *self,
 
 /**
  * cfai_model_catalog_load_cache:
- * @self: a #CfaiModelCatalog
- * @error: return location for a #GError
  *
  * Replaces the items with the catalog last saved to the cache file and
  * sets #CfaiModelCatalog:fetched-at to when it was fetched.  Works
@@ -342,8 +338,6 @@ cache_read_cb (GObject      *object,
 
 /**
  * cfai_model_catalog_load_cache_async:
- * @self: a #CfaiModelCatalog
- * @cancellable: (nullable): a #GCancellable
  * @callback: called when the cache was read
  * @user_data: data for @callback
  *
