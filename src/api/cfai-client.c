@@ -58,17 +58,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gboolean
-set_string (char       **field,
-            const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 /* URLs are made from these values, so anything that could change the path
  * or inject a query is refused rather than escaped. */
 static gboolean
@@ -350,7 +339,7 @@ cfai_client_set_gateway_id (CfaiClient *self,
 
   if (gateway_id != NULL && *gateway_id == '\0')
     gateway_id = NULL;
-  if (set_string (&self->gateway_id, gateway_id))
+  if (g_set_str (&self->gateway_id, gateway_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GATEWAY_ID]);
 }
 

@@ -23,30 +23,23 @@
 GBytes *
 _cfai_model_catalog_serialize_cache (CfaiModelCatalog *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonObject) cache = json_object_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *fetched_at = NULL;
+  g_autofree char *fetched_at = g_date_time_format_iso8601 (self->fetched_at);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  JsonArray *models = json_array_sized_new (self->items->len);
   gsize length;
   char *data;
 
-  fetched_at = g_date_time_format_iso8601 (self->fetched_at);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, CACHE_FORMAT);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, CFAI_MODEL_CATALOG_CACHE_VERSION);
-  json_builder_set_member_name (builder, "fetched_at");
-  json_builder_add_string_value (builder, fetched_at);
-  json_builder_set_member_name (builder, "models");
-  json_builder_begin_array (builder);
   for (guint i = 0; i < self->items->len; i++)
-    json_builder_add_value (builder, cfai_model_to_json (g_ptr_array_index (self->items, i)));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+    json_array_add_element (models, cfai_model_to_json (g_ptr_array_index (self->items, i)));
 
-  root = json_builder_get_root (builder);
+  json_object_set_string_member (cache, "format", CACHE_FORMAT);
+  json_object_set_int_member (cache, "version", CFAI_MODEL_CATALOG_CACHE_VERSION);
+  json_object_set_string_member (cache, "fetched_at", fetched_at);
+  json_object_set_array_member (cache, "models", models);
+
+  root = json_node_init_object (json_node_alloc (), cache);
   json_generator_set_root (generator, root);
   data = json_generator_to_data (generator, &length);
 
