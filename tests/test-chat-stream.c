@@ -37,9 +37,9 @@ make_client (const char *scenario)
   g_autofree char *base = cfai_test_server_api_base (server, scenario);
   CfaiClient *client = cfai_client_new ();
 
-  cfai_client_set_api_base_url (client, base);
-  cfai_client_set_account_id (client, "test-account");
-  cfai_client_set_token (client, "test-token");
+  cfai_credentials_set_api_base_url (cfai_client_get_credentials (client), base);
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), "test-token");
   return client;
 }
 
@@ -436,7 +436,7 @@ test_gateway_cache (void)
 
   json_object_set_string_member (metadata, "user", "tester");
   cfai_client_set_gateway_id (client, "my-gateway");
-  cfai_client_set_gateway_base_url (client, gateway_base);
+  cfai_credentials_set_gateway_base_url (cfai_client_get_credentials (client), gateway_base);
   url = cfai_client_build_run_url (client, LLAMA, &error);
   g_assert_no_error (error);
   expected_url = g_strconcat (gateway_base, "/test-account/my-gateway/workers-ai/" LLAMA, NULL);
@@ -465,7 +465,7 @@ test_gateway_stream (void)
   CfaiChatStream *chat;
 
   cfai_client_set_gateway_id (client, "my-gateway");
-  cfai_client_set_gateway_base_url (client, gateway_base);
+  cfai_credentials_set_gateway_base_url (cfai_client_get_credentials (client), gateway_base);
   cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Through the gateway");
   outcome.deltas = g_string_new (NULL);
   outcome.reasoning = g_string_new (NULL);
@@ -538,14 +538,14 @@ test_bad_config_errors (void)
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS);
   g_clear_error (&error);
 
-  cfai_client_set_account_id (client, "test-account");
-  cfai_client_set_token (client, "test-token");
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), "test-token");
   url = cfai_client_build_run_url (client, "@cf/../../user/tokens", &error);
   g_assert_null (url);
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
   g_clear_error (&error);
 
-  cfai_client_set_account_id (client, "acct?x=1");
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "acct?x=1");
   url = cfai_client_build_run_url (client, LLAMA, &error);
   g_assert_null (url);
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_CREDENTIALS);
@@ -572,7 +572,7 @@ test_verify_token (void)
       g_autoptr(GError) error = NULL;
       gboolean ok;
 
-      cfai_client_set_token (client, tokens[i]);
+      cfai_credentials_set_api_token (cfai_client_get_credentials (client), tokens[i]);
       cfai_client_verify_token_async (client, NULL, on_verified, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);

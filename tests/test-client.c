@@ -58,9 +58,9 @@ make_client (const char *base)
 {
   CfaiClient *client = cfai_client_new ();
 
-  cfai_client_set_api_base_url (client, base);
-  cfai_client_set_account_id (client, "test-account");
-  cfai_client_set_token (client, "test-token");
+  cfai_credentials_set_api_base_url (cfai_client_get_credentials (client), base);
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), "test-token");
   return client;
 }
 
@@ -100,7 +100,7 @@ test_send_failure (void)
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *url = cfai_client_build_url (client, "/ai/models/search", &error);
 
-  cfai_client_set_token (client, "not-the-token");
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), "not-the-token");
   cfai_client_send_async (client, SOUP_METHOD_GET, url, NULL, NULL, NULL, NULL, on_sent, &result);
   bytes = cfai_client_send_finish (client, wait_for (&result), &info, &error);
   g_assert_null (bytes);
@@ -252,8 +252,8 @@ test_environment_owner (void)
   /* cfai-cli's client reads the same variables the same way. */
   g_assert_cmpstr (cfai_client_get_account_id (client), ==, "env-account");
   g_assert_true (cfai_client_has_token (client));
-  g_assert_cmpstr (cfai_client_get_api_base_url (client), ==, "http://127.0.0.1:9/env/v4");
-  g_assert_cmpstr (cfai_client_get_gateway_base_url (client), ==, "http://127.0.0.1:9/gateway");
+  g_assert_cmpstr (cfai_credentials_get_api_base_url (cfai_client_get_credentials (client)), ==, "http://127.0.0.1:9/env/v4");
+  g_assert_cmpstr (cfai_credentials_get_gateway_base_url (cfai_client_get_credentials (client)), ==, "http://127.0.0.1:9/gateway");
 
   trial = cfai_credentials_new_for_trial (credentials, "typed-account", NULL);
   g_assert_cmpstr (cfai_credentials_get_account_id (trial), ==, "typed-account");
@@ -275,7 +275,7 @@ check (const char *scenario,
   g_autoptr(CfaiClient) client = make_client (base);
   g_autoptr(GAsyncResult) result = NULL;
 
-  cfai_client_set_token (client, token);
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), token);
   cfai_credentials_check_async (client, NULL, on_sent, &result);
   return cfai_credentials_check_finish (client, wait_for (&result), error);
 }
@@ -314,7 +314,7 @@ test_one_validation (void)
 
   account = cfai_account_id_from_text ("my account", &typed_error);
   g_assert_null (account);
-  cfai_client_set_account_id (client, "my account");
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "my account");
   url = cfai_client_build_url (client, "/ai/models/search", &request_error);
   g_assert_null (url);
   g_assert_nonnull (typed_error);
@@ -371,7 +371,7 @@ test_records_model_results (void)
         {
           g_autofree char *gateway_base = g_strconcat (fake->url, "/v1", NULL);
 
-          cfai_client_set_gateway_base_url (client, gateway_base);
+          cfai_credentials_set_gateway_base_url (cfai_client_get_credentials (client), gateway_base);
           cfai_client_set_gateway_id (client, "my-gateway");
         }
       url = cfai_client_build_run_url (client, model, &error);

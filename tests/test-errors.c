@@ -38,7 +38,7 @@ parse (guint        status,
 {
   g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
 
-  return cfai_envelope_parse (status, content_type, bytes, error);
+  return cfai_envelope_parse (status, content_type, bytes, NULL, NULL, error);
 }
 
 /* What every error a user may see must satisfy, whatever its code. */
@@ -520,7 +520,7 @@ test_envelope_success (void)
   g_assert_true (JSON_NODE_HOLDS_NULL (null_result));
 
   catalog = g_bytes_new_static (catalog_body, strlen (catalog_body));
-  paged = cfai_envelope_parse_full (200, JSON, catalog, NULL, &info, &error);
+  paged = cfai_envelope_parse (200, JSON, catalog, NULL, &info, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (paged));
   g_assert_cmpuint (json_array_get_length (json_node_get_array (paged)), ==, 1);

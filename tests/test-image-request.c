@@ -784,7 +784,7 @@ decode_ok (guint       status,
   g_autofree char *mime = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cfai_image_response_decode (status, content_type, body, &image, &mime, &error));
+  g_assert_true (cfai_image_response_decode (status, content_type, body, NULL, &image, &mime, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (mime, ==, expected_mime);
   g_assert_true (g_bytes_equal (image, expected));
@@ -800,7 +800,7 @@ decode_fails (guint       status,
   char *mime = NULL;
   GError *error = NULL;
 
-  g_assert_false (cfai_image_response_decode (status, content_type, body, &image, &mime, &error));
+  g_assert_false (cfai_image_response_decode (status, content_type, body, NULL, &image, &mime, &error));
   g_assert_nonnull (error);
   g_assert_null (image);
   g_assert_null (mime);
@@ -990,7 +990,7 @@ test_response_error_headers (void)
 
   /* Images are rate-limited (720 a minute): the wait must survive. */
   soup_message_headers_append (headers, "Retry-After", "7");
-  g_assert_false (cfai_image_response_decode_full (429, NULL, body, headers, &image, &mime, &error));
+  g_assert_false (cfai_image_response_decode (429, NULL, body, headers, &image, &mime, &error));
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_RATE_LIMITED);
   g_assert_cmpint (cfai_error_get_retry_after_us (error), ==, 7 * G_USEC_PER_SEC);
   g_assert_null (image);

@@ -1265,9 +1265,9 @@ fixture_setup (Fixture       *fixture,
   cfai_retry_policy_set_max_retries (policy, 0);
 
   fixture->client = cfai_client_new ();
-  cfai_client_set_api_base_url (fixture->client, base);
-  cfai_client_set_account_id (fixture->client, "test-account");
-  cfai_client_set_token (fixture->client, "test-token");
+  cfai_credentials_set_api_base_url (cfai_client_get_credentials (fixture->client), base);
+  cfai_credentials_set_account_id (cfai_client_get_credentials (fixture->client), "test-account");
+  cfai_credentials_set_api_token (cfai_client_get_credentials (fixture->client), "test-token");
   cfai_client_set_retry_policy (fixture->client, policy);
 }
 
@@ -1568,9 +1568,9 @@ fake_client (CfaiTestServer *server,
   CfaiClient *client = cfai_client_new ();
 
   cfai_retry_policy_set_max_retries (policy, 0);
-  cfai_client_set_api_base_url (client, base);
-  cfai_client_set_account_id (client, "test-account");
-  cfai_client_set_token (client, "test-token");
+  cfai_credentials_set_api_base_url (cfai_client_get_credentials (client), base);
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), "test-token");
   cfai_client_set_retry_policy (client, policy);
 
   return client;
@@ -1700,7 +1700,7 @@ run_model (CfaiClient     *client,
   g_autofree char *base = cfai_test_server_api_base (server, scenario);
   GError *error = NULL;
 
-  cfai_client_set_api_base_url (client, base);
+  cfai_credentials_set_api_base_url (cfai_client_get_credentials (client), base);
   if (g_str_equal (model, PAID_IMAGE))
     {
       g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
@@ -1798,10 +1798,10 @@ test_paid_plan_learned (void)
   g_assert_nonnull (strstr (record, PAID_IMAGE "="));
 
   /* Another account may have another plan. */
-  cfai_client_set_account_id (client, "other-account");
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "other-account");
   g_assert_false (cfai_model_get_needs_paid_plan (chat_model));
   g_assert_false (cfai_model_get_needs_paid_plan (image_model));
-  cfai_client_set_account_id (client, "test-account");
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
   g_assert_true (cfai_model_get_needs_paid_plan (chat_model));
 
   /* The next session knows before trying, whatever list it shows. */
@@ -1849,7 +1849,7 @@ test_access_loaded_async (void)
   CfaiModelCatalog *catalog;
   guint notified = 0;
 
-  cfai_client_set_account_id (client, "test-account");
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
   g_file_set_contents (access_path,
                        "[account test-account]\n" PAID_IMAGE "=2026-11-27T12:00:00Z\n", -1, &error);
   g_assert_no_error (error);

@@ -124,9 +124,9 @@ make_client (const char *scenario)
   g_autofree char *base = cfai_test_server_api_base (server, scenario);
   CfaiClient *client = cfai_client_new ();
 
-  cfai_client_set_api_base_url (client, base);
-  cfai_client_set_token (client, "test-token");
-  cfai_client_set_account_id (client, "test-account");
+  cfai_credentials_set_api_base_url (cfai_client_get_credentials (client), base);
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), "test-token");
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
   return client;
 }
 

@@ -371,7 +371,7 @@ test_account_round_trip (Fixture       *fixture,
   base = g_settings_get_string (settings, "api-base-url");
   g_assert_cmpstr (base, ==, "http://127.0.0.1:9/client/v4");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (base_row)), ==, base);
-  g_assert_cmpstr (cfai_client_get_api_base_url (cfai_application_get_client (app)), ==, base);
+  g_assert_cmpstr (cfai_credentials_get_api_base_url (cfai_client_get_credentials (cfai_application_get_client (app))), ==, base);
   g_assert_false (gtk_widget_get_visible (base_label));
 
   /* An address that is not one is refused where it was typed. */

@@ -61,6 +61,15 @@ message_free (gpointer data)
   g_free (message);
 }
 
+/* Text settings: empty is the same as unset, and unset is not sent. */
+static void
+set_optional (char       **field,
+              const char  *value)
+{
+  g_free (*field);
+  *field = (value != NULL && *value != '\0') ? g_strdup (value) : NULL;
+}
+
 static void
 cfai_chat_request_finalize (GObject *object)
 {
@@ -122,9 +131,7 @@ cfai_chat_request_set_system_prompt (CfaiChatRequest *self,
 {
   g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
 
-  g_free (self->system_prompt);
-  self->system_prompt = (system_prompt != NULL && *system_prompt != '\0')
-                        ? g_strdup (system_prompt) : NULL;
+  set_optional (&self->system_prompt, system_prompt);
 }
 
 void
@@ -185,13 +192,6 @@ cfai_chat_request_add_image (CfaiChatRequest  *self,
     last->image_urls = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (last->image_urls, g_strconcat ("data:", mime_type, ";base64,", b64, NULL));
   return TRUE;
-}
-
-guint
-cfai_chat_request_get_n_messages (CfaiChatRequest *self)
-{
-  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), 0);
-  return self->messages->len;
 }
 
 /**
@@ -292,13 +292,6 @@ cfai_chat_request_set_stream (CfaiChatRequest *self,
   self->stream = !!stream;
 }
 
-gboolean
-cfai_chat_request_get_stream (CfaiChatRequest *self)
-{
-  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), FALSE);
-  return self->stream;
-}
-
 void
 cfai_chat_request_set_max_tokens (CfaiChatRequest *self,
                                   gint64           max_tokens)
@@ -368,8 +361,7 @@ cfai_chat_request_set_reasoning_effort (CfaiChatRequest *self,
                                         const char      *effort)
 {
   g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
-  g_free (self->reasoning_effort);
-  self->reasoning_effort = (effort != NULL && *effort != '\0') ? g_strdup (effort) : NULL;
+  set_optional (&self->reasoning_effort, effort);
 }
 
 void
@@ -377,8 +369,7 @@ cfai_chat_request_set_lora (CfaiChatRequest *self,
                             const char      *lora)
 {
   g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
-  g_free (self->lora);
-  self->lora = (lora != NULL && *lora != '\0') ? g_strdup (lora) : NULL;
+  set_optional (&self->lora, lora);
 }
 
 /**
@@ -395,8 +386,7 @@ cfai_chat_request_set_session_key (CfaiChatRequest *self,
                                    const char      *session_key)
 {
   g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
-  g_free (self->session_key);
-  self->session_key = (session_key != NULL && *session_key != '\0') ? g_strdup (session_key) : NULL;
+  set_optional (&self->session_key, session_key);
 }
 
 const char *
@@ -454,64 +444,39 @@ check_range (const char  *field,
   return FALSE;
 }
 
-static void
-add_message (JsonBuilder *builder,
-             const char  *role,
-             const char  *text,
-             GPtrArray   *image_urls)
+static JsonObject *
+new_message (const char *role,
+             const char *text,
+             GPtrArray  *image_urls)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, role);
-  json_builder_set_member_name (builder, "content");
+  JsonObject *message = json_object_new ();
+  JsonObject *part;
+  JsonArray *parts;
+
+  json_object_set_string_member (message, "role", role);
   if (image_urls == NULL)
-    json_builder_add_string_value (builder, text);
-  else
     {
-      json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "text");
-      json_builder_set_member_name (builder, "text");
-      json_builder_add_string_value (builder, text);
-      json_builder_end_object (builder);
-      for (guint i = 0; i < image_urls->len; i++)
-        {
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, "image_url");
-          json_builder_set_member_name (builder, "image_url");
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "url");
-          json_builder_add_string_value (builder, g_ptr_array_index (image_urls, i));
-          json_builder_end_object (builder);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
+      json_object_set_string_member (message, "content", text);
+      return message;
     }
-  json_builder_end_object (builder);
-}
 
-static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  if (isnan (value))
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, value);
-}
+  parts = json_array_new ();
+  part = json_object_new ();
+  json_object_set_string_member (part, "type", "text");
+  json_object_set_string_member (part, "text", text);
+  json_array_add_object_element (parts, part);
+  for (guint i = 0; i < image_urls->len; i++)
+    {
+      JsonObject *url = json_object_new ();
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  if (value < 0)
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
+      json_object_set_string_member (url, "url", g_ptr_array_index (image_urls, i));
+      part = json_object_new ();
+      json_object_set_string_member (part, "type", "image_url");
+      json_object_set_object_member (part, "image_url", url);
+      json_array_add_object_element (parts, part);
+    }
+  json_object_set_array_member (message, "content", parts);
+  return message;
 }
 
 /**
@@ -524,9 +489,10 @@ GBytes *
 cfai_chat_request_to_json (CfaiChatRequest  *self,
                            GError          **error)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree guchar *image = NULL;
+  JsonArray *messages;
   const char *last_image_url = NULL;
   gsize image_len = 0;
   guint n_images = 0;
@@ -584,65 +550,62 @@ cfai_chat_request_to_json (CfaiChatRequest  *self,
       image = g_base64_decode (b64 + 1, &image_len);
     }
 
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
+  body = json_object_new ();
+  messages = json_array_new ();
   if (self->system_prompt != NULL)
-    add_message (builder, "system", self->system_prompt, NULL);
+    json_array_add_object_element (messages, new_message ("system", self->system_prompt, NULL));
   for (guint i = 0; i < self->messages->len; i++)
     {
       Message *message = g_ptr_array_index (self->messages, i);
-      add_message (builder, role_names[message->role], message->text,
-                   self->image_mode == CFAI_CHAT_IMAGES_CONTENT_PARTS ? message->image_urls : NULL);
+      json_array_add_object_element (messages,
+                                     new_message (role_names[message->role], message->text,
+                                                  self->image_mode == CFAI_CHAT_IMAGES_CONTENT_PARTS
+                                                  ? message->image_urls : NULL));
     }
-  json_builder_end_array (builder);
+  json_object_set_array_member (body, "messages", messages);
 
   if (self->image_mode == CFAI_CHAT_IMAGES_IMAGE_FIELD && image != NULL)
     {
-      json_builder_set_member_name (builder, "image");
-      json_builder_begin_array (builder);
+      JsonArray *bytes = json_array_sized_new (image_len);
+
       for (gsize i = 0; i < image_len; i++)
-        json_builder_add_int_value (builder, image[i]);
-      json_builder_end_array (builder);
+        json_array_add_int_element (bytes, image[i]);
+      json_object_set_array_member (body, "image", bytes);
     }
 
+  /* Numbers the user left unset (NAN or negative) are not sent. */
   if (self->stream)
-    {
-      json_builder_set_member_name (builder, "stream");
-      json_builder_add_boolean_value (builder, TRUE);
-    }
-  add_int (builder, "max_tokens", self->max_tokens);
-  add_double (builder, "temperature", self->temperature);
-  add_double (builder, "top_p", self->top_p);
-  add_int (builder, "top_k", self->top_k);
-  add_int (builder, "seed", self->seed);
-  add_double (builder, "repetition_penalty", self->repetition_penalty);
-  add_double (builder, "frequency_penalty", self->frequency_penalty);
-  add_double (builder, "presence_penalty", self->presence_penalty);
+    json_object_set_boolean_member (body, "stream", TRUE);
+  if (self->max_tokens >= 0)
+    json_object_set_int_member (body, "max_tokens", self->max_tokens);
+  if (!isnan (self->temperature))
+    json_object_set_double_member (body, "temperature", self->temperature);
+  if (!isnan (self->top_p))
+    json_object_set_double_member (body, "top_p", self->top_p);
+  if (self->top_k >= 0)
+    json_object_set_int_member (body, "top_k", self->top_k);
+  if (self->seed >= 0)
+    json_object_set_int_member (body, "seed", self->seed);
+  if (!isnan (self->repetition_penalty))
+    json_object_set_double_member (body, "repetition_penalty", self->repetition_penalty);
+  if (!isnan (self->frequency_penalty))
+    json_object_set_double_member (body, "frequency_penalty", self->frequency_penalty);
+  if (!isnan (self->presence_penalty))
+    json_object_set_double_member (body, "presence_penalty", self->presence_penalty);
   if (self->reasoning_effort != NULL)
-    {
-      json_builder_set_member_name (builder, "reasoning_effort");
-      json_builder_add_string_value (builder, self->reasoning_effort);
-    }
+    json_object_set_string_member (body, "reasoning_effort", self->reasoning_effort);
   if (self->lora != NULL)
-    {
-      json_builder_set_member_name (builder, "lora");
-      json_builder_add_string_value (builder, self->lora);
-    }
+    json_object_set_string_member (body, "lora", self->lora);
   /* Request options, not model input: the native body's "options". */
   if (self->reject_if_busy)
     {
-      json_builder_set_member_name (builder, "options");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "rejectIfBusy");
-      json_builder_add_boolean_value (builder, TRUE);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
+      JsonObject *options = json_object_new ();
 
-  root = json_builder_get_root (builder);
+      json_object_set_boolean_member (options, "rejectIfBusy", TRUE);
+      json_object_set_object_member (body, "options", options);
+    }
+
+  root = json_node_init_object (json_node_alloc (), body);
   json = json_to_string (root, FALSE);
   len = strlen (json);
   return g_bytes_new_take (json, len);

@@ -544,7 +544,8 @@ apply_json_answer (CfaiChatStream *self,
 
   CfaiResponseInfo *info = _cfai_run_get_info (CFAI_RUN (self));
 
-  result = cfai_envelope_parse (info->http_status, info->content_type, body, &error);
+  result = cfai_envelope_parse (info->http_status, info->content_type, body,
+                                NULL, NULL, &error);
   if (result == NULL)
     return g_steal_pointer (&error);
 

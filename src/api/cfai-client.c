@@ -58,17 +58,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gboolean
-set_string (char       **field,
-            const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 /* URLs are made from these values, so anything that could change the path
  * or inject a query is refused rather than escaped. */
 static gboolean
@@ -268,8 +257,8 @@ cfai_client_get_credentials (CfaiClient *self)
   return self->credentials;
 }
 
-/* The getters and setters below are shorthands for the client's
- * credentials, which hold the values. */
+/* Shorthands for reading the client's credentials; they are changed on
+ * the credentials themselves, their one owner. */
 const char *
 cfai_client_get_account_id (CfaiClient *self)
 {
@@ -277,42 +266,11 @@ cfai_client_get_account_id (CfaiClient *self)
   return cfai_credentials_get_account_id (self->credentials);
 }
 
-void
-cfai_client_set_account_id (CfaiClient *self,
-                            const char *account_id)
-{
-  g_return_if_fail (CFAI_IS_CLIENT (self));
-  cfai_credentials_set_account_id (self->credentials, account_id);
-}
-
 gboolean
 cfai_client_has_token (CfaiClient *self)
 {
   g_return_val_if_fail (CFAI_IS_CLIENT (self), FALSE);
   return cfai_credentials_has_api_token (self->credentials);
-}
-
-void
-cfai_client_set_token (CfaiClient *self,
-                       const char *token)
-{
-  g_return_if_fail (CFAI_IS_CLIENT (self));
-  cfai_credentials_set_api_token (self->credentials, token);
-}
-
-const char *
-cfai_client_get_api_base_url (CfaiClient *self)
-{
-  g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return cfai_credentials_get_api_base_url (self->credentials);
-}
-
-void
-cfai_client_set_api_base_url (CfaiClient *self,
-                              const char *url)
-{
-  g_return_if_fail (CFAI_IS_CLIENT (self));
-  cfai_credentials_set_api_base_url (self->credentials, url);
 }
 
 /**
@@ -381,23 +339,8 @@ cfai_client_set_gateway_id (CfaiClient *self,
 
   if (gateway_id != NULL && *gateway_id == '\0')
     gateway_id = NULL;
-  if (set_string (&self->gateway_id, gateway_id))
+  if (g_set_str (&self->gateway_id, gateway_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GATEWAY_ID]);
-}
-
-const char *
-cfai_client_get_gateway_base_url (CfaiClient *self)
-{
-  g_return_val_if_fail (CFAI_IS_CLIENT (self), NULL);
-  return cfai_credentials_get_gateway_base_url (self->credentials);
-}
-
-void
-cfai_client_set_gateway_base_url (CfaiClient *self,
-                                  const char *url)
-{
-  g_return_if_fail (CFAI_IS_CLIENT (self));
-  cfai_credentials_set_gateway_base_url (self->credentials, url);
 }
 
 void
@@ -1016,16 +959,12 @@ request_finish (CfaiClient        *self,
 
 /**
  * cfai_client_send_async:
- * @self: a #CfaiClient
  * @method: the HTTP method, such as %SOUP_METHOD_POST
  * @url: an absolute URL from cfai_client_build_url() or
  *   cfai_client_build_run_url()
  * @content_type: (nullable): the type of @body
  * @body: (nullable): what to send
  * @gateway: (nullable): AI Gateway cache controls
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
  *
  * Sends a request and reads the whole answer, retrying per the client's
  * policy.  A failed answer (transport, or a status outside 2xx) comes back
@@ -1129,8 +1068,8 @@ on_get_json_read (GObject      *source,
       return;
     }
 
-  result_node = cfai_envelope_parse_full (info->http_status, info->content_type, bytes,
-                                          NULL, &result_info, &error);
+  result_node = cfai_envelope_parse (info->http_status, info->content_type, bytes,
+                                     NULL, &result_info, &error);
   if (result_node == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1276,7 +1215,8 @@ on_verify_read (GObject      *source,
       return;
     }
 
-  result_node = cfai_envelope_parse (info->http_status, info->content_type, bytes, &error);
+  result_node = cfai_envelope_parse (info->http_status, info->content_type, bytes,
+                                     NULL, NULL, &error);
   if (result_node == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

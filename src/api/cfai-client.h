@@ -42,22 +42,12 @@ CfaiClient       *cfai_client_new_for_credentials   (CfaiCredentials     *creden
 CfaiCredentials  *cfai_client_get_credentials       (CfaiClient          *self);
 
 const char       *cfai_client_get_account_id        (CfaiClient          *self);
-void              cfai_client_set_account_id        (CfaiClient          *self,
-                                                     const char          *account_id);
 gboolean          cfai_client_has_token             (CfaiClient          *self);
-void              cfai_client_set_token             (CfaiClient          *self,
-                                                     const char          *token);
 char             *cfai_client_check_api_base_url    (const char          *text,
                                                      GError             **error);
-const char       *cfai_client_get_api_base_url      (CfaiClient          *self);
-void              cfai_client_set_api_base_url      (CfaiClient          *self,
-                                                     const char          *url);
 const char       *cfai_client_get_gateway_id        (CfaiClient          *self);
 void              cfai_client_set_gateway_id        (CfaiClient          *self,
                                                      const char          *gateway_id);
-const char       *cfai_client_get_gateway_base_url  (CfaiClient          *self);
-void              cfai_client_set_gateway_base_url  (CfaiClient          *self,
-                                                     const char          *url);
 void              cfai_client_set_gateway_token     (CfaiClient          *self,
                                                      const char          *token);
 CfaiRetryPolicy  *cfai_client_get_retry_policy      (CfaiClient          *self);

@@ -80,7 +80,6 @@ is_hex_id (const char *s,
 /**
  * cfai_account_id_from_text:
  * @text: (nullable): what the user typed or pasted
- * @error: a location for a #GError
  *
  * People often copy the dashboard's address instead of the ID shown on the
  * page; the ID is the address's first path segment, so it is taken from
@@ -126,7 +125,6 @@ cfai_account_id_from_text (const char  *text,
 /**
  * cfai_token_from_text:
  * @text: (nullable): what the user typed or pasted
- * @error: a location for a #GError
  *
  * Surrounding blanks are forgiven (pasting often adds a line break);
  * anything else outside visible ASCII cannot go into an HTTP header, and
@@ -251,9 +249,6 @@ on_token_verified (GObject      *source,
 /**
  * cfai_credentials_check_async:
  * @client: a client with the account ID and token to check
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
  *
  * Checks the token with Cloudflare, then that it can read the account's
  * Workers AI models.
@@ -279,8 +274,6 @@ cfai_credentials_check_async (CfaiClient          *client,
 /**
  * cfai_credentials_check_finish:
  * @client: the client passed to cfai_credentials_check_async()
- * @result: the result passed to the callback
- * @error: a location for a #GError
  *
  * Returns: %TRUE if requests with these credentials will work; otherwise
  *   %FALSE with a %CFAI_ERROR whose message says what to fix

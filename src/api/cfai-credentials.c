@@ -123,18 +123,14 @@ cfai_credentials_get_schema (void)
   return &schema;
 }
 
+/* The keyring's "kind" attribute; the same as the enum's nicks. */
 const char *
 cfai_token_kind_to_string (CfaiTokenKind kind)
 {
-  switch (kind)
-    {
-    case CFAI_TOKEN_KIND_API:
-      return "api-token";
-    case CFAI_TOKEN_KIND_GATEWAY:
-      return "gateway-token";
-    default:
-      g_return_val_if_reached (NULL);
-    }
+  static const char * const names[] = { "api-token", "gateway-token" };
+
+  g_return_val_if_fail (kind < G_N_ELEMENTS (names), NULL);
+  return names[kind];
 }
 
 /**
@@ -322,7 +318,6 @@ keyring_failed (CfaiCredentials *self,
  * cfai_token_check:
  * @token: a token without surrounding blanks
  * @code: the %CFAI_ERROR code to fail with
- * @error: a location for a #GError
  *
  * Tokens go into an HTTP header: anything outside visible ASCII would
  * either be rejected by the server or split the header, and Cloudflare
@@ -623,7 +618,6 @@ cfai_credentials_new_for_trial (CfaiCredentials *like,
 
 /**
  * cfai_credentials_get_api_token:
- * @self: a #CfaiCredentials
  *
  * The token requests are signed with.  It lives in this object's memory
  * only; where it is kept across sessions is the business of
@@ -641,7 +635,6 @@ cfai_credentials_get_api_token (CfaiCredentials *self)
 
 /**
  * cfai_credentials_set_api_token:
- * @self: a #CfaiCredentials
  * @token: (nullable): the token to sign requests with from now on
  *
  * Surrounding blanks are removed, without leaving a copy of them behind.
@@ -708,7 +701,6 @@ cfai_credentials_get_api_base_url (CfaiCredentials *self)
 
 /**
  * cfai_credentials_set_api_base_url:
- * @self: a #CfaiCredentials
  * @url: (nullable): the app's setting; %NULL or empty for the default
  *
  * Kept but unused while $CFAI_API_BASE_URL overrides it.  Check what a
@@ -777,7 +769,6 @@ cfai_credentials_set_gateway_base_url (CfaiCredentials *self,
 
 /**
  * cfai_credentials_get_account_id:
- * @self: a #CfaiCredentials
  *
  * Returns: (nullable): $CLOUDFLARE_ACCOUNT_ID if set, otherwise the
  *   caller's account ID, or %NULL when there is neither
@@ -792,7 +783,6 @@ cfai_credentials_get_account_id (CfaiCredentials *self)
 
 /**
  * cfai_credentials_set_account_id:
- * @self: a #CfaiCredentials
  * @account_id: (nullable): the account ID from the app's settings
  *
  * Surrounding blanks are removed; an empty ID counts as none.  When the
@@ -862,7 +852,6 @@ cfai_credentials_get_keyring_available (CfaiCredentials *self)
 
 /**
  * cfai_credentials_get_keyring_error_message:
- * @self: a #CfaiCredentials
  *
  * Returns: (nullable): a sentence for the user saying why tokens are not
  *   being saved and what that means, or %NULL while the keyring works
@@ -877,7 +866,6 @@ cfai_credentials_get_keyring_error_message (CfaiCredentials *self)
 
 /**
  * cfai_credentials_get_keyring_error:
- * @self: a #CfaiCredentials
  *
  * Returns: (nullable) (transfer none): a %CFAI_ERROR_NO_KEYRING error
  *   whose message is cfai_credentials_get_keyring_error_message() and
@@ -938,14 +926,10 @@ store_cb (GObject      *object,
 
 /**
  * cfai_credentials_store_token_async:
- * @self: a #CfaiCredentials
  * @kind: which token
  * @account: (nullable): the account it belongs to; %NULL for
  *   #CfaiCredentials:account-id
  * @token: the token; surrounding blanks are removed
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
  *
  * Saves @token in the default keyring collection, replacing any token of
  * the same kind and account.  When the keyring cannot be used, the token
@@ -1030,12 +1014,9 @@ cfai_credentials_store_token_async (CfaiCredentials     *self,
 
 /**
  * cfai_credentials_store_token_finish:
- * @self: a #CfaiCredentials
- * @result: the result passed to the callback
  * @persisted: (out) (optional): %TRUE if the keyring saved the token,
  *   %FALSE if it is kept only until CfAI quits (then
  *   cfai_credentials_get_keyring_error_message() says why)
- * @error: a location for a #GError
  *
  * Returns: %TRUE if the token can be used from now on, whether or not it
  *   was persisted; %FALSE with @error set otherwise (the environment
@@ -1110,13 +1091,9 @@ lookup_cb (GObject      *object,
 
 /**
  * cfai_credentials_lookup_token_async:
- * @self: a #CfaiCredentials
  * @kind: which token
  * @account: (nullable): the account it belongs to; %NULL for
  *   #CfaiCredentials:account-id
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
  *
  * Finds the token: $CLOUDFLARE_API_TOKEN for an API token if set, else a
  * token kept in memory this session, else the keyring's.
@@ -1185,11 +1162,8 @@ cfai_credentials_lookup_token_async (CfaiCredentials     *self,
 
 /**
  * cfai_credentials_lookup_token_finish:
- * @self: a #CfaiCredentials
- * @result: the result passed to the callback
  * @source: (out) (optional): where the token came from;
  *   %CFAI_TOKEN_SOURCE_NONE when there is none
- * @error: a location for a #GError
  *
  * An unusable keyring is not an error here: the lookup finds nothing and
  * #CfaiCredentials:keyring-available turns %FALSE.
@@ -1256,13 +1230,9 @@ clear_cb (GObject      *object,
 
 /**
  * cfai_credentials_clear_token_async:
- * @self: a #CfaiCredentials
  * @kind: which token
  * @account: (nullable): the account it belongs to; %NULL for
  *   #CfaiCredentials:account-id
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
  *
  * Forgets the token kept in memory at once, then removes the keyring's.
  */
@@ -1321,9 +1291,6 @@ cfai_credentials_clear_token_async (CfaiCredentials     *self,
 
 /**
  * cfai_credentials_clear_token_finish:
- * @self: a #CfaiCredentials
- * @result: the result passed to the callback
- * @error: a location for a #GError
  *
  * Returns: %TRUE when no token of that kind and account is left anywhere
  *   CfAI can reach.  %FALSE with %CFAI_ERROR_NO_KEYRING when only the

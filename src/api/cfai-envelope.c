@@ -83,7 +83,7 @@ protocol_error (guint       http_status,
 }
 
 /**
- * cfai_envelope_parse_full:
+ * cfai_envelope_parse:
  * @http_status: the answer's HTTP status
  * @content_type: (nullable): its Content-Type
  * @body: (nullable): its body
@@ -99,12 +99,12 @@ protocol_error (guint       http_status,
  *   null), or %NULL with @error set
  */
 JsonNode *
-cfai_envelope_parse_full (guint                http_status,
-                          const char          *content_type,
-                          GBytes              *body,
-                          SoupMessageHeaders  *headers,
-                          JsonNode           **result_info,
-                          GError             **error)
+cfai_envelope_parse (guint                http_status,
+                     const char          *content_type,
+                     GBytes              *body,
+                     SoupMessageHeaders  *headers,
+                     JsonNode           **result_info,
+                     GError             **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -210,22 +210,4 @@ cfai_envelope_parse_full (guint                http_status,
     *result_info = json_object_dup_member (object, "result_info");
 
   return json_object_dup_member (object, "result");
-}
-
-/**
- * cfai_envelope_parse:
- * @http_status: the answer's HTTP status
- * @content_type: (nullable): its Content-Type
- * @body: (nullable): its body
- * @error: return location for a %CFAI_ERROR
- *
- * Returns: (transfer full): the envelope's `result`, or %NULL with @error set
- */
-JsonNode *
-cfai_envelope_parse (guint        http_status,
-                     const char  *content_type,
-                     GBytes      *body,
-                     GError     **error)
-{
-  return cfai_envelope_parse_full (http_status, content_type, body, NULL, NULL, error);
 }

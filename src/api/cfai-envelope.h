@@ -15,10 +15,6 @@ G_BEGIN_DECLS
 JsonNode  *cfai_envelope_parse                (guint               http_status,
                                                const char         *content_type,
                                                GBytes             *body,
-                                               GError            **error);
-JsonNode  *cfai_envelope_parse_full           (guint               http_status,
-                                               const char         *content_type,
-                                               GBytes             *body,
                                                SoupMessageHeaders *headers,
                                                JsonNode          **result_info,
                                                GError            **error);

@@ -86,112 +86,70 @@ problem_clear (Problem *p)
   g_clear_pointer (&p->detail, g_free);
 }
 
+/* What the numeric codes mean; codes with more than one remedy carry a
+ * variant that picks the sentence. */
+static const struct
+{
+  gint64         api_code;
+  CfaiErrorCode  code;
+  Variant        variant;
+  gboolean       is_bug;
+} api_codes[] = {
+  /* Cloudflare API authentication: bad token, missing token, unknown key. */
+  { 10000, CFAI_ERROR_AUTH },
+  { 9103, CFAI_ERROR_AUTH },
+  { 9106, CFAI_ERROR_AUTH },
+  { 9109, CFAI_ERROR_AUTH },
+  /* "Invalid request headers" / "Invalid format for Authorization header":
+   * the only header the user controls is the token. */
+  { 6003, CFAI_ERROR_AUTH, VARIANT_AUTH_TOKEN_FORMAT },
+  { 6111, CFAI_ERROR_AUTH, VARIANT_AUTH_TOKEN_FORMAT },
+  /* "Could not route to /accounts/…, perhaps your object identifier is
+   * invalid?": a wrong account ID. */
+  { 7003, CFAI_ERROR_AUTH, VARIANT_AUTH_ACCOUNT },
+  { 5007, CFAI_ERROR_NO_SUCH_MODEL },
+  { 3042, CFAI_ERROR_NO_SUCH_MODEL },
+  { 5004, CFAI_ERROR_INVALID_INPUT },
+  { 5006, CFAI_ERROR_INVALID_INPUT },
+  { 5012, CFAI_ERROR_INVALID_INPUT },
+  { 5005, CFAI_ERROR_INVALID_INPUT, VARIANT_LORA },
+  /* Malformed by construction, not by the user's choices. */
+  { 3003, CFAI_ERROR_INVALID_INPUT, VARIANT_NONE, TRUE },
+  { 1000, CFAI_ERROR_INVALID_INPUT, VARIANT_NONE, TRUE },
+  { 5016, CFAI_ERROR_LICENCE_REQUIRED },
+  { 5018, CFAI_ERROR_MODEL_NOT_ALLOWED },
+  { 3041, CFAI_ERROR_MODEL_NOT_ALLOWED },
+  { 5035, CFAI_ERROR_PAID_PLAN_REQUIRED },
+  { 3023, CFAI_ERROR_ACCOUNT_BLOCKED },
+  { 3006, CFAI_ERROR_TOO_LARGE },
+  { 5021, CFAI_ERROR_CONTEXT_EXCEEDED },
+  { 3007, CFAI_ERROR_TIMEOUT },
+  { 3008, CFAI_ERROR_TIMEOUT, VARIANT_ABORTED },
+  { 3036, CFAI_ERROR_DAILY_LIMIT },
+  { 3040, CFAI_ERROR_CAPACITY },
+  { 3030, CFAI_ERROR_NSFW },
+};
+
 static gboolean
 map_api_code (gint64         api_code,
               CfaiErrorCode *code,
               Variant       *variant,
               gboolean      *is_bug)
 {
+  for (guint i = 0; i < G_N_ELEMENTS (api_codes); i++)
+    {
+      if (api_codes[i].api_code == api_code)
+        {
+          *code = api_codes[i].code;
+          *variant = api_codes[i].variant;
+          *is_bug = api_codes[i].is_bug;
+          return TRUE;
+        }
+    }
+
   *variant = VARIANT_NONE;
   *is_bug = FALSE;
-
-  switch (api_code)
-    {
-    /* Cloudflare API authentication: bad token, missing token, unknown key. */
-    case 10000:
-    case 9103:
-    case 9106:
-    case 9109:
-      *code = CFAI_ERROR_AUTH;
-      return TRUE;
-
-    /* "Invalid request headers" / "Invalid format for Authorization header":
-     * the only header the user controls is the token. */
-    case 6003:
-    case 6111:
-      *code = CFAI_ERROR_AUTH;
-      *variant = VARIANT_AUTH_TOKEN_FORMAT;
-      return TRUE;
-
-    /* "Could not route to /accounts/…, perhaps your object identifier is
-     * invalid?": a wrong account ID. */
-    case 7003:
-      *code = CFAI_ERROR_AUTH;
-      *variant = VARIANT_AUTH_ACCOUNT;
-      return TRUE;
-
-    case 5007:
-    case 3042:
-      *code = CFAI_ERROR_NO_SUCH_MODEL;
-      return TRUE;
-
-    case 5004:
-    case 5006:
-    case 5012:
-      *code = CFAI_ERROR_INVALID_INPUT;
-      return TRUE;
-
-    case 5005:
-      *code = CFAI_ERROR_INVALID_INPUT;
-      *variant = VARIANT_LORA;
-      return TRUE;
-
-    /* Malformed by construction, not by the user's choices. */
-    case 3003:
-    case 1000:
-      *code = CFAI_ERROR_INVALID_INPUT;
-      *is_bug = TRUE;
-      return TRUE;
-
-    case 5016:
-      *code = CFAI_ERROR_LICENCE_REQUIRED;
-      return TRUE;
-
-    case 5018:
-    case 3041:
-      *code = CFAI_ERROR_MODEL_NOT_ALLOWED;
-      return TRUE;
-
-    case 5035:
-      *code = CFAI_ERROR_PAID_PLAN_REQUIRED;
-      return TRUE;
-
-    case 3023:
-      *code = CFAI_ERROR_ACCOUNT_BLOCKED;
-      return TRUE;
-
-    case 3006:
-      *code = CFAI_ERROR_TOO_LARGE;
-      return TRUE;
-
-    case 5021:
-      *code = CFAI_ERROR_CONTEXT_EXCEEDED;
-      return TRUE;
-
-    case 3007:
-      *code = CFAI_ERROR_TIMEOUT;
-      return TRUE;
-
-    case 3008:
-      *code = CFAI_ERROR_TIMEOUT;
-      *variant = VARIANT_ABORTED;
-      return TRUE;
-
-    case 3036:
-      *code = CFAI_ERROR_DAILY_LIMIT;
-      return TRUE;
-
-    case 3040:
-      *code = CFAI_ERROR_CAPACITY;
-      return TRUE;
-
-    case 3030:
-      *code = CFAI_ERROR_NSFW;
-      return TRUE;
-
-    default:
-      return FALSE;
-    }
+  return FALSE;
 }
 
 /* Failures that are recognisable by their words whatever code they carry. */

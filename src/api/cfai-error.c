@@ -21,28 +21,16 @@ typedef struct
 static void
 cfai_error_private_init (CfaiErrorPrivate *priv)
 {
-  priv->http_status = 0;
-  priv->api_code = 0;
-  priv->field = NULL;
-  priv->requested_tokens = -1;
-  priv->limit_tokens = -1;
-  priv->retry_after_us = 0;
-  priv->detail = NULL;
-  priv->is_bug = FALSE;
+  *priv = (CfaiErrorPrivate) { .requested_tokens = -1, .limit_tokens = -1 };
 }
 
 static void
 cfai_error_private_copy (const CfaiErrorPrivate *src,
                          CfaiErrorPrivate       *dest)
 {
-  dest->http_status = src->http_status;
-  dest->api_code = src->api_code;
+  *dest = *src;
   dest->field = g_strdup (src->field);
-  dest->requested_tokens = src->requested_tokens;
-  dest->limit_tokens = src->limit_tokens;
-  dest->retry_after_us = src->retry_after_us;
   dest->detail = g_strdup (src->detail);
-  dest->is_bug = src->is_bug;
 }
 
 static void

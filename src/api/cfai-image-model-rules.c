@@ -185,21 +185,6 @@ static const BuiltinModel builtin_models[] = {
   },
 };
 
-static const char * const builtin_ids[] = {
-  "@cf/black-forest-labs/flux-1-schnell",
-  "@cf/black-forest-labs/flux-2-dev",
-  "@cf/black-forest-labs/flux-2-klein-4b",
-  "@cf/black-forest-labs/flux-2-klein-9b",
-  "@cf/stabilityai/stable-diffusion-xl-base-1.0",
-  "@cf/bytedance/stable-diffusion-xl-lightning",
-  "@cf/lykon/dreamshaper-8-lcm",
-  "@cf/leonardo/phoenix-1.0",
-  "@cf/leonardo/lucid-origin",
-  NULL
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (builtin_ids) == G_N_ELEMENTS (builtin_models) + 1);
-
 static const BuiltinModel *
 find_builtin (const char *model_id)
 {
@@ -291,7 +276,16 @@ cfai_image_model_rules_lookup (const char *model_id)
 const char * const *
 cfai_image_model_rules_list_builtin (void)
 {
-  return builtin_ids;
+  static const char *ids[G_N_ELEMENTS (builtin_models) + 1];
+
+  if (g_once_init_enter_pointer (&ids[0]))
+    {
+      for (guint i = 1; i < G_N_ELEMENTS (builtin_models); i++)
+        ids[i] = builtin_models[i].id;
+      g_once_init_leave_pointer (&ids[0], builtin_models[0].id);
+    }
+
+  return ids;
 }
 
 /* Several schemas give the default only in prose ("… take longer. Default
@@ -419,7 +413,6 @@ display_name_from_id (const char *model_id)
  * @model_id: the full model id
  * @input_schema: the model's input JSON Schema, or the `{input, output}`
  *   pair that `/ai/models/schema` answers (then the output is read too)
- * @error: return location for a #GError
  *
  * Reads the field names, limits and defaults a text-to-image model
  * accepts from its published schema.  A live schema is newer than our

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <math.h>
+#include <string.h>
 
 #include "cfai-error.h"
 #include "cfai-image-request.h"
@@ -805,43 +806,37 @@ add_guidance (Body                 *body,
 static GBytes *
 body_to_json (const Body *body)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
   g_autoptr(JsonNode) root = NULL;
-  gsize length = 0;
   char *data;
 
-  json_builder_begin_object (builder);
   for (guint i = 0; i < body->n_fields; i++)
     {
       const BodyField *field = &body->fields[i];
 
-      json_builder_set_member_name (builder, field->name);
       switch (field->kind)
         {
         case VALUE_TEXT:
-          json_builder_add_string_value (builder, field->text);
+          json_object_set_string_member (object, field->name, field->text);
           break;
 
         case VALUE_INTEGER:
-          json_builder_add_int_value (builder, field->integer);
+          json_object_set_int_member (object, field->name, field->integer);
           break;
 
         case VALUE_NUMBER:
-          json_builder_add_double_value (builder, field->number);
+          json_object_set_double_member (object, field->name, field->number);
           break;
 
         default:
           g_assert_not_reached ();
         }
     }
-  json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
+  root = json_node_init_object (json_node_alloc (), object);
+  data = json_to_string (root, FALSE);
 
-  return g_bytes_new_take (data, length);
+  return g_bytes_new_take (data, strlen (data));
 }
 
 static GBytes *
@@ -890,13 +885,11 @@ body_to_multipart (const Body  *body,
 
 /**
  * cfai_image_request_build:
- * @self: a #CfaiImageRequest
  * @rules: (nullable): the model's rules, from its schema; %NULL uses the
  *   built-in rules of the request's model
  * @out_content_type: (out): the Content-Type to send, with the boundary
  *   for multipart bodies
  * @out_body: (out): the request body
- * @error: return location for a #GError
  *
  * Checks the request against what the model accepts and encodes it as
  * the model wants it: JSON, or multipart/form-data for FLUX.2.  Errors

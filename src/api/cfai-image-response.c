@@ -166,12 +166,12 @@ find_image_string (JsonObject *root)
   return cfai_json_get_string (root, "image");
 }
 
-static gboolean
+/* The picture in a JSON answer, and its type as its bytes show it. */
+static GBytes *
 decode_json (guint               http_status,
              GBytes             *body,
              SoupMessageHeaders *headers,
-             GBytes            **out_image,
-             char              **out_mime,
+             const char        **out_mime,
              GError            **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -180,7 +180,6 @@ decode_json (guint               http_status,
   gsize length = 0;
   const char *data = g_bytes_get_data (body, &length);
   const char *text;
-  const char *mime;
   JsonNode *root;
   JsonNode *success;
 
@@ -189,7 +188,7 @@ decode_json (guint               http_status,
       set_protocol_error (error, http_status,
                           g_strdup_printf (_("The server's answer is not an image (its JSON could not be read: %s)."),
                                            parse_error->message));
-      return FALSE;
+      return NULL;
     }
 
   root = json_parser_get_root (parser);
@@ -197,7 +196,7 @@ decode_json (guint               http_status,
     {
       set_protocol_error (error, http_status,
                           g_strdup (_("The server's answer is not an image (the JSON answer is not an object).")));
-      return FALSE;
+      return NULL;
     }
 
   /* A v4 envelope can report failure with a 200 status. */
@@ -208,7 +207,7 @@ decode_json (guint               http_status,
       !json_node_get_boolean (success))
     {
       g_propagate_error (error, cfai_error_from_json (http_status, root, headers));
-      return FALSE;
+      return NULL;
     }
 
   text = find_image_string (json_node_get_object (root));
@@ -216,7 +215,7 @@ decode_json (guint               http_status,
     {
       set_protocol_error (error, http_status,
                           g_strdup (_("The server's answer is not an image (the JSON answer has no “image” field).")));
-      return FALSE;
+      return NULL;
     }
 
   /* Some servers hand back a data: URL instead of bare base64. */
@@ -232,7 +231,7 @@ decode_json (guint               http_status,
         {
           set_protocol_error (error, http_status,
                               g_strdup (_("The server's answer is not an image (its data URL is not base64-encoded).")));
-          return FALSE;
+          return NULL;
         }
 
       text = comma + 1;
@@ -243,32 +242,22 @@ decode_json (guint               http_status,
     {
       set_protocol_error (error, http_status,
                           g_strdup (_("The server's answer is not an image (the “image” field is not valid base64).")));
-      return FALSE;
+      return NULL;
     }
 
-  mime = cfai_image_response_sniff_mime (g_bytes_get_data (image, NULL), g_bytes_get_size (image));
-  if (mime == NULL)
+  *out_mime = cfai_image_response_sniff_mime (g_bytes_get_data (image, NULL), g_bytes_get_size (image));
+  if (*out_mime == NULL)
     {
       set_protocol_error (error, http_status,
                           g_strdup (_("The server's answer is not an image (the decoded “image” field is not a PNG, JPEG or WebP picture).")));
-      return FALSE;
+      return NULL;
     }
 
-  if (!image_is_complete (mime, g_bytes_get_data (image, NULL), g_bytes_get_size (image)))
-    {
-      set_protocol_error (error, http_status,
-                          g_strdup (_("The server's image is incomplete: it was cut off before its end. Try again.")));
-      return FALSE;
-    }
-
-  *out_image = g_steal_pointer (&image);
-  *out_mime = g_strdup (mime);
-
-  return TRUE;
+  return g_steal_pointer (&image);
 }
 
 /**
- * cfai_image_response_decode_full:
+ * cfai_image_response_decode:
  * @http_status: the answer's HTTP status
  * @content_type: (nullable): the answer's Content-Type header
  * @body: the answer's body
@@ -276,7 +265,6 @@ decode_json (guint               http_status,
  *   server's `Retry-After`
  * @out_image: (out): the image bytes
  * @out_mime: (out): the image's MIME type, from its bytes
- * @error: return location for a #GError
  *
  * Text-to-image models answer either with the picture itself (image/png,
  * image/jpeg) or with JSON carrying it in base64: `{"result":{"image":…}}`
@@ -289,15 +277,16 @@ decode_json (guint               http_status,
  * Returns: %TRUE with @out_image and @out_mime set, or %FALSE with @error
  */
 gboolean
-cfai_image_response_decode_full (guint               http_status,
-                                 const char         *content_type,
-                                 GBytes             *body,
-                                 SoupMessageHeaders *headers,
-                                 GBytes            **out_image,
-                                 char              **out_mime,
-                                 GError            **error)
+cfai_image_response_decode (guint               http_status,
+                            const char         *content_type,
+                            GBytes             *body,
+                            SoupMessageHeaders *headers,
+                            GBytes            **out_image,
+                            char              **out_mime,
+                            GError            **error)
 {
   g_autofree char *media = NULL;
+  g_autoptr(GBytes) image = NULL;
   const char *mime;
   gsize length = 0;
   const guint8 *data;
@@ -332,12 +321,16 @@ cfai_image_response_decode_full (guint               http_status,
   media = cfai_envelope_media_type (content_type);
 
   if (cfai_envelope_content_type_is_json (content_type) || (media == NULL && looks_like_json (body)))
-    return decode_json (http_status, body, headers, out_image, out_mime, error);
-
+    {
+      image = decode_json (http_status, body, headers, &mime, error);
+      if (image == NULL)
+        return FALSE;
+    }
   /* Raw bytes, whatever the header claims: an image/png label on JPEG
    * bytes, or application/octet-stream on a PNG, still gives a picture. */
-  mime = cfai_image_response_sniff_mime (data, length);
-  if (mime == NULL)
+  else if ((mime = cfai_image_response_sniff_mime (data, length)) != NULL)
+    image = g_bytes_ref (body);
+  else
     {
       if (media != NULL && g_str_has_prefix (media, "image/"))
         set_protocol_error (error, http_status,
@@ -350,32 +343,15 @@ cfai_image_response_decode_full (guint               http_status,
       return FALSE;
     }
 
-  if (!image_is_complete (mime, data, length))
+  if (!image_is_complete (mime, g_bytes_get_data (image, NULL), g_bytes_get_size (image)))
     {
       set_protocol_error (error, http_status,
                           g_strdup (_("The server's image is incomplete: it was cut off before its end. Try again.")));
       return FALSE;
     }
 
-  *out_image = g_bytes_ref (body);
+  *out_image = g_steal_pointer (&image);
   *out_mime = g_strdup (mime);
 
   return TRUE;
-}
-
-/**
- * cfai_image_response_decode:
- *
- * cfai_image_response_decode_full() without the answer's headers.
- */
-gboolean
-cfai_image_response_decode (guint          http_status,
-                            const char    *content_type,
-                            GBytes        *body,
-                            GBytes       **out_image,
-                            char         **out_mime,
-                            GError       **error)
-{
-  return cfai_image_response_decode_full (http_status, content_type, body, NULL,
-                                          out_image, out_mime, error);
 }

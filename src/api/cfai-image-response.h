@@ -8,20 +8,14 @@
 
 G_BEGIN_DECLS
 
-gboolean    cfai_image_response_decode     (guint          http_status,
-                                            const char    *content_type,
-                                            GBytes        *body,
-                                            GBytes       **out_image,
-                                            char         **out_mime,
-                                            GError       **error);
-gboolean    cfai_image_response_decode_full (guint               http_status,
-                                             const char         *content_type,
-                                             GBytes             *body,
-                                             SoupMessageHeaders *headers,
-                                             GBytes            **out_image,
-                                             char              **out_mime,
-                                             GError            **error);
-const char *cfai_image_response_sniff_mime (const guint8  *data,
-                                            gsize          length);
+gboolean    cfai_image_response_decode     (guint               http_status,
+                                            const char         *content_type,
+                                            GBytes             *body,
+                                            SoupMessageHeaders *headers,
+                                            GBytes            **out_image,
+                                            char              **out_mime,
+                                            GError            **error);
+const char *cfai_image_response_sniff_mime (const guint8       *data,
+                                            gsize               length);
 
 G_END_DECLS

@@ -120,7 +120,7 @@ on_posted (GObject      *source,
   body = _cfai_run_send_finish (CFAI_RUN (self), result, &error);
   info = _cfai_run_get_info (CFAI_RUN (self));
   if (body == NULL ||
-      !cfai_image_response_decode (info->http_status, info->content_type, body,
+      !cfai_image_response_decode (info->http_status, info->content_type, body, NULL,
                                    &self->image, &self->mime_type, &error))
     {
       _cfai_run_return (task, g_steal_pointer (&error));

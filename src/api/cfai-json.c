@@ -16,16 +16,20 @@
 #include "cfai-json.h"
 
 static JsonNode *
+get_node (JsonObject   *object,
+          const char   *member,
+          JsonNodeType  type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_TYPE (node) == type ? node : NULL;
+}
+
+static JsonNode *
 get_value (JsonObject *object,
            const char *member)
 {
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? node : NULL;
+  return get_node (object, member, JSON_NODE_VALUE);
 }
 
 /**
@@ -60,13 +64,9 @@ JsonObject *
 cfai_json_get_object (JsonObject *object,
                       const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = get_node (object, member, JSON_NODE_OBJECT);
 
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  return node != NULL ? json_node_get_object (node) : NULL;
 }
 
 /**
@@ -81,13 +81,9 @@ JsonArray *
 cfai_json_get_array (JsonObject *object,
                      const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = get_node (object, member, JSON_NODE_ARRAY);
 
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  return node != NULL ? json_node_get_array (node) : NULL;
 }
 
 /**

@@ -120,7 +120,6 @@ hold_result (CfaiModelCatalog *self,
 
 /**
  * cfai_model_catalog_note_model_result:
- * @self: a #CfaiModelCatalog
  * @model_id: the model a request ran on
  * @error: (nullable): the server's refusal, or %NULL when it accepted
  *

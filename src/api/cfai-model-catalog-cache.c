@@ -23,30 +23,23 @@
 GBytes *
 _cfai_model_catalog_serialize_cache (CfaiModelCatalog *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonObject) cache = json_object_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *fetched_at = NULL;
+  g_autofree char *fetched_at = g_date_time_format_iso8601 (self->fetched_at);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  JsonArray *models = json_array_sized_new (self->items->len);
   gsize length;
   char *data;
 
-  fetched_at = g_date_time_format_iso8601 (self->fetched_at);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, CACHE_FORMAT);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, CFAI_MODEL_CATALOG_CACHE_VERSION);
-  json_builder_set_member_name (builder, "fetched_at");
-  json_builder_add_string_value (builder, fetched_at);
-  json_builder_set_member_name (builder, "models");
-  json_builder_begin_array (builder);
   for (guint i = 0; i < self->items->len; i++)
-    json_builder_add_value (builder, cfai_model_to_json (g_ptr_array_index (self->items, i)));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+    json_array_add_element (models, cfai_model_to_json (g_ptr_array_index (self->items, i)));
 
-  root = json_builder_get_root (builder);
+  json_object_set_string_member (cache, "format", CACHE_FORMAT);
+  json_object_set_int_member (cache, "version", CFAI_MODEL_CATALOG_CACHE_VERSION);
+  json_object_set_string_member (cache, "fetched_at", fetched_at);
+  json_object_set_array_member (cache, "models", models);
+
+  root = json_node_init_object (json_node_alloc (), cache);
   json_generator_set_root (generator, root);
   data = json_generator_to_data (generator, &length);
 
@@ -82,8 +75,6 @@ _cfai_model_catalog_write_cache_file (const char  *path,
 
 /**
  * cfai_model_catalog_save_cache:
- * @self: a #CfaiModelCatalog
- * @error: return location for a #GError
  *
  * Writes the current items to the cache file, atomically.  A refresh does
  * this by itself (in a worker thread); this synchronous form is for
@@ -231,8 +222,6 @@ apply_cache (CfaiModelCatalog  *self,
 
 /**
  * cfai_model_catalog_load_cache:
- * @self: a #CfaiModelCatalog
- * @error: return location for a #GError
  *
  * Replaces the items with the catalog last saved to the cache file and
  * sets #CfaiModelCatalog:fetched-at to when it was fetched.  Works
@@ -342,8 +331,6 @@ cache_read_cb (GObject      *object,
 
 /**
  * cfai_model_catalog_load_cache_async:
- * @self: a #CfaiModelCatalog
- * @cancellable: (nullable): a #GCancellable
  * @callback: called when the cache was read
  * @user_data: data for @callback
  *

@@ -240,8 +240,6 @@ fetch_page (GTask *task)
 
 /**
  * cfai_model_catalog_refresh_async:
- * @self: a #CfaiModelCatalog
- * @cancellable: (nullable): a #GCancellable
  * @callback: called when the refresh is done
  * @user_data: data for @callback
  *
@@ -296,9 +294,6 @@ cfai_model_catalog_refresh_async (CfaiModelCatalog    *self,
 
 /**
  * cfai_model_catalog_refresh_finish:
- * @self: a #CfaiModelCatalog
- * @result: the result passed to the callback
- * @error: return location for a #GError
  *
  * Returns: %TRUE if the live catalog replaced the items
  */

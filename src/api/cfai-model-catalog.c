@@ -204,21 +204,13 @@ _cfai_model_catalog_replace_items (CfaiModelCatalog       *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/**
- * cfai_model_catalog_load_builtin:
- * @self: a #CfaiModelCatalog
- *
- * Replaces the items with the built-in offline list.  A new catalog
- * starts with it.
- */
-void
-cfai_model_catalog_load_builtin (CfaiModelCatalog *self)
+/* A new catalog starts with the built-in offline list. */
+static void
+load_builtin (CfaiModelCatalog *self)
 {
   g_autoptr(GPtrArray) models = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (CFAI_IS_MODEL_CATALOG (self));
 
   /* Both are part of the program: failing here is a build bug, which
    * tests/test-model-catalog.c would have caught. */
@@ -339,11 +331,9 @@ _cfai_model_catalog_parse_pages (GPtrArray  *pages,
 
 /**
  * cfai_model_catalog_load_from_pages:
- * @self: a #CfaiModelCatalog
  * @pages: (element-type JsonNode): the pages of `/ai/models/search`, in
  *   order: each the envelope root or its "result" array
  * @fetched_at: (nullable): when the pages were fetched; %NULL for now
- * @error: return location for a #GError
  *
  * Replaces the items with the models of @pages, exactly as a refresh
  * does once it has fetched them (which is what a refresh calls).  Entries
@@ -379,10 +369,8 @@ cfai_model_catalog_load_from_pages (CfaiModelCatalog  *self,
 
 /**
  * cfai_model_catalog_load_from_json:
- * @self: a #CfaiModelCatalog
  * @page: one page: an envelope root or a "result" array
  * @fetched_at: (nullable): when it was fetched; %NULL for now
- * @error: return location for a #GError
  *
  * cfai_model_catalog_load_from_pages() for a catalog of one page.
  *
@@ -409,7 +397,6 @@ cfai_model_catalog_load_from_json (CfaiModelCatalog  *self,
 
 /**
  * cfai_model_catalog_lookup:
- * @self: a #CfaiModelCatalog
  * @model_id: a model id, e.g. "@cf/openai/gpt-oss-120b"
  *
  * Returns: (transfer none) (nullable): the model, or %NULL when the
@@ -445,7 +432,6 @@ cfai_model_catalog_get_cache_path (CfaiModelCatalog *self)
 
 /**
  * cfai_model_catalog_get_fetched_at:
- * @self: a #CfaiModelCatalog
  *
  * Returns: (transfer none) (nullable): when the listed catalog was fetched
  *   from the server, or %NULL for the built-in list
@@ -485,7 +471,7 @@ cfai_model_catalog_constructed (GObject *object)
     self->cache_path = g_build_filename (g_get_user_cache_dir (), "cfai", "models.json", NULL);
 
   _cfai_model_catalog_init_access (self);
-  cfai_model_catalog_load_builtin (self);
+  load_builtin (self);
 }
 
 static void

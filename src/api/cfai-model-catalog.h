@@ -72,7 +72,6 @@ gboolean                cfai_model_catalog_load_from_json      (CfaiModelCatalog
                                                                 JsonNode            *page,
                                                                 GDateTime           *fetched_at,
                                                                 GError             **error);
-void                    cfai_model_catalog_load_builtin        (CfaiModelCatalog    *self);
 
 void                    cfai_model_catalog_note_model_result   (CfaiModelCatalog    *self,
                                                                 const char          *model_id,

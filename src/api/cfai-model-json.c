@@ -612,9 +612,30 @@ cfai_model_new_from_json (JsonObject  *entry,
   return g_steal_pointer (&self);
 }
 
+/* Appends {"property_id": @property_id, "value": @value (transfer full)}. */
+static void
+add_property (JsonArray  *properties,
+              const char *property_id,
+              JsonNode   *value)
+{
+  JsonObject *property = json_object_new ();
+
+  json_object_set_string_member (property, "property_id", property_id);
+  json_object_set_member (property, "value", value);
+  json_array_add_object_element (properties, property);
+}
+
+/* Values are strings, as Cloudflare writes them. */
+static void
+add_text_property (JsonArray  *properties,
+                   const char *property_id,
+                   const char *text)
+{
+  add_property (properties, property_id, json_node_init_string (json_node_alloc (), text));
+}
+
 /**
  * cfai_model_to_json:
- * @self: a #CfaiModel
  *
  * Writes @self as a catalog entry, in the shape cfai_model_new_from_json()
  * reads, so the disk cache needs no format of its own.  Values are written
@@ -626,127 +647,81 @@ cfai_model_new_from_json (JsonObject  *entry,
 JsonNode *
 cfai_model_to_json (CfaiModel *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonObject) entry = json_object_new ();
+  JsonArray *tags = json_array_new ();
+  JsonArray *properties = json_array_new ();
 
   g_return_val_if_fail (CFAI_IS_MODEL (self), NULL);
 
-  json_builder_begin_object (builder);
-
   if (self->uuid != NULL)
-    {
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, self->uuid);
-    }
-
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, self->id);
-
+    json_object_set_string_member (entry, "id", self->uuid);
+  json_object_set_string_member (entry, "name", self->id);
   if (self->description != NULL)
-    {
-      json_builder_set_member_name (builder, "description");
-      json_builder_add_string_value (builder, self->description);
-    }
-
+    json_object_set_string_member (entry, "description", self->description);
   if (self->task != NULL)
     {
-      json_builder_set_member_name (builder, "task");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, self->task);
-      json_builder_end_object (builder);
+      JsonObject *task = json_object_new ();
+
+      json_object_set_string_member (task, "name", self->task);
+      json_object_set_object_member (entry, "task", task);
     }
 
-  json_builder_set_member_name (builder, "tags");
-  json_builder_begin_array (builder);
   for (guint i = 0; self->tags != NULL && self->tags[i] != NULL; i++)
-    json_builder_add_string_value (builder, self->tags[i]);
-  json_builder_end_array (builder);
+    json_array_add_string_element (tags, self->tags[i]);
+  json_object_set_array_member (entry, "tags", tags);
 
   if (self->deprecated)
-    {
-      json_builder_set_member_name (builder, "deprecated");
-      json_builder_add_boolean_value (builder, TRUE);
-    }
-
-  json_builder_set_member_name (builder, "properties");
-  json_builder_begin_array (builder);
-
-#define ADD_PROPERTY(property_id, add_value) \
-  G_STMT_START { \
-    json_builder_begin_object (builder); \
-    json_builder_set_member_name (builder, "property_id"); \
-    json_builder_add_string_value (builder, property_id); \
-    json_builder_set_member_name (builder, "value"); \
-    add_value; \
-    json_builder_end_object (builder); \
-  } G_STMT_END
+    json_object_set_boolean_member (entry, "deprecated", TRUE);
 
   if (self->display_name_given)
-    ADD_PROPERTY ("display_name",
-                  json_builder_add_string_value (builder, self->display_name));
+    add_text_property (properties, "display_name", self->display_name);
 
   if (self->context_window > 0)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, self->context_window);
 
-      ADD_PROPERTY ("context_window", json_builder_add_string_value (builder, count));
+      add_text_property (properties, "context_window", count);
     }
 
   if (self->prices->len > 0)
     {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "property_id");
-      json_builder_add_string_value (builder, "price");
-      json_builder_set_member_name (builder, "value");
-      json_builder_begin_array (builder);
+      JsonArray *prices = json_array_new ();
+
       for (guint i = 0; i < self->prices->len; i++)
         {
           const CfaiModelPrice *price = g_ptr_array_index (self->prices, i);
+          JsonObject *object = json_object_new ();
 
-          json_builder_begin_object (builder);
           if (price->unit != NULL)
-            {
-              json_builder_set_member_name (builder, "unit");
-              json_builder_add_string_value (builder, price->unit);
-            }
-          json_builder_set_member_name (builder, "price");
-          json_builder_add_double_value (builder, price->price);
+            json_object_set_string_member (object, "unit", price->unit);
+          json_object_set_double_member (object, "price", price->price);
           if (price->currency != NULL)
-            {
-              json_builder_set_member_name (builder, "currency");
-              json_builder_add_string_value (builder, price->currency);
-            }
-          json_builder_end_object (builder);
+            json_object_set_string_member (object, "currency", price->currency);
+          json_array_add_object_element (prices, object);
         }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
+      add_property (properties, "price", json_node_init_array (json_node_alloc (), prices));
+      json_array_unref (prices);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (flag_properties); i++)
     {
       if (_cfai_model_has_flag (self, flag_properties[i].flag))
-        ADD_PROPERTY (flag_properties[i].property_id,
-                      json_builder_add_string_value (builder, "true"));
+        add_text_property (properties, flag_properties[i].property_id, "true");
     }
 
   if (self->terms_url != NULL)
-    ADD_PROPERTY ("terms", json_builder_add_string_value (builder, self->terms_url));
-
+    add_text_property (properties, "terms", self->terms_url);
   if (self->info_url != NULL)
-    ADD_PROPERTY ("info", json_builder_add_string_value (builder, self->info_url));
+    add_text_property (properties, "info", self->info_url);
 
   if (self->planned_deprecation_date != NULL)
     {
       g_autofree char *date = g_date_time_format_iso8601 (self->planned_deprecation_date);
 
-      ADD_PROPERTY ("planned_deprecation_date",
-                    json_builder_add_string_value (builder, date));
+      add_text_property (properties, "planned_deprecation_date", date);
     }
 
-#undef ADD_PROPERTY
+  json_object_set_array_member (entry, "properties", properties);
 
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  return json_node_init_object (json_node_alloc (), entry);
 }

@@ -55,6 +55,18 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The boolean properties that read a flag of the catalog entry. */
+static const CfaiModelFlags property_flags[N_PROPS] = {
+  [PROP_VISION] = CFAI_MODEL_FLAG_VISION,
+  [PROP_REASONING] = CFAI_MODEL_FLAG_REASONING,
+  [PROP_FUNCTION_CALLING] = CFAI_MODEL_FLAG_FUNCTION_CALLING,
+  [PROP_LORA] = CFAI_MODEL_FLAG_LORA,
+  [PROP_BETA] = CFAI_MODEL_FLAG_BETA,
+  [PROP_PARTNER] = CFAI_MODEL_FLAG_PARTNER,
+  [PROP_ASYNC_QUEUE] = CFAI_MODEL_FLAG_ASYNC_QUEUE,
+  [PROP_REQUIRE_WORKERS_PAID] = CFAI_MODEL_FLAG_WORKERS_PAID,
+};
+
 CfaiModelPrice *
 cfai_model_price_new (const char *unit,
                       double      price,
@@ -155,38 +167,6 @@ cfai_model_get_property (GObject    *object,
       g_value_set_boxed (value, self->prices);
       break;
 
-    case PROP_VISION:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_VISION));
-      break;
-
-    case PROP_REASONING:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_REASONING));
-      break;
-
-    case PROP_FUNCTION_CALLING:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_FUNCTION_CALLING));
-      break;
-
-    case PROP_LORA:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_LORA));
-      break;
-
-    case PROP_BETA:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_BETA));
-      break;
-
-    case PROP_PARTNER:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_PARTNER));
-      break;
-
-    case PROP_ASYNC_QUEUE:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_ASYNC_QUEUE));
-      break;
-
-    case PROP_REQUIRE_WORKERS_PAID:
-      g_value_set_boolean (value, _cfai_model_has_flag (self, CFAI_MODEL_FLAG_WORKERS_PAID));
-      break;
-
     case PROP_TERMS_URL:
       g_value_set_string (value, self->terms_url);
       break;
@@ -204,7 +184,10 @@ cfai_model_get_property (GObject    *object,
       break;
 
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (prop_id < N_PROPS && property_flags[prop_id] != 0)
+        g_value_set_boolean (value, _cfai_model_has_flag (self, property_flags[prop_id]));
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -326,7 +309,6 @@ _cfai_model_build_search_key (CfaiModel *self)
 
 /**
  * cfai_model_get_id:
- * @self: a #CfaiModel
  *
  * Returns: the model id used to run it, e.g. "@cf/openai/gpt-oss-120b"
  */
@@ -340,7 +322,6 @@ cfai_model_get_id (CfaiModel *self)
 
 /**
  * cfai_model_get_uuid:
- * @self: a #CfaiModel
  *
  * Returns: (nullable): the catalog's own id of the entry (a UUID)
  */
@@ -362,7 +343,6 @@ cfai_model_get_display_name (CfaiModel *self)
 
 /**
  * cfai_model_get_author:
- * @self: a #CfaiModel
  *
  * Returns: (nullable): the author segment of the id, e.g. "meta"
  */
@@ -384,7 +364,6 @@ cfai_model_get_description (CfaiModel *self)
 
 /**
  * cfai_model_get_task:
- * @self: a #CfaiModel
  *
  * Returns: (nullable): the task as the catalog names it, e.g.
  *   %CFAI_MODEL_TASK_TEXT_GENERATION
@@ -399,7 +378,6 @@ cfai_model_get_task (CfaiModel *self)
 
 /**
  * cfai_model_get_tags:
- * @self: a #CfaiModel
  *
  * Returns: (transfer none): the entry's tags, possibly empty, never %NULL
  */
@@ -413,7 +391,6 @@ cfai_model_get_tags (CfaiModel *self)
 
 /**
  * cfai_model_get_context_window:
- * @self: a #CfaiModel
  *
  * Returns: the context window in tokens (prompt plus max_tokens), or 0
  *   when the catalog does not say
@@ -428,7 +405,6 @@ cfai_model_get_context_window (CfaiModel *self)
 
 /**
  * cfai_model_get_prices:
- * @self: a #CfaiModel
  *
  * Returns: (transfer none) (element-type CfaiModelPrice): the price list
  *   as the catalog gives it, possibly empty
@@ -490,7 +466,6 @@ find_token_price (CfaiModel  *self,
 
 /**
  * cfai_model_get_price_per_m_input:
- * @self: a #CfaiModel
  *
  * Returns: USD per million input tokens, or -1 when unknown (image
  *   models, or no price in the catalog)
@@ -505,7 +480,6 @@ cfai_model_get_price_per_m_input (CfaiModel *self)
 
 /**
  * cfai_model_get_price_per_m_output:
- * @self: a #CfaiModel
  *
  * Returns: USD per million output tokens, or -1 when unknown
  */
@@ -575,7 +549,6 @@ cfai_model_get_async_queue (CfaiModel *self)
 
 /**
  * cfai_model_get_require_workers_paid:
- * @self: a #CfaiModel
  *
  * Returns: whether the catalog says the model runs only on the Workers
  *   Paid plan (its "require_workers_paid" property)
@@ -590,7 +563,6 @@ cfai_model_get_require_workers_paid (CfaiModel *self)
 
 /**
  * cfai_model_get_needs_paid_plan:
- * @self: a #CfaiModel
  *
  * Returns: whether Cloudflare refused this model to the current account
  *   because it needs the Workers Paid plan (learned, see
@@ -636,7 +608,6 @@ cfai_model_get_info_url (CfaiModel *self)
 
 /**
  * cfai_model_get_planned_deprecation_date:
- * @self: a #CfaiModel
  *
  * A bare date in the catalog ("2025-10-01") is read as 00:00 UTC of
  * that day.
@@ -653,7 +624,6 @@ cfai_model_get_planned_deprecation_date (CfaiModel *self)
 
 /**
  * cfai_model_is_deprecated_at:
- * @self: a #CfaiModel
  * @now: (nullable): the time to judge at; %NULL for the current time
  *
  * A model is deprecated when its entry says so ("deprecated": true) or
@@ -723,7 +693,6 @@ cfai_model_is_text_to_image (CfaiModel *self)
 
 /**
  * cfai_model_matches:
- * @self: a #CfaiModel
  * @task: (nullable): a task name; %NULL or "" for any task
  * @search: (nullable): words to look for; %NULL or "" for any model
  *

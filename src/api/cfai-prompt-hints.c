@@ -971,7 +971,6 @@ cfai_prompt_hints_set_negative_prompt_supported (CfaiPromptHints *self,
 
 /**
  * cfai_prompt_hints_set_model_rules:
- * @self: a #CfaiPromptHints
  * @rules: (nullable): the chosen model's rules
  *
  * Takes the prompt length limit and whether there is a negative prompt

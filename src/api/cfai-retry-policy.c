@@ -90,7 +90,6 @@ cfai_retry_policy_set_max_retries (CfaiRetryPolicy *self,
 
 /**
  * cfai_retry_policy_set_clock:
- * @self: a #CfaiRetryPolicy
  * @now_us: (nullable): wall-clock source, %NULL for g_get_real_time()
  * @user_data: passed to @now_us
  *
@@ -110,7 +109,6 @@ cfai_retry_policy_set_clock (CfaiRetryPolicy    *self,
 
 /**
  * cfai_retry_policy_set_random:
- * @self: a #CfaiRetryPolicy
  * @random: (nullable): jitter source, %NULL for g_random_double()
  * @user_data: passed to @random
  */
@@ -231,21 +229,12 @@ cfai_retry_policy_parse_retry_after (SoupMessageHeaders *headers,
     }
 }
 
-/**
- * cfai_retry_policy_is_retryable:
- * @http_status: the answer's HTTP status, or 0 to take it from @error
- * @error: (nullable): what went wrong
- *
- * Whether the failure is of a kind that may go away by itself: connection
+/* Whether the failure is of a kind that may go away by itself: connection
  * errors, timeouts, 408, 409, 429 and server errors — except the daily
- * allocation (3036) and cancellation.  Attempt counts and delays are the
- * business of cfai_retry_policy_next_delay().
- *
- * Returns: %TRUE if trying again can help
- */
-gboolean
-cfai_retry_policy_is_retryable (guint         http_status,
-                                const GError *error)
+ * allocation (3036) and cancellation.  @http_status 0 takes it from @error. */
+static gboolean
+is_retryable (guint         http_status,
+              const GError *error)
 {
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return FALSE;
@@ -340,7 +329,6 @@ backoff_us (CfaiRetryPolicy *self,
 
 /**
  * cfai_retry_policy_next_delay:
- * @self: a #CfaiRetryPolicy
  * @attempt: how many retries were already made for this request (0 after
  *   the first failure)
  * @http_status: the failed answer's status, or 0 (then @error's is used)
@@ -385,7 +373,7 @@ cfai_retry_policy_next_delay (CfaiRetryPolicy    *self,
   if (delivered_data ||
       attempt >= self->max_retries ||
       server_wait > CFAI_RETRY_POLICY_MAX_RETRY_AFTER_US ||
-      !cfai_retry_policy_is_retryable (http_status, error))
+      !is_retryable (http_status, error))
     {
       if (out_delay_us != NULL)
         *out_delay_us = MAX (server_wait, 0);

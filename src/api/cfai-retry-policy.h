@@ -36,8 +36,6 @@ void              cfai_retry_policy_set_clock         (CfaiRetryPolicy       *se
 void              cfai_retry_policy_set_random        (CfaiRetryPolicy       *self,
                                                        CfaiRetryRandomFunc    random,
                                                        gpointer               user_data);
-gboolean          cfai_retry_policy_is_retryable      (guint                  http_status,
-                                                       const GError          *error);
 gboolean          cfai_retry_policy_next_delay        (CfaiRetryPolicy       *self,
                                                        guint                  attempt,
                                                        guint                  http_status,

@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include "cfai-model-catalog.h"
 #include "cfai-run-private.h"
 
 typedef struct
@@ -433,20 +432,16 @@ _cfai_run_send_finish (CfaiRun       *self,
                        GError       **error)
 {
   CfaiRunPrivate *priv = cfai_run_get_instance_private (self);
-  g_autoptr(GError) local_error = NULL;
   gpointer answer;
 
+  /* A model known to be retired never gets here: the run URL refuses it. */
   if (priv->stream)
-    answer = cfai_client_send_stream_finish (priv->client, result, &priv->info, &local_error);
+    answer = cfai_client_send_stream_finish (priv->client, result, &priv->info, error);
   else
-    answer = cfai_client_send_finish (priv->client, result, &priv->info, &local_error);
+    answer = cfai_client_send_finish (priv->client, result, &priv->info, error);
 
   if (answer == NULL)
-    {
-      cfai_model_catalog_explain_retired (local_error, priv->model_id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return NULL;
 
   if (priv->info->gateway_cache_status != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GATEWAY_CACHE_STATUS]);

@@ -535,7 +535,6 @@ cfai_stream_decoder_decode (CfaiStreamDecoder  *self,
  * @object: one event, already parsed: a native result ({"response": …})
  *   or a chat completion, whose choices may carry "message" instead of
  *   "delta"
- * @error: a location for a #GError
  *
  * For a JSON answer, which is one object holding what a stream would
  * have spread over its events: decoding it here rather than as text
