@@ -284,6 +284,14 @@ cfai_chat_image_mode_from_schema (JsonNode *input_schema)
   return image_field ? CFAI_CHAT_IMAGES_IMAGE_FIELD : CFAI_CHAT_IMAGES_UNSUPPORTED;
 }
 
+guint
+cfai_chat_request_get_n_messages (CfaiChatRequest *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_REQUEST (self), 0);
+
+  return self->messages->len;
+}
+
 void
 cfai_chat_request_set_stream (CfaiChatRequest *self,
                               gboolean         stream)
