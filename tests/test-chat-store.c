@@ -755,7 +755,6 @@ test_lazy_load (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GListModel *messages;
   guint first_batch = 0;
-  guint n_changes = 0;
 
   for (guint i = 0; i < 130; i++)
     {
@@ -782,8 +781,6 @@ test_lazy_load (Fixture       *fixture,
 
         if (n > 0 && first_batch == 0)
           first_batch = n;
-        if (n > 0)
-          n_changes++;
         g_main_context_iteration (NULL, TRUE);
       }
     g_assert_true (cfai_conversation_load_finish (conversation, wait_for (&second), &error));
