@@ -130,6 +130,8 @@ static const char SCENARIO_HELP[] =
   "                       as it does for account-owned tokens; the account\n"
   "                       endpoint /accounts/ID/tokens/verify still works\n"
   "  tag-ANYTHING         no effect but to make the scenario string unique\n"
+  "GET /fake/streams (no scenario) answers {\"live\": N, \"closed_by_client\": N}:\n"
+  "    streams still being written, and streams the client closed early.\n"
   "(*) requests are counted per whole scenario string and x-fake-session\n"
   "    header, so /scenario/rate-limit-ms+tag-2/ starts a fresh count.\n";
 
@@ -565,6 +567,16 @@ handle_request (SoupServer        *server,
     }
 
   add_common_headers (&req);
+
+  if (g_str_equal (path, "/fake/streams"))
+    {
+      g_autofree char *json = g_strdup_printf ("{\"live\": %u, \"closed_by_client\": %u}\n",
+                                               fake_stream_get_n_live (),
+                                               fake_stream_get_n_closed_by_client ());
+
+      fake_send_text (&req, SOUP_STATUS_OK, "application/json", json);
+      goto out;
+    }
 
   if (handle_transport_scenarios (&req))
     goto out;

@@ -19,6 +19,8 @@ struct _CfaiApplication
   CfaiCredentials  *credentials;
   CfaiClient       *client;
   CfaiModelCatalog *catalog;
+  CfaiChatStore    *chat_store;
+  GError           *chat_store_error;
   GCancellable     *cancellable;
   gboolean          loading_credentials;
 };
@@ -29,6 +31,7 @@ enum {
   PROP_0,
   PROP_HAS_CREDENTIALS,
   PROP_LOADING_CREDENTIALS,
+  PROP_CHAT_STORE_ERROR,
   N_PROPS
 };
 
@@ -253,6 +256,42 @@ on_gateway_token_looked_up (GObject      *source,
 }
 
 static void
+cfai_application_set_chat_store_error (CfaiApplication *self,
+                                       const GError    *error)
+{
+  if (error == NULL && self->chat_store_error == NULL)
+    return;
+
+  g_clear_error (&self->chat_store_error);
+  if (error != NULL)
+    self->chat_store_error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAT_STORE_ERROR]);
+}
+
+static void
+on_chat_store_loaded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CfaiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A store that could not read its file still works in memory; the
+   * error says what to do about the file. */
+  if (!cfai_chat_store_load_finish (CFAI_CHAT_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cfai_application_set_chat_store_error (self, error);
+}
+
+static void
+on_chat_store_save_failed (CfaiChatStore   *store,
+                           const GError    *error,
+                           CfaiApplication *self)
+{
+  cfai_application_set_chat_store_error (self, error);
+}
+
+static void
 cfai_application_startup (GApplication *app)
 {
   CfaiApplication *self = CFAI_APPLICATION (app);
@@ -271,6 +310,18 @@ cfai_application_startup (GApplication *app)
   self->catalog = cfai_model_catalog_new (self->client, NULL);
   cfai_model_catalog_load_cache_async (self->catalog, self->cancellable,
                                        on_cache_loaded, NULL);
+
+  /* Chats are read off the main thread; the sidebar fills in when they
+   * arrive. */
+  {
+    g_autofree char *path = cfai_chat_store_dup_default_path ();
+
+    self->chat_store = cfai_chat_store_new (path);
+    g_signal_connect_object (self->chat_store, "save-failed",
+                             G_CALLBACK (on_chat_store_save_failed), self, 0);
+    cfai_chat_store_load_async (self->chat_store, self->cancellable,
+                                on_chat_store_loaded, g_object_ref (self));
+  }
 
   self->loading_credentials = TRUE;
   cfai_credentials_lookup_token_async (self->credentials, CFAI_TOKEN_KIND_API, NULL,
@@ -306,6 +357,9 @@ cfai_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* Its last save is written before it goes. */
+  g_clear_object (&self->chat_store);
+  g_clear_error (&self->chat_store_error);
   g_clear_object (&self->catalog);
   g_clear_object (&self->client);
   g_clear_object (&self->credentials);
@@ -329,6 +383,9 @@ cfai_application_get_property (GObject    *object,
       break;
     case PROP_LOADING_CREDENTIALS:
       g_value_set_boolean (value, self->loading_credentials);
+      break;
+    case PROP_CHAT_STORE_ERROR:
+      g_value_set_boxed (value, self->chat_store_error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -359,6 +416,15 @@ cfai_application_class_init (CfaiApplicationClass *klass)
   properties[PROP_LOADING_CREDENTIALS] =
     g_param_spec_boolean ("loading-credentials", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * CfaiApplication:chat-store-error:
+   *
+   * Why the chat history could not be read or saved (a CFAI_DATABASE_ERROR
+   * whose message says what to do), or %NULL.  Chats stay in memory.
+   */
+  properties[PROP_CHAT_STORE_ERROR] =
+    g_param_spec_boxed ("chat-store-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -403,6 +469,25 @@ cfai_application_get_catalog (CfaiApplication *self)
 {
   g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
   return self->catalog;
+}
+
+/**
+ * cfai_application_get_chat_store:
+ *
+ * Returns: (transfer none): every conversation, loaded at startup
+ */
+CfaiChatStore *
+cfai_application_get_chat_store (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+  return self->chat_store;
+}
+
+const GError *
+cfai_application_get_chat_store_error (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+  return self->chat_store_error;
 }
 
 gboolean

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "cfai-chat-store.h"
 #include "cfai-client.h"
 #include "cfai-credentials.h"
 #include "cfai-model-catalog.h"
@@ -33,6 +34,8 @@ GSettings               *cfai_application_get_settings        (CfaiApplication  
 CfaiClient              *cfai_application_get_client          (CfaiApplication  *self);
 CfaiCredentials         *cfai_application_get_credentials     (CfaiApplication  *self);
 CfaiModelCatalog        *cfai_application_get_catalog         (CfaiApplication  *self);
+CfaiChatStore           *cfai_application_get_chat_store      (CfaiApplication  *self);
+const GError            *cfai_application_get_chat_store_error (CfaiApplication *self);
 gboolean                 cfai_application_get_has_credentials (CfaiApplication  *self);
 gboolean                 cfai_application_get_loading_credentials (CfaiApplication *self);
 void                     cfai_application_use_token           (CfaiApplication  *self,

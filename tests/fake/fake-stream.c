@@ -36,6 +36,10 @@ typedef struct
  * server stopped in mid-stream leaks nothing. */
 static GQueue live_streams = G_QUEUE_INIT;
 
+/* Streams that ended before their last event without the server cutting
+ * them: the client closed the connection (a Stop). */
+static guint n_closed_by_client;
+
 static void
 fake_stream_free (FakeStream *self)
 {
@@ -53,6 +57,14 @@ static void
 on_finished (SoupServerMessage *msg,
              FakeStream        *self)
 {
+  gboolean cut = self->options.cut_after >= 0 && self->next >= (guint) self->options.cut_after;
+
+  if (self->next < self->events->len && !cut && !self->aborting)
+    {
+      n_closed_by_client++;
+      g_printerr ("fake-workers-ai: client closed a stream after %u of %u events\n",
+                  self->next, self->events->len);
+    }
   fake_stream_free (self);
 }
 
@@ -201,6 +213,18 @@ fake_stream_start (SoupServerMessage       *msg,
   /* Headers go out now; the body follows from the main loop. */
   soup_server_message_pause (msg);
   self->source_id = g_timeout_add (self->options.delay_ms, write_next, self);
+}
+
+guint
+fake_stream_get_n_live (void)
+{
+  return g_queue_get_length (&live_streams);
+}
+
+guint
+fake_stream_get_n_closed_by_client (void)
+{
+  return n_closed_by_client;
 }
 
 void

@@ -20,6 +20,8 @@ typedef struct
 void fake_stream_start    (SoupServerMessage       *msg,
                            GPtrArray               *events,
                            const FakeStreamOptions *options);
-void fake_stream_shutdown (void);
+void  fake_stream_shutdown               (void);
+guint fake_stream_get_n_live             (void);
+guint fake_stream_get_n_closed_by_client (void);
 
 G_END_DECLS

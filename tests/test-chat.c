@@ -1,0 +1,805 @@
+/* test-chat.c — chats in a real window, against the fake Workers AI server
+ *
+ * Keys are real key presses through the X server: Ctrl+N, typing,
+ * Enter, Escape.  The scenario of each test (slow, cut or failing
+ * streams) is chosen with the API base URL, as a user's proxy would be.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "cfai-application.h"
+#include "cfai-chat-page.h"
+#include "cfai-chat-store.h"
+#include "cfai-error.h"
+#include "cfai-test-home.h"
+#include "cfai-test-server.h"
+#include "cfai-ui-test.h"
+#include "cfai-window.h"
+
+#define WAIT_MS 15000
+#define SETTLE_MS 200
+
+#define LLAMA   "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+#define MISTRAL "@cf/mistralai/mistral-small-3.1-24b-instruct"
+
+static CfaiApplication *app;
+static CfaiTestServer *server;
+
+typedef struct
+{
+  CfaiWindow *window;
+  GSettings  *settings;
+} Fixture;
+
+static gpointer
+window_child (Fixture    *fixture,
+              const char *name)
+{
+  gpointer widget = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), CFAI_TYPE_WINDOW, name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static gboolean
+window_is_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+store_loaded (gpointer data)
+{
+  return cfai_chat_store_get_loaded (cfai_application_get_chat_store (data));
+}
+
+static gboolean
+credentials_loaded (gpointer data)
+{
+  return !cfai_application_get_loading_credentials (CFAI_APPLICATION (data));
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+widget_has_focus (gpointer data)
+{
+  return gtk_widget_has_focus (data);
+}
+
+static void
+use_scenario (Fixture    *fixture,
+              const char *scenario)
+{
+  g_autofree char *base = cfai_test_server_api_base (server, scenario);
+
+  g_settings_set_string (fixture->settings, "api-base-url", base);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GSettings *settings = cfai_application_get_settings (app);
+
+  g_settings_reset (settings, "default-max-tokens");
+  g_settings_reset (settings, "default-system-prompt");
+  g_settings_reset (settings, "default-temperature");
+  g_settings_set_string (settings, "default-chat-model", LLAMA);
+  g_settings_set_string (settings, "account-id", "test-account");
+  fixture->settings = settings;
+  use_scenario (fixture, NULL);
+  cfai_application_use_token (app, "test-token");
+
+  fixture->window = cfai_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, fixture->window, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (store_loaded, app, WAIT_MS));
+  cfai_ui_test_settle (SETTLE_MS);
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gpointer window = fixture->window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &window);
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
+  g_assert_true (cfai_ui_test_wait_until (window_gone, &window, WAIT_MS));
+}
+
+static CfaiChatPage *
+visible_page (Fixture *fixture)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (window_child (fixture, "content_stack"));
+
+  return CFAI_IS_CHAT_PAGE (child) ? CFAI_CHAT_PAGE (child) : NULL;
+}
+
+/* Ctrl+N, as a user presses it: a new chat, with the composer focused. */
+static CfaiChatPage *
+new_chat (Fixture *fixture)
+{
+  CfaiChatPage *before = visible_page (fixture);
+  CfaiChatPage *page;
+
+  cfai_ui_test_press_key (GTK_WIDGET (fixture->window), GDK_KEY_n, GDK_CONTROL_MASK);
+  page = visible_page (fixture);
+  g_assert_nonnull (page);
+  g_assert_true (page != before);
+  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, cfai_chat_page_get_composer (page), WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (widget_has_focus, cfai_chat_page_get_composer (page), WAIT_MS));
+  return page;
+}
+
+static CfaiMessage *
+last_message (CfaiChatPage *page)
+{
+  GListModel *messages = cfai_conversation_get_messages (cfai_chat_page_get_conversation (page));
+  guint n = g_list_model_get_n_items (messages);
+  g_autoptr(CfaiMessage) message = n > 0 ? g_list_model_get_item (messages, n - 1) : NULL;
+
+  return message;  /* the list keeps it */
+}
+
+static gboolean
+answer_ended (gpointer data)
+{
+  CfaiMessage *message = last_message (data);
+
+  return message != NULL && cfai_message_get_role (message) == CFAI_CHAT_ROLE_ASSISTANT &&
+         cfai_message_get_state (message) != CFAI_MESSAGE_STATE_STREAMING &&
+         !cfai_chat_page_get_busy (data);
+}
+
+static gboolean
+answer_has_text (gpointer data)
+{
+  CfaiMessage *message = last_message (data);
+
+  return message != NULL && cfai_message_get_role (message) == CFAI_CHAT_ROLE_ASSISTANT &&
+         cfai_message_get_content_length (message) > 0;
+}
+
+static void
+type_and_send (CfaiChatPage *page,
+               const char   *text)
+{
+  GtkWidget *composer = GTK_WIDGET (cfai_chat_page_get_composer (page));
+
+  cfai_ui_test_type_keys (composer, text);
+  cfai_ui_test_press_key (composer, GDK_KEY_Return, 0);
+}
+
+static char *
+composer_text (CfaiChatPage *page)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (cfai_chat_page_get_composer (page));
+  char *text;
+
+  g_object_get (buffer, "text", &text, NULL);
+  return text;
+}
+
+static GtkWidget *
+find_label_containing (GtkWidget  *root,
+                       const char *part)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_containing (child, part);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+shows_text (gpointer data)
+{
+  gpointer *args = data;
+
+  return find_label_containing (args[0], args[1]) != NULL;
+}
+
+static gboolean
+in_list (CfaiChatStore    *store,
+         CfaiConversation *conversation)
+{
+  GListModel *list = cfai_chat_store_get_conversations (store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(CfaiConversation) item = g_list_model_get_item (list, i);
+
+      if (item == conversation)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+shows_label (gpointer data)
+{
+  gpointer *args = data;
+
+  return cfai_ui_test_find_label (args[0], args[1]) != NULL;
+}
+
+static GtkWidget *
+wait_for_button (GtkWidget  *root,
+                 const char *label)
+{
+  GtkWidget *button;
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
+  while ((button = cfai_ui_test_find_button (root, label)) == NULL &&
+         g_get_monotonic_time () < deadline)
+    cfai_ui_test_settle (50);
+  g_assert_nonnull (button);
+  return button;
+}
+
+static void
+test_send_and_stream (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  CfaiChatPage *page = new_chat (fixture);
+  CfaiConversation *conversation = cfai_chat_page_get_conversation (page);
+  GListModel *messages = cfai_conversation_get_messages (conversation);
+  GtkWidget *composer = GTK_WIDGET (cfai_chat_page_get_composer (page));
+  g_autofree char *left = NULL;
+  CfaiMessage *answer;
+
+  g_assert_cmpstr (cfai_conversation_get_model (conversation), ==, LLAMA);
+  g_assert_cmpint (cfai_conversation_get_max_tokens (conversation), ==,
+                   g_settings_get_int (fixture->settings, "default-max-tokens"));
+
+  /* Shift+Enter is a new line; Enter sends. */
+  cfai_ui_test_type_keys (composer, "Hello");
+  cfai_ui_test_press_key (composer, GDK_KEY_Return, GDK_SHIFT_MASK);
+  left = composer_text (page);
+  g_assert_cmpstr (left, ==, "Hello\n");
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 0);
+  type_and_send (page, "there");
+
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  answer = last_message (page);
+  g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_COMPLETE);
+  g_assert_true (g_str_has_prefix (cfai_message_get_content (answer), "You said: Hello\nthere."));
+  g_assert_cmpint (cfai_message_get_completion_tokens (answer), >, 0);
+  g_assert_cmpstr (cfai_message_get_model (answer), ==, LLAMA);
+  g_clear_pointer (&left, g_free);
+  left = composer_text (page);
+  g_assert_cmpstr (left, ==, "");
+  g_assert_cmpstr (cfai_conversation_get_draft (conversation), ==, "");
+
+  /* The title comes from the first message; the sidebar lists the chat. */
+  g_assert_cmpstr (cfai_conversation_get_display_title (conversation), ==, "Hello there");
+  cfai_ui_test_settle (SETTLE_MS);
+  g_assert_nonnull (cfai_ui_test_find_label (window_child (fixture, "chat_list"), "Hello there"));
+  g_assert_nonnull (find_label_containing (window_child (fixture, "chat_list"), "Just now · "));
+  /* The answer is shown, with its usage line. */
+  g_assert_true (cfai_ui_test_wait_until (shows_text, (gpointer[]) { page, (gpointer) "You said: Hello" }, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (shows_text, (gpointer[]) { page, (gpointer) " out · " }, WAIT_MS));
+  g_assert_null (find_label_containing (GTK_WIDGET (page), "Cut at the token limit"));
+  cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-chat-simple.png");
+}
+
+static guint
+closed_by_client (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (server->url, "/fake/streams", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             g_bytes_get_size (body), &error));
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
+                                     "closed_by_client");
+}
+
+typedef struct
+{
+  guint before;
+} CloseWait;
+
+static gboolean
+server_saw_close (gpointer data)
+{
+  return closed_by_client () > ((CloseWait *) data)->before;
+}
+
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  CfaiChatPage *page;
+  GtkWidget *composer;
+  CfaiMessage *answer;
+  g_autofree char *text = NULL;
+  CloseWait wait = { closed_by_client () };
+  gint64 pressed;
+
+  use_scenario (fixture, "slow");
+  page = new_chat (fixture);
+  composer = GTK_WIDGET (cfai_chat_page_get_composer (page));
+  type_and_send (page, "Tell me a long story");
+  g_assert_true (cfai_ui_test_wait_until (answer_has_text, page, WAIT_MS));
+  g_assert_true (cfai_chat_page_get_busy (page));
+  /* Send is Stop while it streams. */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), CFAI_TYPE_CHAT_PAGE, "stop_button"))));
+
+  /* Escape stops at once; the text so far stays, marked stopped. */
+  cfai_ui_test_type_keys (composer, "next");
+  pressed = g_get_monotonic_time ();
+  cfai_ui_test_press_key (composer, GDK_KEY_Escape, 0);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_assert_cmpint (g_get_monotonic_time () - pressed, <, G_USEC_PER_SEC);
+  answer = last_message (page);
+  g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_STOPPED);
+  g_assert_true (g_str_has_prefix (cfai_message_get_content (answer), "You"));
+  g_assert_true (cfai_ui_test_wait_until (server_saw_close, &wait, WAIT_MS));
+  /* What was typed meanwhile is kept. */
+  text = composer_text (page);
+  g_assert_cmpstr (text, ==, "next");
+  g_assert_true (cfai_ui_test_wait_until (shows_label, (gpointer[]) { page, (gpointer) "Stopped" }, WAIT_MS));
+}
+
+static void
+test_continue_after_length (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  CfaiChatPage *page;
+  CfaiMessage *answer;
+  GListModel *messages;
+  g_autofree char *first = NULL;
+  GtkWidget *button;
+
+  g_settings_set_int (fixture->settings, "default-max-tokens", 6);
+  page = new_chat (fixture);
+  messages = cfai_conversation_get_messages (cfai_chat_page_get_conversation (page));
+  type_and_send (page, "Write a lot");
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  answer = last_message (page);
+  g_assert_cmpstr (cfai_message_get_finish_reason (answer), ==, "length");
+  first = g_strdup (cfai_message_get_content (answer));
+  g_assert_true (cfai_ui_test_wait_until (shows_label, (gpointer[]) { page, (gpointer) "Cut at the token limit" }, WAIT_MS));
+
+  button = wait_for_button (GTK_WIDGET (page), "Continue");
+  gtk_widget_grab_focus (button);
+  cfai_ui_test_press_key (button, GDK_KEY_space, 0);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+
+  /* The same answer, longer. */
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  g_assert_true (last_message (page) == answer);
+  g_assert_true (g_str_has_prefix (cfai_message_get_content (answer), first));
+  g_assert_cmpuint (strlen (cfai_message_get_content (answer)), >, strlen (first));
+}
+
+typedef struct
+{
+  const char *scenario;
+  const char *button;     /* the action offered */
+  const char *action;
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+  { "error-5035", "Choose Another Model", "chat.choose-model" },
+  { "error-5007", "Choose Another Model", "chat.choose-model" },
+  { "error-5021", "Trim History", "chat.trim-history" },
+  { "error-3040", "Try Again", "chat.retry" },
+  { "error-3036", "Try Again", "chat.retry" },
+  { "error-10000", "Fix Credentials", "app.preferences" },
+  { "server-error", "Retry", "chat.retry" },
+};
+
+static void
+test_errors (Fixture       *fixture,
+             gconstpointer  data)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (error_cases); i++)
+    {
+      const ErrorCase *c = &error_cases[i];
+      CfaiChatPage *page;
+      CfaiMessage *answer;
+      GtkWidget *button;
+
+      g_test_message ("scenario %s", c->scenario);
+      use_scenario (fixture, c->scenario);
+      page = new_chat (fixture);
+      type_and_send (page, "Hello");
+      g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+      answer = last_message (page);
+      g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_ERROR);
+      g_assert_nonnull (cfai_message_get_error_message (answer));
+      /* The reason, in the turn, with what fixes it. */
+      g_assert_true (cfai_ui_test_wait_until (shows_text,
+                                              (gpointer[]) { page, (gpointer) cfai_message_get_error_message (answer) },
+                                              WAIT_MS));
+      button = wait_for_button (GTK_WIDGET (page), c->button);
+      g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, c->action);
+      if (g_str_equal (c->scenario, "error-5035"))
+        cfai_ui_test_settle (500),
+        cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-chat-error.png");
+
+      /* Retry works once the cause is gone. */
+      if (g_str_equal (c->action, "chat.retry"))
+        {
+          use_scenario (fixture, NULL);
+          gtk_widget_grab_focus (button);
+          cfai_ui_test_press_key (button, GDK_KEY_space, 0);
+          g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+          g_assert_cmpint (cfai_message_get_state (last_message (page)), ==, CFAI_MESSAGE_STATE_COMPLETE);
+          g_assert_cmpuint (g_list_model_get_n_items (cfai_conversation_get_messages (cfai_chat_page_get_conversation (page))), ==, 2);
+        }
+    }
+}
+
+/* A stream cut in the middle keeps its text, marked interrupted. */
+static void
+test_cut_stream (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  CfaiChatPage *page;
+  CfaiMessage *answer;
+  GtkWidget *button;
+
+  use_scenario (fixture, "cut-stream-hard");
+  page = new_chat (fixture);
+  type_and_send (page, "Hello");
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  answer = last_message (page);
+  g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_INTERRUPTED);
+  g_assert_cmpuint (cfai_message_get_content_length (answer), >, 0);
+  button = wait_for_button (GTK_WIDGET (page), "Retry");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "chat.retry");
+}
+
+static void
+on_flushed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cfai_chat_store_flush_finish (CFAI_CHAT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cfai_chat_store_load_finish (CFAI_CHAT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+on_conversation_loaded (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cfai_conversation_load_finish (CFAI_CONVERSATION (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* What was sent and answered is there for the next start: a second store
+ * on the same file sees it. */
+static void
+test_restart_persistence (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  g_autoptr(CfaiChatStore) second = NULL;
+  CfaiConversation *again;
+  CfaiChatPage *page;
+  GListModel *messages;
+  gint64 id;
+  gboolean done = FALSE;
+  g_autoptr(CfaiMessage) answer = NULL;
+
+  page = new_chat (fixture);
+  type_and_send (page, "Remember me");
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  cfai_ui_test_type_keys (GTK_WIDGET (cfai_chat_page_get_composer (page)), "half typed");
+  id = cfai_conversation_get_id (cfai_chat_page_get_conversation (page));
+
+  cfai_chat_store_flush_async (store, NULL, on_flushed, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+
+  second = cfai_chat_store_new (cfai_chat_store_get_path (store));
+  done = FALSE;
+  cfai_chat_store_load_async (second, NULL, on_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  again = cfai_chat_store_lookup_conversation (second, id);
+  g_assert_nonnull (again);
+  g_assert_cmpstr (cfai_conversation_get_display_title (again), ==, "Remember me");
+  g_assert_cmpstr (cfai_conversation_get_model (again), ==, LLAMA);
+  g_assert_cmpstr (cfai_conversation_get_draft (again), ==, "half typed");
+  done = FALSE;
+  cfai_conversation_load_async (again, NULL, on_conversation_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  messages = cfai_conversation_get_messages (again);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  answer = g_list_model_get_item (messages, 1);
+  g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_COMPLETE);
+  g_assert_cmpstr (cfai_message_get_content (answer), ==,
+                   cfai_message_get_content (last_message (page)));
+}
+
+static gboolean
+page_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return visible_page (args[0]) == args[1];
+}
+
+static void
+select_chat (Fixture          *fixture,
+             CfaiConversation *conversation)
+{
+  GtkListView *list = window_child (fixture, "chat_list");
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (selection));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CfaiConversation) item = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (item == conversation)
+        {
+          g_signal_emit_by_name (list, "activate", i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_drafts (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CfaiChatPage *a = new_chat (fixture);
+  CfaiChatPage *b;
+  g_autofree char *text = NULL;
+
+  cfai_ui_test_type_keys (GTK_WIDGET (cfai_chat_page_get_composer (a)), "draft for A");
+  g_assert_cmpstr (cfai_conversation_get_draft (cfai_chat_page_get_conversation (a)), ==, "draft for A");
+  b = new_chat (fixture);
+  text = composer_text (b);
+  g_assert_cmpstr (text, ==, "");
+  cfai_ui_test_type_keys (GTK_WIDGET (cfai_chat_page_get_composer (b)), "B");
+
+  select_chat (fixture, cfai_chat_page_get_conversation (a));
+  g_assert_true (cfai_ui_test_wait_until (page_is, (gpointer[]) { fixture, a }, WAIT_MS));
+  g_clear_pointer (&text, g_free);
+  text = composer_text (a);
+  g_assert_cmpstr (text, ==, "draft for A");
+  select_chat (fixture, cfai_chat_page_get_conversation (b));
+  g_assert_true (cfai_ui_test_wait_until (page_is, (gpointer[]) { fixture, b }, WAIT_MS));
+  g_clear_pointer (&text, g_free);
+  text = composer_text (b);
+  g_assert_cmpstr (text, ==, "B");
+  g_assert_cmpstr (cfai_conversation_get_draft (cfai_chat_page_get_conversation (b)), ==, "B");
+}
+
+/* A 2×2 PNG. */
+static GBytes *
+tiny_png (void)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  guchar pixels[16] = { 255, 0, 0, 255,  0, 255, 0, 255,  0, 0, 255, 255,  255, 255, 255, 255 };
+  g_autoptr(GBytes) data = g_bytes_new (pixels, sizeof pixels);
+
+  texture = gdk_memory_texture_new (2, 2, GDK_MEMORY_R8G8B8A8, data, 8);
+  return gdk_texture_save_to_png_bytes (texture);
+}
+
+static gboolean
+has_attachments (gpointer data)
+{
+  return cfai_chat_page_get_n_attachments (data) > 0;
+}
+
+static void
+paste_image (CfaiChatPage *page)
+{
+  GtkWidget *composer = GTK_WIDGET (cfai_chat_page_get_composer (page));
+  g_autoptr(GBytes) png = tiny_png ();
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (png, NULL);
+
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (composer), texture);
+  cfai_ui_test_settle (SETTLE_MS);
+  cfai_ui_test_press_key (composer, GDK_KEY_v, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (has_attachments, page, WAIT_MS));
+}
+
+static void
+test_attachments (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CfaiChatPage *page;
+  GListModel *messages;
+  CfaiMessage *user;
+
+  /* Without vision: said so, nothing sent, nothing lost. */
+  page = new_chat (fixture);
+  messages = cfai_conversation_get_messages (cfai_chat_page_get_conversation (page));
+  paste_image (page);
+  g_assert_cmpuint (cfai_chat_page_get_n_attachments (page), ==, 1);
+  type_and_send (page, "What is this");
+  cfai_ui_test_settle (SETTLE_MS);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 0);
+  g_assert_cmpuint (cfai_chat_page_get_n_attachments (page), ==, 1);
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (page),
+                                           "cannot see images. Choose a model with vision, or remove the images."));
+
+  /* With a vision model, the image goes with the message, in the form
+   * the model's schema asks for (the fake server checks it). */
+  cfai_conversation_set_model (cfai_chat_page_get_conversation (page), MISTRAL);
+  cfai_ui_test_press_key (GTK_WIDGET (cfai_chat_page_get_composer (page)), GDK_KEY_Return, 0);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_assert_cmpint (cfai_message_get_state (last_message (page)), ==, CFAI_MESSAGE_STATE_COMPLETE);
+  user = g_list_model_get_item (messages, 0);
+  g_assert_cmpuint (cfai_message_get_n_attachments (user), ==, 1);
+  g_object_unref (user);
+  g_assert_cmpuint (cfai_chat_page_get_n_attachments (page), ==, 0);
+  cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-chat-image.png");
+}
+
+#define MARKDOWN_PROMPT \
+  "Summarise **server-sent events** for me:\n\n" \
+  "## What they are\n\n" \
+  "- one HTTP response that *stays open*\n" \
+  "- events as `data:` lines\n\n" \
+  "```c\n" \
+  "g_signal_connect (stream, \"text-delta\",\n" \
+  "                  G_CALLBACK (on_delta), page);\n" \
+  "```\n\n" \
+  "| Format | Used by |\n" \
+  "| --- | --- |\n" \
+  "| native | classic models |\n" \
+  "| chunks | chat models |\n\n" \
+  "Thanks"
+
+/* A chat with Markdown, code, a table and thinking, for the README. */
+static void
+test_screenshot (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  CfaiChatPage *page;
+  GtkTextBuffer *buffer;
+
+  use_scenario (fixture, "reasoning");
+  page = new_chat (fixture);
+  type_and_send (page, "Hi! What can you do?");
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  buffer = gtk_text_view_get_buffer (cfai_chat_page_get_composer (page));
+  gtk_text_buffer_set_text (buffer, MARKDOWN_PROMPT, -1);
+  cfai_ui_test_press_key (GTK_WIDGET (cfai_chat_page_get_composer (page)), GDK_KEY_Return, 0);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_assert_cmpuint (cfai_message_get_reasoning_length (last_message (page)), >, 0);
+  cfai_ui_test_settle (500);
+  cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-chat.png");
+}
+
+static void
+test_delete_undo (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  CfaiChatPage *page = new_chat (fixture);
+  CfaiConversation *conversation = g_object_ref (cfai_chat_page_get_conversation (page));
+  gint64 id = cfai_conversation_get_id (conversation);
+  GtkWidget *undo;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-chat", "x", id);
+  g_assert_false (in_list (store, conversation));
+  g_assert_true (visible_page (fixture) == NULL);
+  undo = wait_for_button (window_child (fixture, "toast_overlay"), "Undo");
+  cfai_ui_test_click (undo);
+  cfai_ui_test_settle (SETTLE_MS);
+  g_assert_true (in_list (store, conversation));
+  g_object_unref (conversation);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  GTestDBus *bus;
+  int ret;
+
+  cfai_test_isolate_home ("cfai-test-chat");
+  g_unsetenv ("CLOUDFLARE_API_TOKEN");
+  g_unsetenv ("CLOUDFLARE_ACCOUNT_ID");
+  g_unsetenv ("CFAI_API_BASE_URL");
+  g_test_init (&argc, &argv, NULL);
+  cfai_ui_test_init ();
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    g_error ("UI tests need a display; run them through build-aux/test-session");
+
+  bus = cfai_ui_test_private_bus_up ();
+  server = cfai_test_server_start ();
+  {
+    g_autoptr(GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+    g_autofree char *base = cfai_test_server_api_base (server, NULL);
+
+    g_settings_set_string (settings, "api-base-url", base);
+    g_settings_set_string (settings, "account-id", "test-account");
+  }
+
+  app = cfai_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfai_ui_test_wait_until (credentials_loaded, app, WAIT_MS));
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/chat/send-and-stream", test_send_and_stream);
+  ADD ("/chat/stop", test_stop);
+  ADD ("/chat/continue-after-length", test_continue_after_length);
+  ADD ("/chat/errors", test_errors);
+  ADD ("/chat/cut-stream", test_cut_stream);
+  ADD ("/chat/restart-persistence", test_restart_persistence);
+  ADD ("/chat/drafts", test_drafts);
+  ADD ("/chat/attachments", test_attachments);
+  ADD ("/chat/delete-undo", test_delete_undo);
+  ADD ("/chat/screenshot", test_screenshot);
+#undef ADD
+
+  ret = g_test_run ();
+
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
+  g_clear_object (&app);
+  g_clear_pointer (&server, cfai_test_server_stop);
+  g_test_dbus_stop (bus);
+  return ret;
+}
