@@ -202,6 +202,32 @@ test_image_mode_from_schema (void)
     }
 }
 
+/* Callers hand over the model's schema whole; without one, or without
+ * its input part, the request keeps its default (content parts). */
+static void
+test_apply_model_schema (void)
+{
+  static const guint8 bytes[] = { 0xff, 0xd8, 0xff, 0x00, 0x10 };
+  g_autoptr(GBytes) image = g_bytes_new_static (bytes, sizeof bytes);
+
+  for (guint step = 0; step < 3; step++)
+    {
+      g_autoptr(CfaiChatRequest) request = cfai_chat_request_new ("@cf/meta/llama-3.2-11b-vision-instruct");
+      g_autoptr(JsonObject) model_schema = step == 0 ? NULL : json_object_new ();
+      g_autoptr(JsonObject) body = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (step == 2)
+        json_object_set_member (model_schema, "input", load_input_schema ("llama-3.2-11b-vision-instruct.json"));
+      cfai_chat_request_apply_model_schema (request, model_schema);
+      cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "What is this?");
+      g_assert_true (cfai_chat_request_add_image (request, image, "image/jpeg", &error));
+      g_assert_no_error (error);
+      body = to_object (request);
+      g_assert_cmpint (json_object_has_member (body, "image"), ==, step == 2);
+    }
+}
+
 static void
 test_image_field_and_unsupported (void)
 {
@@ -336,6 +362,7 @@ main (int   argc,
   g_test_add_func ("/chat-request/invalid-values", test_invalid_values);
   g_test_add_func ("/chat-request/image-mode-from-schema", test_image_mode_from_schema);
   g_test_add_func ("/chat-request/image-field-and-unsupported", test_image_field_and_unsupported);
+  g_test_add_func ("/chat-request/apply-model-schema", test_apply_model_schema);
   g_test_add_func ("/chat-request/image-mode-odd-variants", test_image_mode_odd_variants);
 
   return g_test_run ();

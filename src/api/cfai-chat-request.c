@@ -234,6 +234,29 @@ schema_allows_array (JsonObject *schema)
 }
 
 /**
+ * cfai_chat_request_apply_model_schema:
+ * @model_schema: (nullable): a model's `{input, output}` schemas, as
+ *   cfai_client_get_model_schema_finish() returns them
+ *
+ * Sends images the way the model's input schema asks.  Without a schema,
+ * or one that does not describe the input, the current mode stays: so
+ * callers hand the schema over and never read it themselves.
+ */
+void
+cfai_chat_request_apply_model_schema (CfaiChatRequest *self,
+                                      JsonObject      *model_schema)
+{
+  JsonNode *input;
+
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+
+  if (model_schema == NULL || (input = json_object_get_member (model_schema, "input")) == NULL)
+    return;
+
+  cfai_chat_request_set_image_mode (self, cfai_chat_image_mode_from_schema (input));
+}
+
+/**
  * cfai_chat_image_mode_from_schema:
  * @input_schema: a model's `schema.input` (from /ai/models/schema)
  *

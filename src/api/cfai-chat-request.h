@@ -44,6 +44,8 @@ gboolean         cfai_chat_request_add_image          (CfaiChatRequest  *self,
 void             cfai_chat_request_set_image_mode     (CfaiChatRequest  *self,
                                                        CfaiChatImageMode mode);
 CfaiChatImageMode cfai_chat_image_mode_from_schema    (JsonNode         *input_schema);
+void             cfai_chat_request_apply_model_schema (CfaiChatRequest  *self,
+                                                       JsonObject       *model_schema);
 guint            cfai_chat_request_get_n_messages     (CfaiChatRequest  *self);
 void             cfai_chat_request_set_stream         (CfaiChatRequest  *self,
                                                        gboolean          stream);

@@ -263,9 +263,7 @@ on_chat_schema (GObject      *source,
       g_main_loop_quit (chat_run->run->loop);
       return;
     }
-  if (schema != NULL)
-    cfai_chat_request_set_image_mode (chat_run->request,
-                                      cfai_chat_image_mode_from_schema (json_object_get_member (schema, "input")));
+  cfai_chat_request_apply_model_schema (chat_run->request, schema);
 
   if (!cfai_chat_request_add_image (chat_run->request, chat_run->image, chat_run->image_mime,
                                     &chat_run->run->error))

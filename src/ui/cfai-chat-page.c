@@ -547,9 +547,7 @@ on_schema_loaded (GObject      *source,
     g_clear_error (&error);
   if (self->answer != NULL && !g_cancellable_is_cancelled (self->cancellable))
     {
-      if (schema != NULL && json_object_has_member (schema, "input"))
-        cfai_chat_request_set_image_mode (wait->request,
-                                          cfai_chat_image_mode_from_schema (json_object_get_member (schema, "input")));
+      cfai_chat_request_apply_model_schema (wait->request, schema);
 
       for (guint i = 0; error == NULL && i < cfai_message_get_n_attachments (wait->images_from); i++)
         {
