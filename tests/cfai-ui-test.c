@@ -474,10 +474,19 @@ watch_keys (GtkWidget *widget,
   return watcher;
 }
 
+/* @data is the widget a key is for, or its window for whatever has the
+ * focus there; the focus is read each time, as it may move meanwhile. */
 static gboolean
-widget_is_mapped (gpointer data)
+key_target_is_shown (gpointer data)
 {
-  return gtk_widget_get_mapped (data);
+  GtkWidget *widget = data;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (widget == GTK_WIDGET (root) && focus != NULL)
+    widget = focus;
+
+  return gtk_widget_get_mapped (widget);
 }
 
 static gboolean
@@ -540,6 +549,13 @@ cfai_ui_test_press_key (GtkWidget       *widget,
   g_assert_true (GTK_IS_WINDOW (root));
   g_assert_true (cfai_ui_test_wait_until (window_is_active, root, 5000));
 
+  /* Focus can be inside what is not on screen yet: an AdwDialog moves it
+   * into its content as soon as it is mapped, but shows that content
+   * (its sheet) a frame or more later, and until then GTK drops key
+   * events at the unrealized sheet.  A person cannot type that fast; a
+   * test can, so it waits for the key's target to be shown. */
+  g_assert_true (cfai_ui_test_wait_until (key_target_is_shown, widget, 5000));
+
   /* A window takes keys wherever its focus is; a widget must have it. */
   focus = gtk_root_get_focus (root);
   g_assert_true (widget == GTK_WIDGET (root) || focus == widget ||
@@ -550,13 +566,6 @@ cfai_ui_test_press_key (GtkWidget       *widget,
    * window: its shortcuts take a key before the focus widget sees it. */
   watch.target = (widget == GTK_WIDGET (root) && focus != NULL) ? focus : widget;
   watch.native = GTK_WIDGET (gtk_widget_get_native (watch.target));
-
-  /* Focus can be inside what is not on screen yet: an AdwDialog moves it
-   * into its content as soon as it is mapped, but shows that content
-   * (its sheet) a frame or more later, and until then GTK drops key
-   * events at the unrealized sheet.  A person cannot type that fast; a
-   * test can, so it waits for the widget to be shown. */
-  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, watch.target, 5000));
   watched_root = GTK_WIDGET (root);
   g_object_add_weak_pointer (G_OBJECT (watch.target), (gpointer *) &watch.target);
   g_object_add_weak_pointer (G_OBJECT (watch.native), (gpointer *) &watch.native);

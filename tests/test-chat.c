@@ -711,8 +711,19 @@ static void
 test_screenshot (Fixture       *fixture,
                  gconstpointer  data)
 {
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  GListModel *conversations = cfai_chat_store_get_conversations (store);
   CfaiChatPage *page;
   GtkTextBuffer *buffer;
+
+  /* The picture shows one chat, not the ones the other tests left. */
+  while (g_list_model_get_n_items (conversations) > 0)
+    {
+      g_autoptr(CfaiConversation) conversation = g_list_model_get_item (conversations, 0);
+
+      cfai_chat_store_delete_conversation (store, conversation);
+      cfai_chat_store_purge_conversation (store, conversation);
+    }
 
   use_scenario (fixture, "reasoning");
   page = new_chat (fixture);
