@@ -569,6 +569,30 @@ test_draws_what_is_seen (Fixture       *fixture,
   g_assert_cmpuint (n_drawn, <, n_groups);
 }
 
+/* Outside a scrolled window all of the view is shown, so all is drawn. */
+static void
+test_draws_all_unscrolled (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GtkWindow *window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (app)));
+  CfaiMarkdownView *view = CFAI_MARKDOWN_VIEW (cfai_markdown_view_new ());
+  g_autoptr(GString) text = g_string_new (NULL);
+  DrawnWait wait = { view, FALSE };
+  guint first, n_drawn, n_groups;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (text, "Paragraph %u.\n\n", i);
+  cfai_markdown_view_set_text (view, text->str);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (window);
+
+  g_assert_true (cfai_ui_test_wait_until (drew_end, &wait, WAIT_MS));
+  n_groups = cfai_markdown_view_get_drawn_groups (view, &first, &n_drawn);
+  g_assert_cmpuint (n_groups, >, 1);
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (n_drawn, ==, n_groups);
+}
+
 typedef struct
 {
   char     *text;
@@ -665,6 +689,7 @@ main (int   argc,
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
   g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
   g_test_add ("/markdown-view/draws-what-is-seen", Fixture, NULL, fixture_set_up, test_draws_what_is_seen, fixture_tear_down);
+  g_test_add ("/markdown-view/draws-all-unscrolled", Fixture, NULL, fixture_set_up, test_draws_all_unscrolled, fixture_tear_down);
   g_test_add ("/markdown-view/copy", Fixture, NULL, fixture_set_up, test_copy, fixture_tear_down);
 
   ret = g_test_run ();

@@ -19,10 +19,10 @@
  * gets its new lines appended, a table its new row), so a frame costs
  * what the open block costs, not what the message costs.
  *
- * Drawing: a long answer is many groups, and GSK walks every node of
- * the frame's render tree each frame (GTK 4.22 and later copy the whole
- * tree to filter fonts), so a view that drew all its groups would make
- * every frame cost what the whole answer costs.  The view draws only the
+ * Drawing: a long answer is many groups, and the renderer goes through
+ * every node of a frame's render tree (GTK 4.24 runs each one through
+ * gsk_render_replay every frame), so a view that drew all its groups
+ * made every frame cost what the whole answer costs.  The view draws only the
  * groups near what its scrolled window shows, and draws again when
  * scrolling goes past them.
  *
@@ -51,7 +51,8 @@ struct _CfaiMarkdownView
   guint               tick_id;
 
   /* Drawing only what can be seen, see cfai_markdown_view_snapshot(). */
-  GtkAdjustment      *vadjustment;    /* of the scrolled window the view is in */
+  GtkWidget          *scroller;       /* the scrolled window the view is in, while rooted */
+  GtkAdjustment      *vadjustment;    /* its vertical adjustment */
   double              drawn_top;      /* the part drawn last, in the view's */
   double              drawn_bottom;   /* coordinates; empty when top > bottom */
   double              shown_top;      /* the part shown then */
@@ -701,10 +702,10 @@ get_shown_range (CfaiMarkdownView *self,
                  double           *top,
                  double           *bottom)
 {
-  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
   graphene_rect_t bounds;
 
-  if (scroller == NULL || !gtk_widget_compute_bounds (scroller, GTK_WIDGET (self), &bounds))
+  if (self->scroller == NULL || self->vadjustment == NULL ||
+      !gtk_widget_compute_bounds (self->scroller, GTK_WIDGET (self), &bounds))
     return FALSE;
 
   *top = bounds.origin.y;
@@ -739,8 +740,8 @@ on_adjustment_changed (CfaiMarkdownView *self)
 }
 
 static void
-watch_scrolling (CfaiMarkdownView *self,
-                 GtkAdjustment    *adjustment)
+watch_adjustment (CfaiMarkdownView *self,
+                  GtkAdjustment    *adjustment)
 {
   if (self->vadjustment == adjustment)
     return;
@@ -757,19 +758,45 @@ watch_scrolling (CfaiMarkdownView *self,
       g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (on_value_changed), self);
       g_signal_connect_swapped (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self);
     }
+
+  /* What was drawn was measured against another adjustment. */
+  self->drawn_top = 1.0;
+  self->drawn_bottom = 0.0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_scroller_vadjustment (CfaiMarkdownView *self)
+{
+  watch_adjustment (self, gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)));
+}
+
+static void
+watch_scrolling (CfaiMarkdownView *self,
+                 GtkWidget        *scroller)
+{
+  if (self->scroller == scroller)
+    return;
+
+  if (self->scroller != NULL)
+    g_signal_handlers_disconnect_by_data (self->scroller, self);
+  self->scroller = scroller;
+
+  if (scroller != NULL)
+    {
+      g_signal_connect_swapped (scroller, "notify::vadjustment", G_CALLBACK (on_scroller_vadjustment), self);
+      on_scroller_vadjustment (self);
+    }
+  else
+    watch_adjustment (self, NULL);
 }
 
 static void
 cfai_markdown_view_root (GtkWidget *widget)
 {
-  CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (widget);
-  GtkWidget *scroller;
-
   GTK_WIDGET_CLASS (cfai_markdown_view_parent_class)->root (widget);
 
-  scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
-  watch_scrolling (self, scroller != NULL ? gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller))
-                                          : NULL);
+  watch_scrolling (CFAI_MARKDOWN_VIEW (widget), gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW));
 }
 
 static void
@@ -789,7 +816,7 @@ cfai_markdown_view_snapshot (GtkWidget   *widget,
 {
   CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (widget);
   double shown_top, shown_bottom, top = 0, bottom = 0;
-  gboolean all = self->vadjustment == NULL || !get_shown_range (self, &shown_top, &shown_bottom);
+  gboolean all = !get_shown_range (self, &shown_top, &shown_bottom);
 
   /* A quarter of a page above and below what is shown, so that
    * scrolling a little needs no new snapshot.  More costs every frame:
