@@ -20,6 +20,13 @@
  *    hold time the main thread spent waiting).
  *
  * CFAI_BENCH_TOKENS overrides the measured tokens per size (default 300).
+ * CFAI_BENCH_SIZE=N measures only the per-token cost after N tokens.
+ * CFAI_BENCH_CALLGRIND=1, under
+ *   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes
+ * instruments only the measured tokens after the first ten (which pay
+ * for shaders and glyph caches), so thread 1's total divided by the
+ * tokens measured less ten is a reproducible per-token instruction
+ * count, for comparing changes on a busy machine.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,6 +38,10 @@
 #include <adwaita.h>
 
 #include "cfai-markdown-view.h"
+
+#ifdef HAVE_CALLGRIND_H
+#include <valgrind/callgrind.h>
+#endif
 
 #define SEED 20260301
 #define RATE_SECONDS 4
@@ -366,8 +377,14 @@ measure_at (guint n_tokens,
   for (guint i = 0; i < n_measured; i++)
     {
       const char *token = g_ptr_array_index (tokens, n_tokens + i);
-      gint64 start = g_get_monotonic_time ();
+      gint64 start;
       gint64 cost;
+
+#ifdef HAVE_CALLGRIND_H
+      if (i == 10 && g_getenv ("CFAI_BENCH_CALLGRIND") != NULL)
+        CALLGRIND_START_INSTRUMENTATION;
+#endif
+      start = g_get_monotonic_time ();
 
       cfai_markdown_view_append (bench.view, token, -1);
       cost = g_get_monotonic_time () - start;
@@ -377,6 +394,11 @@ measure_at (guint n_tokens,
       total += cost;
       scroll_to_end (&bench);
     }
+
+#ifdef HAVE_CALLGRIND_H
+  if (g_getenv ("CFAI_BENCH_CALLGRIND") != NULL)
+    CALLGRIND_STOP_INSTRUMENTATION;
+#endif
 
   g_assert_cmpuint (strlen (cfai_markdown_view_get_text (bench.view)), >, 0);
   g_array_sort (costs, compare_gint64);
@@ -465,12 +487,21 @@ main (int   argc,
   const char *env = g_getenv ("CFAI_BENCH_TOKENS");
   guint measured = env != NULL ? (guint) atoi (env) : 300;
   double at_100, at_10000, at_50000;
+  guint size;
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_error ("the benchmark needs a display; run it through build-aux/test-session");
 
   adw_init ();
-  tokens = make_tokens (50000 + MAX (measured, RATE_SECONDS * 500) + 1);
+  size = g_getenv ("CFAI_BENCH_SIZE") != NULL ? (guint) atoi (g_getenv ("CFAI_BENCH_SIZE")) : 0;
+  tokens = make_tokens (MAX (size, 50000) + MAX (measured, RATE_SECONDS * 500) + 1);
+
+  if (size > 0)
+    {
+      measure_at (size, measured);
+      g_ptr_array_unref (tokens);
+      return 0;
+    }
 
   at_100 = measure_at (100, measured);
   at_10000 = measure_at (10000, measured);
