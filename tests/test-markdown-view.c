@@ -16,7 +16,7 @@
 
 #include "cfai-application.h"
 #include "cfai-code-block.h"
-#include "cfai-markdown-view.h"
+#include "cfai-markdown-view-private.h"
 #include "cfai-test-home.h"
 #include "cfai-ui-test.h"
 
@@ -510,6 +510,91 @@ test_many_blocks (Fixture       *fixture,
 
 typedef struct
 {
+  CfaiMarkdownView *view;
+  gboolean          at_end;
+} DrawnWait;
+
+/* Whether the last frame drew the groups at the start, or the end. */
+static gboolean
+drew_end (gpointer data)
+{
+  DrawnWait *wait = data;
+  guint first, n_drawn;
+  guint n_groups = cfai_markdown_view_get_drawn_groups (wait->view, &first, &n_drawn);
+
+  if (n_drawn == 0)
+    return FALSE;
+  return wait->at_end ? first + n_drawn == n_groups && first > 0 : first == 0;
+}
+
+/* A long answer draws only the groups near what its scrolled window
+ * shows, whichever way it is scrolled; the others keep their widgets
+ * (and so their text for selection and screen readers). */
+static void
+test_draws_what_is_seen (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  GtkWidget *scroller = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_autoptr(GString) text = g_string_new (NULL);
+  DrawnWait wait = { fixture->view, FALSE };
+  guint first, n_drawn, n_groups;
+
+  for (guint i = 0; i < 600; i++)
+    g_string_append_printf (text, "Paragraph %u.\n\n", i);
+  cfai_markdown_view_set_text (fixture->view, text->str);
+
+  g_assert_true (cfai_ui_test_wait_until (drew_end, &wait, WAIT_MS));
+  n_groups = cfai_markdown_view_get_drawn_groups (fixture->view, &first, &n_drawn);
+  g_assert_cmpuint (n_groups, >, 4);
+  g_assert_cmpuint (n_drawn, <, n_groups);
+
+  /* Following the stream: scrolled to the end as more arrives. */
+  wait.at_end = TRUE;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  stream (fixture, "The last paragraph.\n\n");
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (cfai_ui_test_wait_until (drew_end, &wait, WAIT_MS));
+  n_groups = cfai_markdown_view_get_drawn_groups (fixture->view, &first, &n_drawn);
+  g_assert_cmpuint (n_drawn, <, n_groups);
+  g_assert_nonnull (cfai_ui_test_find_label (view, "Paragraph 0."));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 600))), ==, "The last paragraph.");
+
+  /* Back to the top: those groups are drawn again. */
+  wait.at_end = FALSE;
+  gtk_adjustment_set_value (adjustment, 0);
+  g_assert_true (cfai_ui_test_wait_until (drew_end, &wait, WAIT_MS));
+  n_groups = cfai_markdown_view_get_drawn_groups (fixture->view, &first, &n_drawn);
+  g_assert_cmpuint (n_drawn, <, n_groups);
+}
+
+/* Outside a scrolled window all of the view is shown, so all is drawn. */
+static void
+test_draws_all_unscrolled (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GtkWindow *window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (app)));
+  CfaiMarkdownView *view = CFAI_MARKDOWN_VIEW (cfai_markdown_view_new ());
+  g_autoptr(GString) text = g_string_new (NULL);
+  DrawnWait wait = { view, FALSE };
+  guint first, n_drawn, n_groups;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (text, "Paragraph %u.\n\n", i);
+  cfai_markdown_view_set_text (view, text->str);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (window);
+
+  g_assert_true (cfai_ui_test_wait_until (drew_end, &wait, WAIT_MS));
+  n_groups = cfai_markdown_view_get_drawn_groups (view, &first, &n_drawn);
+  g_assert_cmpuint (n_groups, >, 1);
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (n_drawn, ==, n_groups);
+}
+
+typedef struct
+{
   char     *text;
   gboolean  done;
 } ClipboardRead;
@@ -603,6 +688,8 @@ main (int   argc,
   g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
   g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
+  g_test_add ("/markdown-view/draws-what-is-seen", Fixture, NULL, fixture_set_up, test_draws_what_is_seen, fixture_tear_down);
+  g_test_add ("/markdown-view/draws-all-unscrolled", Fixture, NULL, fixture_set_up, test_draws_all_unscrolled, fixture_tear_down);
   g_test_add ("/markdown-view/copy", Fixture, NULL, fixture_set_up, test_copy, fixture_tear_down);
 
   ret = g_test_run ();
