@@ -13,6 +13,43 @@
 
 #include "cfai-ui-test.h"
 
+/* A widget is drawn once it is mapped and has been given a size. */
+gboolean
+cfai_ui_test_widget_is_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+gboolean
+cfai_ui_test_widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+gboolean
+cfai_ui_test_widget_is_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+gboolean
+cfai_ui_test_widget_is_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+gboolean
+cfai_ui_test_widget_has_focus (gpointer data)
+{
+  return gtk_widget_has_focus (data);
+}
+
+gboolean
+cfai_ui_test_pointer_is_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 /* GTK 4.24 on X11 warns "gdk_frame_timings_submitted() called on submitted
  * frame" whenever a popover is shown (a bare GtkMenuButton popover in a
  * bare window does it; 4.18 does not).  With G_DEBUG=fatal-warnings that

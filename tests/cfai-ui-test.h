@@ -10,6 +10,15 @@ G_BEGIN_DECLS
 
 typedef gboolean (*CfaiUiTestCondition) (gpointer data);
 
+/* Conditions for cfai_ui_test_wait_until(); data is the widget (or, for
+ * pointer_is_cleared, the address of a weak pointer). */
+gboolean   cfai_ui_test_widget_is_drawn       (gpointer data);
+gboolean   cfai_ui_test_widget_is_mapped      (gpointer data);
+gboolean   cfai_ui_test_widget_is_visible     (gpointer data);
+gboolean   cfai_ui_test_widget_is_hidden      (gpointer data);
+gboolean   cfai_ui_test_widget_has_focus      (gpointer data);
+gboolean   cfai_ui_test_pointer_is_cleared    (gpointer data);
+
 void       cfai_ui_test_init             (void);
 GTestDBus *cfai_ui_test_private_bus_up   (void);
 gboolean   cfai_ui_test_wait_until       (CfaiUiTestCondition  condition,

@@ -46,12 +46,6 @@ window_child (Fixture    *fixture,
 }
 
 static gboolean
-window_is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
 store_loaded (gpointer data)
 {
   return cfai_chat_store_get_loaded (cfai_application_get_chat_store (data));
@@ -61,18 +55,6 @@ static gboolean
 credentials_loaded (gpointer data)
 {
   return !cfai_application_get_loading_credentials (CFAI_APPLICATION (data));
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static gboolean
-widget_has_focus (gpointer data)
-{
-  return gtk_widget_has_focus (data);
 }
 
 static void
@@ -102,7 +84,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = cfai_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 760);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, fixture->window, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, fixture->window, WAIT_MS));
   g_assert_true (cfai_ui_test_wait_until (store_loaded, app, WAIT_MS));
   cfai_ui_test_settle (SETTLE_MS);
 }
@@ -143,8 +125,8 @@ new_chat (Fixture *fixture)
   page = visible_page (fixture);
   g_assert_nonnull (page);
   g_assert_true (page != before);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, cfai_chat_page_get_composer (page), WAIT_MS));
-  g_assert_true (cfai_ui_test_wait_until (widget_has_focus, cfai_chat_page_get_composer (page), WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, cfai_chat_page_get_composer (page), WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_has_focus, cfai_chat_page_get_composer (page), WAIT_MS));
   return page;
 }
 

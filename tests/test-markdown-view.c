@@ -76,12 +76,6 @@ count_notify (GObject    *object,
   fixture->notifies++;
 }
 
-static gboolean
-widget_is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -107,7 +101,7 @@ fixture_set_up (Fixture       *fixture,
   g_signal_connect (fixture->view, "notify::text", G_CALLBACK (count_notify), fixture);
 
   gtk_window_present (fixture->window);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, fixture->view, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, fixture->view, WAIT_MS));
 }
 
 static void

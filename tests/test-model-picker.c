@@ -50,18 +50,6 @@ typedef struct
 /* ------------------------------------------------------------------ */
 
 static gboolean
-widget_is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-widget_is_hidden (gpointer data)
-{
-  return !gtk_widget_get_visible (data);
-}
-
-static gboolean
 catalog_is_idle (gpointer data)
 {
   return !cfai_model_catalog_get_is_refreshing (data);
@@ -187,7 +175,7 @@ open_popover (Fixture *fixture)
   GtkWidget *popover = picker_child (fixture, "popover");
 
   cfai_model_picker_popup (fixture->picker);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, popover, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, popover, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (popover));
 }
 
@@ -197,7 +185,7 @@ close_popover (Fixture *fixture)
   GtkWidget *popover = picker_child (fixture, "popover");
 
   cfai_model_picker_popdown (fixture->picker);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, popover, WAIT_MS));
 }
 
 typedef struct
@@ -321,7 +309,7 @@ fixture_open_window (Fixture    *fixture,
    * activates on single click selects the row under the pointer. */
   gtk_window_set_default_size (fixture->window, 600, 760);
   gtk_window_present (fixture->window);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, fixture->window, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, fixture->window, WAIT_MS));
   cfai_ui_test_settle (SETTLE_MS);
 }
 
@@ -545,7 +533,7 @@ test_search_and_keyboard (Fixture       *fixture,
 
   /* Enter chooses and closes. */
   press_key (fixture, GDK_KEY_Return);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, popover, WAIT_MS));
   g_assert_false (gtk_widget_get_visible (popover));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, second);
   g_assert_cmpuint (notified, ==, 1);
@@ -583,7 +571,7 @@ test_search_and_keyboard (Fixture       *fixture,
 
   /* Escape closes without choosing. */
   press_key (fixture, GDK_KEY_Escape);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, popover, WAIT_MS));
   g_assert_false (gtk_widget_get_visible (popover));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, second);
   g_assert_cmpuint (notified, ==, 1);
@@ -608,7 +596,7 @@ test_activate_row (Fixture       *fixture,
 
   /* A click on a row (the list view's activate) chooses it. */
   g_signal_emit_by_name (picker_child (fixture, "list_view"), "activate", position);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, popover, WAIT_MS));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, MISTRAL);
 
   /* The check mark follows the choice. */
@@ -838,7 +826,7 @@ test_retired (Fixture       *fixture,
 
   /* One click switches. */
   g_signal_emit_by_name (picker_child (fixture, "switch_button"), "clicked");
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, popover, WAIT_MS));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==, replacement_id);
   g_assert_false (cfai_model_picker_get_retired (fixture->picker));
   g_assert_cmpuint (retired_notified, ==, 1);
@@ -962,7 +950,7 @@ test_deprecation (Fixture       *fixture,
   press_key (fixture, GDK_KEY_Page_Down);
   g_assert_cmpuint (selected_position (fixture), ==, 3);
   press_key (fixture, GDK_KEY_KP_Enter);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, picker_child (fixture, "popover"),
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, picker_child (fixture, "popover"),
                                           WAIT_MS));
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (fixture->picker), ==,
                    "@cf/acme/old-chat");
@@ -1010,7 +998,7 @@ test_window (void)
   cfai_application_use_token (app, "test-token");
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_drawn, picker, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, picker, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (picker)));
   g_assert_true (cfai_model_picker_get_catalog (picker) == catalog);
 
@@ -1024,7 +1012,7 @@ test_window (void)
   cfai_ui_test_save_screenshot_with_popover (GTK_WIDGET (window), popover,
                                              "screenshot-window-picker.png");
   cfai_model_picker_popdown (picker);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, popover, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, popover, WAIT_MS));
 
   gtk_window_destroy (GTK_WINDOW (window));
   cfai_ui_test_settle (SETTLE_MS);

@@ -80,18 +80,6 @@ prefs_child (AdwDialog  *dialog,
 }
 
 static gboolean
-window_is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static gboolean
 shows_preferences (gpointer data)
 {
   AdwDialog *dialog = adw_application_window_get_visible_dialog (data);
@@ -103,12 +91,6 @@ static gboolean
 shows_keyring_notice (gpointer data)
 {
   return cfai_ui_test_find_label (data, NO_KEYRING_MESSAGE) != NULL;
-}
-
-static gboolean
-is_finalized (gpointer data)
-{
-  return *(gpointer *) data == NULL;
 }
 
 static gboolean
@@ -152,12 +134,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = cfai_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, fixture->window, 5000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, fixture->window, 5000));
   cfai_ui_test_settle (100);
 
   fixture->main_stack = window_child (fixture->window, "main_stack");
   fixture->page = window_child (fixture->window, "onboarding_page");
-  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, fixture->page, 10000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, fixture->page, 10000));
   fixture->account_row = page_child (fixture->page, "account_row");
   fixture->token_row = page_child (fixture->page, "token_row");
   fixture->error_label = page_child (fixture->page, "error_label");
@@ -175,7 +157,7 @@ fixture_tear_down (Fixture       *fixture,
   /* A check still running must not keep the page alive. */
   g_object_add_weak_pointer (G_OBJECT (page), &page);
   cfai_ui_test_close_windows (GTK_APPLICATION (app));
-  g_assert_true (cfai_ui_test_wait_until (is_finalized, &page, 10000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &page, 10000));
 }
 
 /* Presses Enter in @entry, which should verify. */
@@ -355,7 +337,7 @@ test_close_while_verifying (Fixture       *fixture,
 
   g_object_add_weak_pointer (G_OBJECT (page), &page);
   cfai_ui_test_close_windows (GTK_APPLICATION (app));
-  g_assert_true (cfai_ui_test_wait_until (is_finalized, &page, 300));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &page, 300));
   cfai_ui_test_settle (3000);
 
   account = g_settings_get_string (cfai_application_get_settings (app), "account-id");
@@ -461,7 +443,7 @@ test_environment (void)
   window = cfai_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 760);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, window, 5000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, window, 5000));
   stack = window_child (window, "main_stack");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
 
@@ -472,7 +454,7 @@ test_environment (void)
   cfai_ui_test_settle (100);
 
   g_assert_false (gtk_widget_get_visible (prefs_child (dialog, "account_id_row")));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, prefs_child (dialog, "account_id_env_row"), 10000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, prefs_child (dialog, "account_id_env_row"), 10000));
   g_assert_nonnull (cfai_ui_test_find_label (GTK_WIDGET (dialog), "Set by the CLOUDFLARE_ACCOUNT_ID environment variable"));
   g_assert_nonnull (cfai_ui_test_find_label (GTK_WIDGET (dialog), "test-account"));
 
@@ -509,14 +491,14 @@ test_environment_token_only (void)
   g_settings_set_string (cfai_application_get_settings (app), "account-id", "");
   window = cfai_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, window, 5000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, window, 5000));
   stack = window_child (window, "main_stack");
   page = window_child (window, "onboarding_page");
 
   /* Only the account ID is asked for; the token row says where it is. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "onboarding");
   g_assert_false (gtk_widget_get_visible (page_child (page, "token_row")));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, page_child (page, "token_env_row"), 10000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, page_child (page, "token_env_row"), 10000));
 
   cfai_ui_test_type (page_child (page, "account_row"), "test-account");
   cfai_ui_test_press_enter (page_child (page, "account_row"), page_child (page, "verify_button"));

@@ -58,12 +58,6 @@ prefs_child (Fixture    *fixture,
 }
 
 static gboolean
-window_is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
 shows_preferences (gpointer data)
 {
   AdwDialog *dialog = adw_application_window_get_visible_dialog (data);
@@ -105,24 +99,6 @@ static gboolean
 credentials_loaded (gpointer data)
 {
   return !cfai_application_get_loading_credentials (CFAI_APPLICATION (data));
-}
-
-static gboolean
-widget_is_visible (gpointer data)
-{
-  return gtk_widget_get_visible (data);
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static gboolean
-widget_is_hidden (gpointer data)
-{
-  return !gtk_widget_get_visible (data);
 }
 
 static gboolean
@@ -208,12 +184,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = cfai_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 820);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, fixture->window, 5000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, fixture->window, 5000));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_assert_true (cfai_ui_test_wait_until (shows_preferences, fixture->window, 10000));
   fixture->dialog = CFAI_PREFERENCES_DIALOG (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (fixture->window)));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, prefs_child (fixture, "verify_button"), 10000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, prefs_child (fixture, "verify_button"), 10000));
   g_assert_true (cfai_preferences_dialog_get_application (fixture->dialog) == app);
 }
 
@@ -316,7 +292,7 @@ test_account_round_trip (Fixture       *fixture,
   GtkWidget *base_label;
 
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (account_row)), ==, "test-account");
-  g_assert_true (cfai_ui_test_wait_until (widget_is_mapped, account_row, 10000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, account_row, 10000));
   g_assert_false (gtk_widget_get_visible (prefs_child (fixture, "account_id_env_row")));
 
   /* Where the token is kept, in the keyring's own words. */
@@ -437,7 +413,7 @@ test_verify_again (Fixture       *fixture,
   cfai_ui_test_click (cfai_ui_test_find_button (GTK_WIDGET (fixture->dialog), "Verify Again"));
   g_assert_true (gtk_widget_get_visible (spinner));
   g_assert_false (gtk_widget_is_sensitive (prefs_child (fixture, "verify_button")));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, status, NETWORK_TIMEOUT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_visible, status, NETWORK_TIMEOUT_MS));
   g_assert_false (gtk_widget_get_visible (spinner));
   g_assert_cmpstr (gtk_label_get_text (status), ==, "The token works for this account.");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "success"));
@@ -446,7 +422,7 @@ test_verify_again (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "api-base-url", "http://127.0.0.1:9/client/v4");
   cfai_ui_test_click (cfai_ui_test_find_button (GTK_WIDGET (fixture->dialog), "Verify Again"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status)));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, status, NETWORK_TIMEOUT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_visible, status, NETWORK_TIMEOUT_MS));
   g_assert_cmpstr (gtk_label_get_text (status), ==, REFUSED_MESSAGE);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
   g_assert_true (gtk_widget_is_sensitive (prefs_child (fixture, "verify_button")));
@@ -476,21 +452,15 @@ test_switch_account_uses_its_token (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "account-id", other);
   cfai_ui_test_settle (300);
   cfai_ui_test_click (cfai_ui_test_find_button (GTK_WIDGET (fixture->dialog), "Verify Again"));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, status, NETWORK_TIMEOUT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_visible, status, NETWORK_TIMEOUT_MS));
   g_assert_cmpstr (gtk_label_get_text (status), ==, BAD_TOKEN_MESSAGE);
 
   /* And switching back brings back that account's own token. */
   g_settings_set_string (fixture->settings, "account-id", "test-account");
   cfai_ui_test_settle (300);
   cfai_ui_test_click (cfai_ui_test_find_button (GTK_WIDGET (fixture->dialog), "Verify Again"));
-  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, status, NETWORK_TIMEOUT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_visible, status, NETWORK_TIMEOUT_MS));
   g_assert_cmpstr (gtk_label_get_text (status), ==, "The token works for this account.");
-}
-
-static gboolean
-is_finalized (gpointer data)
-{
-  return *(gpointer *) data == NULL;
 }
 
 static void
@@ -507,7 +477,7 @@ test_close_while_verifying (Fixture       *fixture,
 
   g_object_add_weak_pointer (G_OBJECT (dialog), &dialog);
   adw_dialog_force_close (ADW_DIALOG (fixture->dialog));
-  g_assert_true (cfai_ui_test_wait_until (is_finalized, &dialog, 1000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &dialog, 1000));
   g_settings_set_string (fixture->settings, "api-base-url", api_base);
 
   /* The teardown has no dialog left to check. */
@@ -613,7 +583,7 @@ test_remove_token (Fixture       *fixture,
   g_assert_null (lookup_token_now (CFAI_TOKEN_KIND_API));
 
   /* Without a keyring, the dialog stays to say a saved copy may remain. */
-  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, status, 5000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_visible, status, 5000));
   g_assert_cmpstr (gtk_label_get_text (status), ==, CLEARED_WITHOUT_KEYRING_MESSAGE);
   g_assert_cmpstr (adw_action_row_get_subtitle (prefs_child (fixture, "token_row")), ==,
                    "Not set: CfAI asks for one in its main window");
@@ -810,14 +780,14 @@ test_gateway_token (Fixture       *fixture,
 
   cfai_ui_test_type (token_row, "  gw-token\n");
   g_signal_emit_by_name (token_row, "apply");
-  g_assert_true (cfai_ui_test_wait_until (widget_is_visible, remove, 5000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_visible, remove, 5000));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (token_row)), ==, "");
   stored = lookup_token_now (CFAI_TOKEN_KIND_GATEWAY);
   g_assert_cmpstr (stored, ==, "gw-token");
   g_clear_pointer (&stored, g_free);
 
   cfai_ui_test_click (remove);
-  g_assert_true (cfai_ui_test_wait_until (widget_is_hidden, remove, 5000));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, remove, 5000));
   g_assert_null (lookup_token_now (CFAI_TOKEN_KIND_GATEWAY));
 }
 

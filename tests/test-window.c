@@ -19,14 +19,6 @@ static CfaiApplication *app;
 /* Time for GTK to lay out and draw after a change. */
 #define SETTLE_MS 200
 
-static gboolean
-window_is_drawn (gpointer data)
-{
-  GtkWidget *w = data;
-
-  return gtk_widget_get_mapped (w) && gtk_widget_get_width (w) > 0;
-}
-
 static gpointer
 child (CfaiWindow *window,
        const char *name)
@@ -45,7 +37,7 @@ open_window (int width,
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, window, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, window, WAIT_MS));
   cfai_ui_test_settle (SETTLE_MS);
   return window;
 }
@@ -257,7 +249,7 @@ test_window_state (void)
   /* ...and saves the size it had when it closes. */
   gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (cfai_ui_test_wait_until (window_is_drawn, window, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, window, WAIT_MS));
   gtk_window_close (GTK_WINDOW (window));
   cfai_ui_test_settle (SETTLE_MS);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
