@@ -132,6 +132,8 @@ static const char SCENARIO_HELP[] =
   "  tag-ANYTHING         no effect but to make the scenario string unique\n"
   "GET /fake/streams (no scenario) answers {\"live\": N, \"closed_by_client\": N}:\n"
   "    streams still being written, and streams the client closed early.\n"
+  "GET /fake/last-request answers {\"model\": NAME, \"body\": {...}}: the last\n"
+  "    text /ai/run body that passed the schema check (404 before the first).\n"
   "(*) requests are counted per whole scenario string and x-fake-session\n"
   "    header, so /scenario/rate-limit-ms+tag-2/ starts a fresh count.\n";
 
@@ -578,6 +580,15 @@ handle_request (SoupServer        *server,
       goto out;
     }
 
+  if (g_str_equal (path, "/fake/last-request"))
+    {
+      if (req.self->last_text_run != NULL)
+        fake_send_json (&req, SOUP_STATUS_OK, json_node_copy (req.self->last_text_run));
+      else
+        fake_send_text (&req, SOUP_STATUS_NOT_FOUND, "text/plain", "no text request yet\n");
+      goto out;
+    }
+
   if (handle_transport_scenarios (&req))
     goto out;
 
@@ -740,6 +751,7 @@ main (int   argc,
   g_clear_object (&self.server);
   g_clear_pointer (&self.loop, g_main_loop_unref);
   g_clear_pointer (&self.affinity, g_hash_table_unref);
+  g_clear_pointer (&self.last_text_run, json_node_unref);
   g_clear_pointer (&self.gateway_cache, g_hash_table_unref);
   g_clear_pointer (&self.counters, g_hash_table_unref);
   g_clear_pointer (&self.tokens, g_hash_table_unref);

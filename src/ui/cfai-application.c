@@ -37,12 +37,23 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Ordered by section: the dialog starts a group where the section changes. */
 static const CfaiShortcutEntry shortcuts[] = {
-  { "app.new-window",  { "<Control><Shift>n", NULL }, N_("General"), N_("New Window") },
-  { "app.preferences", { "<Control>comma", NULL },    N_("General"), N_("Preferences") },
-  { "app.shortcuts",   { "<Control>question", NULL }, N_("General"), N_("Keyboard Shortcuts") },
-  { "window.close",    { "<Control>w", NULL },        N_("General"), N_("Close Window") },
-  { "app.quit",        { "<Control>q", NULL },        N_("General"), N_("Quit") },
+  { "app.new-window",  { "<Control><Shift>n", NULL }, N_("General"), N_("New Window"), CFAI_SHORTCUT_APPLICATION },
+  { "app.preferences", { "<Control>comma", NULL },    N_("General"), N_("Preferences"), CFAI_SHORTCUT_APPLICATION },
+  { "app.shortcuts",   { "<Control>question", NULL }, N_("General"), N_("Keyboard Shortcuts"), CFAI_SHORTCUT_APPLICATION },
+  { "window.close",    { "<Control>w", NULL },        N_("General"), N_("Close Window"), CFAI_SHORTCUT_APPLICATION },
+  { "app.quit",        { "<Control>q", NULL },        N_("General"), N_("Quit"), CFAI_SHORTCUT_APPLICATION },
+  { "win.new-chat",    { "<Control>n", NULL },        N_("Chats"), N_("New Chat"), CFAI_SHORTCUT_BINDING },
+  { "win.rename-current-chat", { "F2", NULL },        N_("Chats"), N_("Rename Chat"), CFAI_SHORTCUT_BINDING },
+  { "win.delete-current-chat", { "<Control>Delete", NULL }, N_("Chats"), N_("Delete Chat"), CFAI_SHORTCUT_BINDING },
+  { "win.choose-model", { "<Control>m", NULL },       N_("Chats"), N_("Choose Model"), CFAI_SHORTCUT_BINDING },
+  { "win.chat-settings", { "<Control>i", NULL },      N_("Chats"), N_("Chat Settings"), CFAI_SHORTCUT_BINDING },
+  { "chat.send",       { "Return", NULL },            N_("Messages"), N_("Send Message"), CFAI_SHORTCUT_COMPOSER },
+  { NULL,              { "<Shift>Return", NULL },     N_("Messages"), N_("New Line"), CFAI_SHORTCUT_LISTED },
+  { "chat.stop",       { "Escape", NULL },            N_("Messages"), N_("Stop the Answer"),
+    CFAI_SHORTCUT_BINDING | CFAI_SHORTCUT_COMPOSER },
+  { "chat.jump-to-bottom", { "<Control>End", NULL },  N_("Messages"), N_("Jump to Bottom"), CFAI_SHORTCUT_BINDING },
 };
 
 const CfaiShortcutEntry *
@@ -51,6 +62,62 @@ cfai_application_get_shortcuts (gsize *n_entries)
   if (n_entries != NULL)
     *n_entries = G_N_ELEMENTS (shortcuts);
   return shortcuts;
+}
+
+/**
+ * cfai_application_add_shortcut_bindings:
+ * @prefix: the prefix of the actions @widget_class installs, e.g. "win."
+ *
+ * Adds the table's key bindings for those actions, from the class_init of
+ * the class that installs them.
+ */
+void
+cfai_application_add_shortcut_bindings (GtkWidgetClass *widget_class,
+                                        const char     *prefix)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    {
+      if (!(shortcuts[i].flags & CFAI_SHORTCUT_BINDING) || !g_str_has_prefix (shortcuts[i].action, prefix))
+        continue;
+      for (guint j = 0; shortcuts[i].accels[j] != NULL; j++)
+        {
+          guint key;
+          GdkModifierType mods;
+
+          if (!gtk_accelerator_parse (shortcuts[i].accels[j], &key, &mods))
+            g_error ("Shortcut “%s” of %s does not parse", shortcuts[i].accels[j], shortcuts[i].action);
+          gtk_widget_class_add_binding_action (widget_class, key, mods, shortcuts[i].action, NULL);
+        }
+    }
+}
+
+/**
+ * cfai_application_find_composer_shortcut:
+ * @state: the modifiers held, already masked with
+ *   gtk_accelerator_get_default_mod_mask()
+ *
+ * Returns: (nullable): the action the chat composer runs for this key
+ *   instead of giving it to its text view
+ */
+const char *
+cfai_application_find_composer_shortcut (guint           keyval,
+                                         GdkModifierType state)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    {
+      if (!(shortcuts[i].flags & CFAI_SHORTCUT_COMPOSER))
+        continue;
+      for (guint j = 0; shortcuts[i].accels[j] != NULL; j++)
+        {
+          guint key;
+          GdkModifierType mods;
+
+          if (gtk_accelerator_parse (shortcuts[i].accels[j], &key, &mods) &&
+              key == gdk_keyval_to_lower (keyval) && mods == state)
+            return shortcuts[i].action;
+        }
+    }
+  return NULL;
 }
 
 static GtkWindow *
@@ -334,9 +401,10 @@ cfai_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
 
   for (gsize i = 0; i < G_N_ELEMENTS (shortcuts); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (app),
-                                           shortcuts[i].action,
-                                           shortcuts[i].accels);
+    if (shortcuts[i].flags & CFAI_SHORTCUT_APPLICATION)
+      gtk_application_set_accels_for_action (GTK_APPLICATION (app),
+                                             shortcuts[i].action,
+                                             shortcuts[i].accels);
 }
 
 static void

@@ -17,19 +17,34 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CfaiApplication, cfai_application, CFAI, APPLICATION, AdwApplication)
 
-/* One row of the keyboard shortcuts table.  The application sets its
- * accelerators from this table and the shortcuts dialog lists it, so the
- * two can never disagree. */
+/* How a shortcut of the table is installed. */
+typedef enum
+{
+  CFAI_SHORTCUT_LISTED      = 0,       /* a widget's own key (Shift+Enter in a text view): only listed */
+  CFAI_SHORTCUT_APPLICATION = 1 << 0,  /* an application accelerator */
+  CFAI_SHORTCUT_BINDING     = 1 << 1,  /* a key binding of the widget class that installs
+                                        * the action (its prefix: "win.", "chat.") */
+  CFAI_SHORTCUT_COMPOSER    = 1 << 2,  /* taken by the chat composer before its text view */
+} CfaiShortcutFlags;
+
+/* One row of the keyboard shortcuts table.  The application, the window
+ * and the chat page install their keys from this table and the shortcuts
+ * dialog lists it, so they can never disagree. */
 typedef struct
 {
-  const char *action;      /* detailed action name, e.g. "app.quit" */
-  const char *accels[3];   /* NULL-terminated */
-  const char *section;     /* untranslated (N_()), translated when shown */
-  const char *title;       /* untranslated (N_()), translated when shown */
+  const char       *action;     /* detailed action name, e.g. "app.quit"; NULL when listed only */
+  const char       *accels[3];  /* NULL-terminated */
+  const char       *section;    /* untranslated (N_()), translated when shown */
+  const char       *title;      /* untranslated (N_()), translated when shown */
+  CfaiShortcutFlags flags;
 } CfaiShortcutEntry;
 
 CfaiApplication         *cfai_application_new                 (void);
 const CfaiShortcutEntry *cfai_application_get_shortcuts       (gsize            *n_entries);
+void                     cfai_application_add_shortcut_bindings (GtkWidgetClass *widget_class,
+                                                               const char       *prefix);
+const char              *cfai_application_find_composer_shortcut (guint          keyval,
+                                                               GdkModifierType  state);
 GSettings               *cfai_application_get_settings        (CfaiApplication  *self);
 CfaiClient              *cfai_application_get_client          (CfaiApplication  *self);
 CfaiCredentials         *cfai_application_get_credentials     (CfaiApplication  *self);

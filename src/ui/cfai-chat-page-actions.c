@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfai-application.h"
 #include "cfai-chat-page-private.h"
 #include "cfai-format.h"
 #include "cfai-model.h"
@@ -327,7 +328,5 @@ _cfai_chat_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "chat.jump-to-bottom", NULL, jump_to_bottom_action);
   gtk_widget_class_install_action (widget_class, "chat.attach", NULL, attach_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "chat.stop", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_CONTROL_MASK,
-                                       "chat.jump-to-bottom", NULL);
+  cfai_application_add_shortcut_bindings (widget_class, "chat.");
 }

@@ -179,6 +179,8 @@ restore_draft (CfaiChatPage *self)
 
 /* Keys ------------------------------------------------------------------- */
 
+/* The composer's own shortcuts (Enter sends) come before its text view,
+ * which would take the key; Shift+Enter stays a new line. */
 static gboolean
 on_composer_key_pressed (GtkEventControllerKey *controller,
                          guint                  keyval,
@@ -186,21 +188,12 @@ on_composer_key_pressed (GtkEventControllerKey *controller,
                          GdkModifierType        state,
                          CfaiChatPage          *self)
 {
-  state &= gtk_accelerator_get_default_mod_mask ();
+  const char *action;
 
-  /* Enter sends; Shift+Enter (and Ctrl+Enter) is a new line. */
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
-      (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) == 0)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "chat.send", NULL);
-      return TRUE;
-    }
-  if (keyval == GDK_KEY_Escape && state == 0 && self->stream != NULL)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "chat.stop", NULL);
-      return TRUE;
-    }
-  return FALSE;
+  if (keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+    keyval = GDK_KEY_Return;
+  action = cfai_application_find_composer_shortcut (keyval, state & gtk_accelerator_get_default_mod_mask ());
+  return action != NULL && gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
 }
 
 /* Images ----------------------------------------------------------------- */

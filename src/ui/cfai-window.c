@@ -8,6 +8,7 @@
 
 #include "cfai-chat-page.h"
 #include "cfai-chat-row.h"
+#include "cfai-chat-settings.h"
 #include "cfai-model-picker.h"
 #include "cfai-welcome-page.h"
 #include "cfai-window.h"
@@ -31,6 +32,8 @@ struct _CfaiWindow
   AdwNavigationPage    *content_page;
   CfaiModelPicker      *chat_model_picker;
   GtkWidget            *busy_spinner;
+  AdwOverlaySplitView  *settings_split;
+  CfaiChatSettings     *chat_settings;
 
   GtkSingleSelection   *chat_selection;
   GHashTable           *pages;          /* conversation id → CfaiChatPage */
@@ -112,6 +115,7 @@ cfai_window_notify_application (CfaiWindow *self)
   if (app != NULL)
     {
       cfai_welcome_page_set_application (self->onboarding_page, CFAI_APPLICATION (app));
+      cfai_chat_settings_set_catalog (self->chat_settings, cfai_application_get_catalog (CFAI_APPLICATION (app)));
 
       /* No cross-fade into the first page the window shows. */
       gtk_stack_set_transition_type (self->main_stack, GTK_STACK_TRANSITION_TYPE_NONE);
@@ -192,6 +196,10 @@ cfai_window_show_welcome (CfaiWindow *self)
   adw_navigation_page_set_title (self->content_page, _("Welcome"));
   gtk_window_set_title (GTK_WINDOW (self), _("CfAI"));
   gtk_widget_set_visible (self->busy_spinner, FALSE);
+  /* Settings belong to a chat. */
+  adw_overlay_split_view_set_show_sidebar (self->settings_split, FALSE);
+  cfai_chat_settings_set_conversation (self->chat_settings, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.chat-settings", FALSE);
   /* Without a chat, the picker chooses the model new chats start with. */
   g_settings_bind (self->settings, "default-chat-model", self->chat_model_picker,
                    "selected-model-id", G_SETTINGS_BIND_DEFAULT);
@@ -225,6 +233,8 @@ cfai_window_show_conversation (CfaiWindow       *self,
   gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (page));
   g_binding_group_set_source (self->page_bindings, page);
   g_binding_group_set_source (self->conversation_bindings, conversation);
+  cfai_chat_settings_set_conversation (self->chat_settings, conversation);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.chat-settings", TRUE);
   adw_navigation_split_view_set_show_content (self->split_view, TRUE);
 }
 
@@ -508,6 +518,25 @@ choose_model_action (GtkWidget  *widget,
   cfai_model_picker_popup (CFAI_WINDOW (widget)->chat_model_picker);
 }
 
+/* Shows or hides the visible chat's settings; the keyboard goes with them. */
+static void
+chat_settings_action (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *param)
+{
+  CfaiWindow *self = CFAI_WINDOW (widget);
+  gboolean show = !adw_overlay_split_view_get_show_sidebar (self->settings_split);
+  CfaiChatPage *page = cfai_window_get_visible_page (self);
+
+  if (page == NULL)
+    return;
+  adw_overlay_split_view_set_show_sidebar (self->settings_split, show);
+  if (show)
+    cfai_chat_settings_focus (self->chat_settings);
+  else
+    cfai_chat_page_focus_composer (page);
+}
+
 static gboolean
 title_to_window_title (GBinding     *binding,
                        const GValue *from,
@@ -577,6 +606,7 @@ cfai_window_class_init (CfaiWindowClass *klass)
 
   g_type_ensure (CFAI_TYPE_CHAT_PAGE);
   g_type_ensure (CFAI_TYPE_CHAT_ROW);
+  g_type_ensure (CFAI_TYPE_CHAT_SETTINGS);
   g_type_ensure (CFAI_TYPE_CONVERSATION);
   g_type_ensure (CFAI_TYPE_MODEL_PICKER);
   g_type_ensure (CFAI_TYPE_WELCOME_PAGE);
@@ -595,6 +625,8 @@ cfai_window_class_init (CfaiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, content_page);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, chat_model_picker);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, settings_split);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, chat_settings);
   gtk_widget_class_bind_template_callback (widget_class, on_chat_activated);
 
   gtk_widget_class_install_action (widget_class, "win.new-chat", NULL, new_chat_action);
@@ -604,11 +636,8 @@ cfai_window_class_init (CfaiWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.rename-current-chat", NULL, rename_chat_action);
   gtk_widget_class_install_action (widget_class, "win.delete-current-chat", NULL, delete_chat_action);
   gtk_widget_class_install_action (widget_class, "win.choose-model", NULL, choose_model_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-chat", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename-current-chat", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK,
-                                       "win.delete-current-chat", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.choose-model", NULL);
+  gtk_widget_class_install_action (widget_class, "win.chat-settings", NULL, chat_settings_action);
+  cfai_application_add_shortcut_bindings (widget_class, "win.");
   gtk_widget_class_bind_template_callback (widget_class, on_store_banner_dismissed);
   /* Not used by the code, but reachable with gtk_widget_get_template_child()
    * so tests can check what the user sees. */

@@ -351,9 +351,18 @@ run_text (const FakeRequest *req,
 {
   JsonObject *body = json_node_get_object (body_node);
   g_autoptr(FakeAnswer) answer = NULL;
+  JsonObject *record;
   gboolean chat_format;
   gboolean responses;
   gboolean stream;
+
+  /* Kept for GET /fake/last-request: tests check what the app sent. */
+  record = json_object_new ();
+  json_object_set_string_member (record, "model", model->name);
+  json_object_set_member (record, "body", json_node_copy (body_node));
+  g_clear_pointer (&req->self->last_text_run, json_node_unref);
+  req->self->last_text_run = json_node_init_object (json_node_alloc (), record);
+  json_object_unref (record);
 
   if (!json_object_has_member (body, "prompt") && !json_object_has_member (body, "messages") &&
       !json_object_has_member (body, "input"))

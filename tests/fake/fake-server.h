@@ -30,6 +30,7 @@ typedef struct
   GHashTable  *counters;       /* flaky key → requests seen */
   GHashTable  *gateway_cache;  /* cache key → cached reply */
   GHashTable  *affinity;       /* x-session-affinity → the last turn's messages (GStrv of JSON) */
+  JsonNode    *last_text_run;  /* {"model", "body"} of the last valid text /ai/run */
   GMainLoop   *loop;
   pid_t        parent;         /* who started us; see check_parent() */
 } FakeServer;
