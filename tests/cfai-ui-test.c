@@ -491,11 +491,19 @@ key_went_through (gpointer data)
 {
   KeyWatch *watch = data;
 
+  GtkWidget *focus;
+
   if (watch->released > 0 || watch->target == NULL || watch->native == NULL)
     return TRUE;
+  if (watch->pressed == 0)
+    return FALSE;
+  if (!gtk_widget_get_mapped (watch->target) || !gtk_widget_get_mapped (watch->native))
+    return TRUE;
 
-  return watch->pressed > 0 &&
-         (!gtk_widget_get_mapped (watch->target) || !gtk_widget_get_mapped (watch->native));
+  /* The key opened a popover (a combo row's list): the release goes to
+   * the popover, which has the focus now. */
+  focus = gtk_root_get_focus (gtk_widget_get_root (watch->target));
+  return focus != NULL && GTK_WIDGET (gtk_widget_get_native (focus)) != watch->native;
 }
 
 static GtkEventController *

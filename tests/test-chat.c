@@ -13,6 +13,7 @@
 
 #include "cfai-application.h"
 #include "cfai-chat-page.h"
+#include "cfai-chat-settings.h"
 #include "cfai-chat-store.h"
 #include "cfai-error.h"
 #include "cfai-test-home.h"
@@ -25,6 +26,8 @@
 
 #define LLAMA   "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 #define MISTRAL "@cf/mistralai/mistral-small-3.1-24b-instruct"
+#define QWEN    "@cf/qwen/qwen2.5-coder-32b-instruct"       /* takes a LoRA adapter */
+#define GEMMA   "@cf/google/gemma-4-26b-a4b-it"             /* reasoning, vision */
 
 static CfaiApplication *app;
 static CfaiTestServer *server;
@@ -290,22 +293,40 @@ test_send_and_stream (Fixture       *fixture,
   cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-chat-simple.png");
 }
 
-static guint
-closed_by_client (void)
+/* GET one of the fake server's own pages (/fake/…). */
+static JsonNode *
+fetch_fake (const char *path)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (server->url, "/fake/streams", NULL);
+  g_autofree char *url = g_strconcat (server->url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
+  JsonNode *node;
 
   body = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                             g_bytes_get_size (body), &error));
-  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
-                                     "closed_by_client");
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  node = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+  return node;
+}
+
+static guint
+closed_by_client (void)
+{
+  g_autoptr(JsonNode) node = fetch_fake ("/fake/streams");
+
+  return json_object_get_int_member (json_node_get_object (node), "closed_by_client");
+}
+
+/* The body of the last text request the fake server accepted. */
+static JsonObject *
+last_request_body (void)
+{
+  g_autoptr(JsonNode) node = fetch_fake ("/fake/last-request");
+
+  return json_object_ref (json_object_get_object_member (json_node_get_object (node), "body"));
 }
 
 typedef struct
@@ -508,6 +529,18 @@ flag_set (gpointer data)
   return *(gboolean *) data;
 }
 
+static void
+on_catalog_refreshed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  cfai_model_catalog_refresh_finish (CFAI_MODEL_CATALOG (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
 /* What was sent and answered is there for the next start: a second store
  * on the same file sees it. */
 static void
@@ -550,6 +583,249 @@ test_restart_persistence (Fixture       *fixture,
   g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_COMPLETE);
   g_assert_cmpstr (cfai_message_get_content (answer), ==,
                    cfai_message_get_content (last_message (page)));
+}
+
+static gpointer
+settings_child (Fixture    *fixture,
+                const char *name)
+{
+  gpointer widget = gtk_widget_get_template_child (window_child (fixture, "chat_settings"),
+                                                   CFAI_TYPE_CHAT_SETTINGS, name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *root,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  CfaiConversation *conversation;
+  const char       *property;
+  double            value;
+} SettingWait;
+
+static gboolean
+setting_is (gpointer data)
+{
+  SettingWait *wait = data;
+  GValue value = G_VALUE_INIT;
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (wait->conversation), wait->property);
+  double got;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (wait->conversation), wait->property, &value);
+  got = G_VALUE_HOLDS_INT64 (&value) ? (double) g_value_get_int64 (&value) : g_value_get_double (&value);
+  g_value_unset (&value);
+  return G_APPROX_VALUE (got, wait->value, 1e-9);
+}
+
+static void
+wait_for_setting (CfaiConversation *conversation,
+                  const char       *property,
+                  double            value)
+{
+  SettingWait wait = { conversation, property, value };
+
+  if (!cfai_ui_test_wait_until (setting_is, &wait, WAIT_MS))
+    g_error ("%s never became %g", property, value);
+}
+
+/* Types a number into a spin row and presses Enter, which takes it. */
+static void
+enter_number (GtkWidget  *spin_row,
+              const char *text)
+{
+  cfai_ui_test_type_keys_in (spin_row, text);
+  cfai_ui_test_press_key_in (spin_row, GDK_KEY_Return);
+}
+
+static void
+send_and_wait (CfaiChatPage *page,
+               const char   *text)
+{
+  type_and_send (page, text);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  /* The fake server refuses a body its schema does not allow. */
+  g_assert_cmpint (cfai_message_get_state (last_message (page)), ==, CFAI_MESSAGE_STATE_COMPLETE);
+}
+
+/* The chat's settings: shown with Ctrl+I, saved with the chat, and sent
+ * with the next request, unset ones not at all. */
+static void
+test_settings_panel (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  g_autoptr(CfaiChatStore) second = NULL;
+  CfaiChatPage *page = new_chat (fixture);
+  CfaiConversation *conversation = cfai_chat_page_get_conversation (page);
+  GtkWidget *composer = GTK_WIDGET (cfai_chat_page_get_composer (page));
+  GtkWidget *panel = window_child (fixture, "chat_settings");
+  GtkWidget *prompt = settings_child (fixture, "system_prompt");
+  GtkWidget *max_tokens = settings_child (fixture, "max_tokens");
+  GtkWidget *temperature = settings_child (fixture, "temperature");
+  GtkWidget *top_p_row = settings_child (fixture, "top_p_row");
+  GtkWidget *seed = settings_child (fixture, "seed");
+  GtkWidget *seed_error = settings_child (fixture, "seed_error");
+  GtkWidget *effort = settings_child (fixture, "reasoning_effort");
+  GtkWidget *lora = settings_child (fixture, "lora");
+  GtkWidget *top_p_switch;
+  GtkWidget *list;
+  g_autoptr(JsonObject) body = NULL;
+  JsonObject *system;
+  CfaiConversation *again;
+  gboolean done = FALSE;
+  gint64 id = cfai_conversation_get_id (conversation);
+
+  /* A new chat starts from the defaults: temperature set, top_p not. */
+  g_assert_cmpfloat (cfai_conversation_get_temperature (conversation), ==,
+                     g_settings_get_double (fixture->settings, "default-temperature"));
+  g_assert_cmpfloat (cfai_conversation_get_top_p (conversation), ==, CFAI_UNSET);
+
+  /* Ctrl+I opens the panel with the keyboard in the system prompt. */
+  cfai_ui_test_press_key (composer, GDK_KEY_i, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, panel, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_has_focus, prompt, WAIT_MS));
+  g_assert_true (cfai_chat_settings_get_conversation (CFAI_CHAT_SETTINGS (panel)) == conversation);
+  /* Llama: no reasoning effort, no adapter; its window bounds the length. */
+  g_assert_false (gtk_widget_get_visible (effort));
+  g_assert_false (gtk_widget_get_visible (lora));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adw_spin_row_get_adjustment (ADW_SPIN_ROW (max_tokens))), ==, 24000);
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (top_p_row)));
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (top_p_row)), ==, "Model default");
+
+  /* The system prompt takes several lines. */
+  cfai_ui_test_type_keys (prompt, "Answer like a pirate");
+  cfai_ui_test_press_key (prompt, GDK_KEY_Return, 0);
+  cfai_ui_test_type_keys (prompt, "Be brief");
+  g_assert_cmpstr (cfai_conversation_get_system_prompt (conversation), ==, "Answer like a pirate\nBe brief");
+
+  enter_number (max_tokens, "333");
+  wait_for_setting (conversation, "max-tokens", 333);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, temperature, WAIT_MS));
+  enter_number (temperature, "1.5");
+  wait_for_setting (conversation, "temperature", 1.5);
+
+  /* A seed that is not a number says so and changes nothing. */
+  cfai_ui_test_type_keys_in (seed, "42");
+  wait_for_setting (conversation, "seed", 42);
+  cfai_ui_test_press_key_in (seed, GDK_KEY_x);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, seed_error, WAIT_MS));
+  g_assert_cmpint (cfai_conversation_get_seed (conversation), ==, 42);
+  cfai_ui_test_press_key_in (seed, GDK_KEY_BackSpace);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, seed_error, WAIT_MS));
+
+  /* Ctrl+I again closes it and gives the keyboard back to the composer. */
+  cfai_ui_test_press_key (GTK_WIDGET (fixture->window), GDK_KEY_i, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_has_focus, composer, WAIT_MS));
+  g_assert_false (adw_overlay_split_view_get_show_sidebar (window_child (fixture, "settings_split")));
+
+  send_and_wait (page, "Ahoy");
+  body = last_request_body ();
+  system = json_array_get_object_element (json_object_get_array_member (body, "messages"), 0);
+  g_assert_cmpstr (json_object_get_string_member (system, "role"), ==, "system");
+  g_assert_cmpstr (json_object_get_string_member (system, "content"), ==, "Answer like a pirate\nBe brief");
+  g_assert_cmpint (json_object_get_int_member (body, "max_tokens"), ==, 333);
+  g_assert_cmpfloat (json_object_get_double_member (body, "temperature"), ==, 1.5);
+  g_assert_cmpint (json_object_get_int_member (body, "seed"), ==, 42);
+  g_assert_false (json_object_has_member (body, "top_p"));
+  g_assert_false (json_object_has_member (body, "lora"));
+  g_assert_false (json_object_has_member (body, "reasoning_effort"));
+
+  /* top_p is switched on (its value is shown), the seed emptied: unset. */
+  cfai_ui_test_press_key (composer, GDK_KEY_i, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_has_focus, prompt, WAIT_MS));
+  top_p_switch = find_descendant (top_p_row, GTK_TYPE_SWITCH);
+  g_assert_nonnull (top_p_switch);
+  gtk_widget_grab_focus (top_p_switch);
+  cfai_ui_test_press_key (top_p_switch, GDK_KEY_space, 0);
+  wait_for_setting (conversation, "top-p", 0.9);
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (top_p_row)), ==, "0.90");
+  cfai_ui_test_press_key_in (seed, GDK_KEY_BackSpace);
+  cfai_ui_test_press_key_in (seed, GDK_KEY_BackSpace);
+  wait_for_setting (conversation, "seed", CFAI_UNSET);
+  gtk_widget_grab_focus (composer);
+  send_and_wait (page, "Again");
+  g_clear_pointer (&body, json_object_unref);
+  body = last_request_body ();
+  g_assert_cmpfloat (json_object_get_double_member (body, "top_p"), ==, 0.9);
+  g_assert_false (json_object_has_member (body, "seed"));
+
+  /* Another model, other fields: Qwen Coder takes an adapter. */
+  cfai_conversation_set_model (conversation, QWEN);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, lora, WAIT_MS));
+  g_assert_false (gtk_widget_get_visible (effort));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adw_spin_row_get_adjustment (ADW_SPIN_ROW (max_tokens))), ==, 32768);
+  cfai_ui_test_type_keys_in (lora, "my-adapter");
+  g_assert_cmpstr (cfai_conversation_get_lora (conversation), ==, "my-adapter");
+  gtk_widget_grab_focus (composer);
+  send_and_wait (page, "Code");
+  g_clear_pointer (&body, json_object_unref);
+  body = last_request_body ();
+  g_assert_cmpstr (json_object_get_string_member (body, "lora"), ==, "my-adapter");
+
+  /* Gemma reasons and takes no adapter: the adapter goes (Workers AI
+   * would refuse the request), the effort is chosen from the list. */
+  cfai_conversation_set_model (conversation, GEMMA);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, effort, WAIT_MS));
+  g_assert_false (gtk_widget_get_visible (lora));
+  g_assert_null (cfai_conversation_get_lora (conversation));
+  gtk_widget_grab_focus (effort);
+  cfai_ui_test_press_key (effort, GDK_KEY_space, 0);
+  /* The list of efforts, in its popover: the last is High. */
+  list = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), GTK_TYPE_LIST_VIEW);
+  g_assert_nonnull (list);
+  cfai_ui_test_press_key (list, GDK_KEY_End, 0);
+  cfai_ui_test_press_key (list, GDK_KEY_Return, 0);
+  g_assert_true (cfai_ui_test_wait_until (shows_label, (gpointer[]) { effort, (gpointer) "High" }, WAIT_MS));
+  g_assert_cmpstr (cfai_conversation_get_reasoning_effort (conversation), ==, "high");
+  gtk_widget_grab_focus (composer);
+  send_and_wait (page, "Think");
+  g_clear_pointer (&body, json_object_unref);
+  body = last_request_body ();
+  g_assert_cmpstr (json_object_get_string_member (body, "reasoning_effort"), ==, "high");
+  g_assert_false (json_object_has_member (body, "lora"));
+  cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-chat-settings.png");
+
+  /* Saved with the chat. */
+  cfai_chat_store_flush_async (store, NULL, on_flushed, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  second = cfai_chat_store_new (cfai_chat_store_get_path (store));
+  done = FALSE;
+  cfai_chat_store_load_async (second, NULL, on_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  again = cfai_chat_store_lookup_conversation (second, id);
+  g_assert_nonnull (again);
+  g_assert_cmpstr (cfai_conversation_get_system_prompt (again), ==, "Answer like a pirate\nBe brief");
+  g_assert_cmpint (cfai_conversation_get_max_tokens (again), ==, 333);
+  g_assert_cmpfloat (cfai_conversation_get_temperature (again), ==, 1.5);
+  g_assert_cmpfloat (cfai_conversation_get_top_p (again), ==, 0.9);
+  g_assert_cmpint (cfai_conversation_get_seed (again), ==, CFAI_UNSET);
+  g_assert_cmpstr (cfai_conversation_get_reasoning_effort (again), ==, "high");
+  g_assert_cmpstr (cfai_conversation_get_model (again), ==, GEMMA);
+
+  /* The panel follows the visible chat: a new one shows its defaults. */
+  page = new_chat (fixture);
+  g_assert_true (cfai_chat_settings_get_conversation (CFAI_CHAT_SETTINGS (panel)) ==
+                 cfai_chat_page_get_conversation (page));
+  g_assert_cmpfloat (adw_spin_row_get_value (ADW_SPIN_ROW (max_tokens)), ==,
+                     g_settings_get_int (fixture->settings, "default-max-tokens"));
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (top_p_row)));
+  g_assert_cmpint (gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (GTK_TEXT_VIEW (prompt))), ==, 0);
 }
 
 static gboolean
@@ -673,6 +949,44 @@ test_attachments (Fixture       *fixture,
   cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-chat-image.png");
 }
 
+static void
+wait_for_cost (CfaiChatPage *page,
+               double        usd,
+               double        neurons)
+{
+  g_autofree char *cost = g_strdup_printf ("≈ $%.5f (%.1f neurons)", usd, neurons);
+
+  if (!cfai_ui_test_wait_until (shows_text, (gpointer[]) { page, cost }, WAIT_MS))
+    g_error ("The usage line never showed “%s”", cost);
+}
+
+/* Under each answer, its cost in USD from the catalog's prices and in
+ * neurons, estimated at $0.011 per 1,000 (the stream layer does not read
+ * the neurons some streams report yet).
+ * It refreshes the catalog from the fake server, as opening the model
+ * picker does, so it runs after the tests that want the built-in one. */
+static void
+test_usage_cost (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  gboolean refreshed = FALSE;
+  CfaiChatPage *page;
+  CfaiMessage *answer;
+  double usd;
+
+  cfai_model_catalog_refresh_async (cfai_application_get_catalog (app), NULL, on_catalog_refreshed, &refreshed);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &refreshed, WAIT_MS));
+
+  /* Llama streams the classic format, without neurons; its prices
+   * (tests/data/models) are $0.29 and $2.25 per million tokens. */
+  page = new_chat (fixture);
+  send_and_wait (page, "What does it cost");
+  answer = last_message (page);
+  g_assert_cmpfloat (cfai_message_get_neurons (answer), <=, 0);
+  usd = (cfai_message_get_prompt_tokens (answer) * 0.29 + cfai_message_get_completion_tokens (answer) * 2.25) / 1e6;
+  wait_for_cost (page, usd, usd / 0.011 * 1000);
+}
+
 #define MARKDOWN_PROMPT \
   "Summarise **server-sent events** for me:\n\n" \
   "## What they are\n\n" \
@@ -782,8 +1096,10 @@ main (int   argc,
   ADD ("/chat/errors", test_errors);
   ADD ("/chat/cut-stream", test_cut_stream);
   ADD ("/chat/restart-persistence", test_restart_persistence);
+  ADD ("/chat/settings-panel", test_settings_panel);
   ADD ("/chat/drafts", test_drafts);
   ADD ("/chat/attachments", test_attachments);
+  ADD ("/chat/usage-cost", test_usage_cost);
   ADD ("/chat/delete-undo", test_delete_undo);
   ADD ("/chat/screenshot", test_screenshot);
 #undef ADD

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 #define CFAI_MODEL_TASK_TEXT_GENERATION "Text Generation"
 #define CFAI_MODEL_TASK_TEXT_TO_IMAGE   "Text-to-Image"
 
+/* What Workers AI bills per neuron, its unit of compute: $0.011 per
+ * 1,000 neurons (docs/workers-ai.md, "Limits, pricing, models"). */
+#define CFAI_USD_PER_NEURON (0.011 / 1000.0)
+
 /* One entry of a model's "price" property, e.g. 0.29 USD "per M input
  * tokens" or 0.00011 USD "per step". */
 typedef struct

@@ -87,6 +87,17 @@ set_text_if_changed (GtkEditable *editable,
     gtk_editable_set_text (editable, text ? text : "");
 }
 
+/* Switched on, a setting shows its value; off, the model's default. */
+static void
+set_optional_enabled (AdwExpanderRow *row,
+                      gboolean        set)
+{
+  if (adw_expander_row_get_enable_expansion (row) == set)
+    return;
+  adw_expander_row_set_enable_expansion (row, set);
+  adw_expander_row_set_expanded (row, set);
+}
+
 static void
 update_optional_subtitle (AdwExpanderRow *row,
                           double          value)
@@ -162,13 +173,13 @@ sync_from_conversation (CfaiChatSettings *self)
     adw_spin_row_set_value (self->max_tokens, cfai_conversation_get_max_tokens (c));
 
   temperature = cfai_conversation_get_temperature (c);
-  adw_expander_row_set_enable_expansion (self->temperature_row, temperature >= 0);
+  set_optional_enabled (self->temperature_row, temperature >= 0);
   if (temperature >= 0 && adw_spin_row_get_value (self->temperature) != temperature)
     adw_spin_row_set_value (self->temperature, temperature);
   update_optional_subtitle (self->temperature_row, temperature);
 
   top_p = cfai_conversation_get_top_p (c);
-  adw_expander_row_set_enable_expansion (self->top_p_row, top_p >= 0);
+  set_optional_enabled (self->top_p_row, top_p >= 0);
   if (top_p >= 0 && adw_spin_row_get_value (self->top_p) != top_p)
     adw_spin_row_set_value (self->top_p, top_p);
   update_optional_subtitle (self->top_p_row, top_p);
@@ -492,5 +503,7 @@ cfai_chat_settings_init (CfaiChatSettings *self)
   g_signal_group_connect_swapped (self->catalog_signals, "notify::source",
                                   G_CALLBACK (sync_from_conversation), self);
 
+  adw_expander_row_set_enable_expansion (self->temperature_row, FALSE);
+  adw_expander_row_set_enable_expansion (self->top_p_row, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
 }
