@@ -686,6 +686,57 @@ test_drafts (Fixture       *fixture,
   sqlite3_close (raw);
 }
 
+/* What makes a chat blank, also as read back before its messages are. */
+static void
+test_blank (Fixture       *fixture,
+            gconstpointer  data)
+{
+  CfaiChatStore *store = open_store (fixture->path);
+  CfaiConversation *blank = cfai_chat_store_create_conversation (store, &defaults);
+  CfaiConversation *drafted = cfai_chat_store_create_conversation (store, &defaults);
+  CfaiConversation *answered = cfai_chat_store_create_conversation (store, &defaults);
+  CfaiConversation *prompted = cfai_chat_store_create_conversation (store, &defaults);
+  const char *prompt = defaults.system_prompt;
+  gint64 ids[4];
+
+  /* The system prompt new chats get is not something the user wrote. */
+  g_assert_true (cfai_conversation_is_blank (blank, prompt));
+  g_assert_false (cfai_conversation_is_blank (blank, NULL));
+  cfai_conversation_set_system_prompt (prompted, "");
+  g_assert_true (cfai_conversation_is_blank (prompted, NULL));
+  g_assert_true (cfai_conversation_is_blank (prompted, ""));
+  cfai_conversation_set_system_prompt (prompted, "Be brief");
+  g_assert_false (cfai_conversation_is_blank (prompted, prompt));
+  cfai_conversation_set_draft (drafted, "half");
+  g_assert_false (cfai_conversation_is_blank (drafted, prompt));
+  cfai_conversation_add_message (answered, CFAI_CHAT_ROLE_USER, "Hello");
+  g_assert_false (cfai_conversation_is_blank (answered, prompt));
+  /* Numbers do not count. */
+  cfai_conversation_set_temperature (blank, 1.2);
+  g_assert_true (cfai_conversation_is_blank (blank, prompt));
+  cfai_conversation_set_pinned (blank, TRUE);
+  g_assert_false (cfai_conversation_is_blank (blank, prompt));
+  cfai_conversation_set_pinned (blank, FALSE);
+  cfai_conversation_rename (blank, "Mine");
+  g_assert_false (cfai_conversation_is_blank (blank, prompt));
+  cfai_conversation_rename (blank, NULL);
+  g_assert_true (cfai_conversation_is_blank (blank, prompt));
+
+  ids[0] = cfai_conversation_get_id (blank);
+  ids[1] = cfai_conversation_get_id (drafted);
+  ids[2] = cfai_conversation_get_id (answered);
+  ids[3] = cfai_conversation_get_id (prompted);
+  close_store (store);
+
+  store = open_store (fixture->path);
+  g_assert_false (cfai_conversation_get_loaded (cfai_chat_store_lookup_conversation (store, ids[2])));
+  g_assert_true (cfai_conversation_is_blank (cfai_chat_store_lookup_conversation (store, ids[0]), prompt));
+  g_assert_false (cfai_conversation_is_blank (cfai_chat_store_lookup_conversation (store, ids[1]), prompt));
+  g_assert_false (cfai_conversation_is_blank (cfai_chat_store_lookup_conversation (store, ids[2]), prompt));
+  g_assert_true (cfai_conversation_is_blank (cfai_chat_store_lookup_conversation (store, ids[3]), "Be brief"));
+  close_store (store);
+}
+
 /* Drafts and streamed text wait for the interval; the first save comes
  * within a second and there is one write a second, not one a token. */
 static void
@@ -1172,6 +1223,7 @@ main (int   argc,
   ADD ("delete-and-undo", test_delete_and_undo);
   ADD ("delete-message", test_delete_message);
   ADD ("drafts", test_drafts);
+  ADD ("blank", test_blank);
   ADD ("streaming-saves", test_streaming_saves);
   ADD ("lazy-load", test_lazy_load);
   ADD ("crash-recovery", test_crash_recovery);

@@ -857,6 +857,94 @@ select_chat (Fixture          *fixture,
   g_assert_not_reached ();
 }
 
+static guint
+n_chats (void)
+{
+  return g_list_model_get_n_items (cfai_chat_store_get_conversations (cfai_application_get_chat_store (app)));
+}
+
+/* Empty "New Chat"s do not pile up: New Chat on a blank chat shows it
+ * again, a blank chat left is dropped, one with a draft is kept. */
+static void
+test_empty_chats (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  CfaiChatPage *first = new_chat (fixture);
+  CfaiConversation *blank;
+  CfaiChatPage *page;
+  guint n = n_chats ();
+  gint64 id;
+
+  /* Ctrl+N again: the same chat, no second one. */
+  cfai_ui_test_press_key (GTK_WIDGET (cfai_chat_page_get_composer (first)), GDK_KEY_n, GDK_CONTROL_MASK);
+  cfai_ui_test_settle (SETTLE_MS);
+  g_assert_true (visible_page (fixture) == first);
+  g_assert_cmpuint (n_chats (), ==, n);
+  g_assert_true (cfai_ui_test_widget_has_focus (cfai_chat_page_get_composer (first)));
+
+  /* Typed into, it is a chat: Ctrl+N makes a new one and this one stays. */
+  cfai_ui_test_type_keys (GTK_WIDGET (cfai_chat_page_get_composer (first)), "x");
+  page = new_chat (fixture);
+  g_assert_cmpuint (n_chats (), ==, n + 1);
+  blank = cfai_chat_page_get_conversation (page);
+  id = cfai_conversation_get_id (blank);
+
+  /* Leaving the new, blank one drops it. */
+  select_chat (fixture, cfai_chat_page_get_conversation (first));
+  g_assert_true (cfai_ui_test_wait_until (page_is, (gpointer[]) { fixture, first }, WAIT_MS));
+  g_assert_null (cfai_chat_store_lookup_conversation (store, id));
+  g_assert_cmpuint (n_chats (), ==, n);
+
+  /* Without its draft the first is blank again, and New Chat reuses it. */
+  cfai_ui_test_press_key (GTK_WIDGET (cfai_chat_page_get_composer (first)), GDK_KEY_BackSpace, 0);
+  g_assert_cmpstr (cfai_conversation_get_draft (cfai_chat_page_get_conversation (first)), ==, "");
+  cfai_ui_test_press_key (GTK_WIDGET (cfai_chat_page_get_composer (first)), GDK_KEY_n, GDK_CONTROL_MASK);
+  cfai_ui_test_settle (SETTLE_MS);
+  g_assert_true (visible_page (fixture) == first);
+  g_assert_cmpuint (n_chats (), ==, n);
+}
+
+static gint64 left_blank_id;    /* written before the app started */
+static gint64 left_drafted_id;
+
+/* Blank chats in the file (CfAI quit on one) are gone once it is read;
+ * one with a draft is not. */
+static void
+test_blank_chats_dropped_at_start (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  CfaiConversation *drafted = cfai_chat_store_lookup_conversation (store, left_drafted_id);
+
+  g_assert_nonnull (drafted);
+  g_assert_cmpstr (cfai_conversation_get_draft (drafted), ==, "kept draft");
+  g_assert_true (in_list (store, drafted));
+  g_assert_null (cfai_chat_store_lookup_conversation (store, left_blank_id));
+}
+
+/* Before the app: a blank chat and one with a draft, in its history file. */
+static void
+write_left_chats (void)
+{
+  g_autofree char *path = cfai_chat_store_dup_default_path ();
+  g_autoptr(CfaiChatStore) store = cfai_chat_store_new (path);
+  CfaiConversationDefaults defaults = { .model = LLAMA, .max_tokens = 256,
+                                        .temperature = CFAI_UNSET, .top_p = CFAI_UNSET, .seed = CFAI_UNSET };
+  CfaiConversation *conversation;
+  gboolean done = FALSE;
+
+  cfai_chat_store_load_async (store, NULL, on_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  left_blank_id = cfai_conversation_get_id (cfai_chat_store_create_conversation (store, &defaults));
+  conversation = cfai_chat_store_create_conversation (store, &defaults);
+  cfai_conversation_set_draft (conversation, "kept draft");
+  left_drafted_id = cfai_conversation_get_id (conversation);
+  done = FALSE;
+  cfai_chat_store_flush_async (store, NULL, on_flushed, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+}
+
 static void
 test_drafts (Fixture       *fixture,
              gconstpointer  data)
@@ -1082,6 +1170,7 @@ main (int   argc,
     g_settings_set_string (settings, "account-id", "test-account");
   }
 
+  write_left_chats ();
   app = cfai_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -1090,6 +1179,7 @@ main (int   argc,
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/chat/blank-chats-dropped-at-start", test_blank_chats_dropped_at_start);
   ADD ("/chat/send-and-stream", test_send_and_stream);
   ADD ("/chat/stop", test_stop);
   ADD ("/chat/continue-after-length", test_continue_after_length);
@@ -1098,6 +1188,7 @@ main (int   argc,
   ADD ("/chat/restart-persistence", test_restart_persistence);
   ADD ("/chat/settings-panel", test_settings_panel);
   ADD ("/chat/drafts", test_drafts);
+  ADD ("/chat/empty-chats", test_empty_chats);
   ADD ("/chat/attachments", test_attachments);
   ADD ("/chat/usage-cost", test_usage_cost);
   ADD ("/chat/delete-undo", test_delete_undo);

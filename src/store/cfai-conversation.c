@@ -579,6 +579,32 @@ cfai_conversation_get_message_count (CfaiConversation *self)
   return MAX (self->n_messages_saved, g_list_model_get_n_items (G_LIST_MODEL (self->messages)));
 }
 
+/**
+ * cfai_conversation_is_blank:
+ * @default_system_prompt: (nullable): the one new chats start with
+ *
+ * A blank chat holds nothing the user wrote: no message, no draft, no
+ * title of their own, no pin, and the system prompt new chats get.  The
+ * window reuses it for New Chat and drops it when it is left, so empty
+ * "New Chat"s do not pile up; numbers such as the temperature do not
+ * count, they are quickly set again.  Works before the messages are
+ * loaded (the count is the file's).
+ */
+gboolean
+cfai_conversation_is_blank (CfaiConversation *self,
+                            const char       *default_system_prompt)
+{
+  g_return_val_if_fail (CFAI_IS_CONVERSATION (self), FALSE);
+
+  if (default_system_prompt != NULL && *default_system_prompt == '\0')
+    default_system_prompt = NULL;
+  return cfai_conversation_get_message_count (self) == 0 &&
+         self->draft == NULL &&
+         !self->title_is_custom &&
+         !self->pinned &&
+         g_strcmp0 (self->system_prompt, default_system_prompt) == 0;
+}
+
 /* Returns: what the composer held, "" for nothing; available before the
  * messages are loaded */
 const char *

@@ -60,6 +60,8 @@ void              cfai_conversation_set_pinned          (CfaiConversation *self,
 gint64            cfai_conversation_get_created_at      (CfaiConversation *self);
 gint64            cfai_conversation_get_updated_at      (CfaiConversation *self);
 guint             cfai_conversation_get_message_count   (CfaiConversation *self);
+gboolean          cfai_conversation_is_blank            (CfaiConversation *self,
+                                                         const char       *default_system_prompt);
 const char       *cfai_conversation_get_draft           (CfaiConversation *self);
 void              cfai_conversation_set_draft           (CfaiConversation *self,
                                                          const char       *text);

@@ -335,6 +335,27 @@ cfai_application_set_chat_store_error (CfaiApplication *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAT_STORE_ERROR]);
 }
 
+/* Blank chats read from the file were left when CfAI last quit on one
+ * (see the rule in cfai-window.c): nothing in them to keep.  Chats made
+ * in this session are loaded already and stay. */
+static void
+cfai_application_drop_blank_chats (CfaiApplication *self)
+{
+  GListModel *conversations = cfai_chat_store_get_conversations (self->chat_store);
+  g_autofree char *prompt = g_settings_get_string (self->settings, "default-system-prompt");
+  g_autoptr(GPtrArray) blank = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0, n = g_list_model_get_n_items (conversations); i < n; i++)
+    {
+      g_autoptr(CfaiConversation) conversation = g_list_model_get_item (conversations, i);
+
+      if (!cfai_conversation_get_loaded (conversation) && cfai_conversation_is_blank (conversation, prompt))
+        g_ptr_array_add (blank, g_steal_pointer (&conversation));
+    }
+  for (guint i = 0; i < blank->len; i++)
+    cfai_chat_store_purge_conversation (self->chat_store, g_ptr_array_index (blank, i));
+}
+
 static void
 on_chat_store_loaded (GObject      *source,
                       GAsyncResult *result,
@@ -345,9 +366,13 @@ on_chat_store_loaded (GObject      *source,
 
   /* A store that could not read its file still works in memory; the
    * error says what to do about the file. */
-  if (!cfai_chat_store_load_finish (CFAI_CHAT_STORE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    cfai_application_set_chat_store_error (self, error);
+  if (!cfai_chat_store_load_finish (CFAI_CHAT_STORE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cfai_application_set_chat_store_error (self, error);
+      return;
+    }
+  cfai_application_drop_blank_chats (self);
 }
 
 static void

@@ -187,9 +187,73 @@ cfai_window_get_visible_page (CfaiWindow *self)
   return CFAI_IS_CHAT_PAGE (child) ? CFAI_CHAT_PAGE (child) : NULL;
 }
 
+/* Empty chats ------------------------------------------------------------
+ *
+ * The rule, so that empty "New Chat"s do not pile up: New Chat on a blank
+ * chat (cfai_conversation_is_blank(): nothing written in it yet) shows
+ * that one again instead of making another, and a blank chat is dropped
+ * as soon as the window shows something else — unless another window
+ * shows it.  Blank chats left in the file (the app quit or crashed on
+ * one) are dropped when the history is read (cfai-application.c).
+ * Nothing is lost: a draft, a message, a title or a pin makes a chat
+ * worth keeping. */
+
+static guint find_position (GListModel *model,
+                           gpointer    item);
+
+static gboolean
+cfai_window_is_blank (CfaiWindow       *self,
+                      CfaiConversation *conversation)
+{
+  g_autofree char *prompt = g_settings_get_string (self->settings, "default-system-prompt");
+
+  return cfai_conversation_is_blank (conversation, prompt);
+}
+
+static CfaiConversation *
+cfai_window_get_visible_conversation (CfaiWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->content_stack);
+
+  return CFAI_IS_CHAT_PAGE (child) ? cfai_chat_page_get_conversation (CFAI_CHAT_PAGE (child)) : NULL;
+}
+
+static void
+cfai_window_drop_if_blank (CfaiWindow       *self,
+                           CfaiConversation *conversation)
+{
+  g_autoptr(CfaiConversation) hold = NULL;
+  CfaiChatStore *store;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  gint64 id;
+  GtkWidget *page;
+
+  /* A deleted chat is not in the list: it may come back with Undo. */
+  if (conversation == NULL || (store = cfai_conversation_get_store (conversation)) == NULL ||
+      find_position (cfai_chat_store_get_conversations (store), conversation) == GTK_INVALID_LIST_POSITION ||
+      !cfai_window_is_blank (self, conversation))
+    return;
+  for (GList *l = app != NULL ? gtk_application_get_windows (app) : NULL; l != NULL; l = l->next)
+    if (CFAI_IS_WINDOW (l->data) &&
+        cfai_window_get_visible_conversation (CFAI_WINDOW (l->data)) == conversation)
+      return;
+
+  hold = g_object_ref (conversation);
+  id = cfai_conversation_get_id (conversation);
+  if ((page = g_hash_table_lookup (self->pages, &id)) != NULL)
+    {
+      gtk_stack_remove (self->content_stack, page);
+      g_hash_table_remove (self->pages, &id);
+    }
+  /* Nothing to undo: it held nothing. */
+  cfai_chat_store_purge_conversation (store, conversation);
+}
+
 static void
 cfai_window_show_welcome (CfaiWindow *self)
 {
+  CfaiConversation *left = cfai_window_get_visible_conversation (self);
+
   g_binding_group_set_source (self->page_bindings, NULL);
   g_binding_group_set_source (self->conversation_bindings, NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "welcome");
@@ -203,6 +267,7 @@ cfai_window_show_welcome (CfaiWindow *self)
   /* Without a chat, the picker chooses the model new chats start with. */
   g_settings_bind (self->settings, "default-chat-model", self->chat_model_picker,
                    "selected-model-id", G_SETTINGS_BIND_DEFAULT);
+  cfai_window_drop_if_blank (self, left);
 }
 
 static CfaiChatPage *
@@ -227,6 +292,7 @@ static void
 cfai_window_show_conversation (CfaiWindow       *self,
                                CfaiConversation *conversation)
 {
+  CfaiConversation *left = cfai_window_get_visible_conversation (self);
   CfaiChatPage *page = cfai_window_ensure_page (self, conversation);
 
   g_settings_unbind (self->chat_model_picker, "selected-model-id");
@@ -236,6 +302,8 @@ cfai_window_show_conversation (CfaiWindow       *self,
   cfai_chat_settings_set_conversation (self->chat_settings, conversation);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.chat-settings", TRUE);
   adw_navigation_split_view_set_show_content (self->split_view, TRUE);
+  if (left != conversation)
+    cfai_window_drop_if_blank (self, left);
 }
 
 static guint
@@ -355,12 +423,14 @@ new_chat_action (GtkWidget  *widget,
     .top_p = CFAI_UNSET,
     .seed = CFAI_UNSET,
   };
-  CfaiConversation *conversation;
+  CfaiConversation *conversation = cfai_window_get_visible_conversation (self);
 
   if (store == NULL)
     return;
 
-  conversation = cfai_chat_store_create_conversation (store, &defaults);
+  /* The chat shown is still blank: it is the new chat (see above). */
+  if (conversation == NULL || !cfai_window_is_blank (self, conversation))
+    conversation = cfai_chat_store_create_conversation (store, &defaults);
   adw_view_stack_set_visible_child_name (self->section_stack, "chat-list");
   cfai_window_select (self, conversation);
   cfai_chat_page_focus_composer (cfai_window_get_visible_page (self));
@@ -421,6 +491,13 @@ delete_chat_action (GtkWidget  *widget,
   if (conversation == NULL || store == NULL)
     return;
 
+  deletion = g_new0 (Deletion, 1);
+  deletion->window = g_object_ref (self);
+  deletion->conversation = g_object_ref (conversation);
+  title = g_strdup (cfai_conversation_get_display_title (conversation));
+  /* First, so that leaving it does not drop it for good: it can come back. */
+  cfai_chat_store_delete_conversation (store, conversation);
+
   id = cfai_conversation_get_id (conversation);
   page = g_hash_table_lookup (self->pages, &id);
   if (visible != NULL && GTK_WIDGET (visible) == page)
@@ -431,12 +508,6 @@ delete_chat_action (GtkWidget  *widget,
       gtk_stack_remove (self->content_stack, page);
       g_hash_table_remove (self->pages, &id);
     }
-
-  deletion = g_new0 (Deletion, 1);
-  deletion->window = g_object_ref (self);
-  deletion->conversation = g_object_ref (conversation);
-  title = g_strdup (cfai_conversation_get_display_title (conversation));
-  cfai_chat_store_delete_conversation (store, conversation);
 
   /* Translators: %s is a chat's title */
   toast = adw_toast_new_format (_("“%s” deleted"), title);
