@@ -487,6 +487,90 @@ test_cut_stream (Fixture       *fixture,
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "chat.retry");
 }
 
+static gboolean
+has_no_button (gpointer data)
+{
+  gpointer *args = data;
+
+  return cfai_ui_test_find_button (args[0], args[1]) == NULL;
+}
+
+/* The messages of the last request the fake server accepted, as
+ * "role: text" lines. */
+static char *
+last_request_history (void)
+{
+  g_autoptr(JsonObject) body = last_request_body ();
+  JsonArray *messages = json_object_get_array_member (body, "messages");
+  g_autoptr(GString) history = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (messages, i);
+
+      g_string_append_printf (history, "%s: %s\n", json_object_get_string_member (message, "role"),
+                              json_object_get_string_member (message, "content"));
+    }
+  return g_string_free (g_steal_pointer (&history), FALSE);
+}
+
+/* Retry after a cut stream keeps the cut answer, marked interrupted,
+ * above the new one; only the new one goes to the model from then on. */
+static void
+test_retry_keeps_interrupted (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  CfaiChatPage *page;
+  GListModel *messages;
+  g_autoptr(CfaiMessage) cut = NULL;
+  g_autoptr(CfaiMessage) user = NULL;
+  g_autofree char *cut_text = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *expected = NULL;
+  CfaiMessage *answer;
+  GtkWidget *button;
+
+  use_scenario (fixture, "cut-stream-hard");
+  page = new_chat (fixture);
+  messages = cfai_conversation_get_messages (cfai_chat_page_get_conversation (page));
+  type_and_send (page, "Hello");
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  cut = g_object_ref (last_message (page));
+  g_assert_cmpint (cfai_message_get_state (cut), ==, CFAI_MESSAGE_STATE_INTERRUPTED);
+  cut_text = g_strdup (cfai_message_get_content (cut));
+  g_assert_cmpuint (strlen (cut_text), >, 0);
+
+  use_scenario (fixture, NULL);
+  button = wait_for_button (GTK_WIDGET (page), "Retry");
+  gtk_widget_grab_focus (button);
+  cfai_ui_test_press_key (button, GDK_KEY_space, 0);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 3);
+  user = g_list_model_get_item (messages, 0);
+  answer = last_message (page);
+  g_assert_true (answer != cut);
+  g_assert_cmpint (cfai_message_get_state (answer), ==, CFAI_MESSAGE_STATE_COMPLETE);
+  /* The cut answer is there as it was, and both answer the question. */
+  g_assert_cmpint (cfai_message_get_state (cut), ==, CFAI_MESSAGE_STATE_INTERRUPTED);
+  g_assert_cmpstr (cfai_message_get_content (cut), ==, cut_text);
+  g_assert_cmpint (cfai_message_get_parent_id (cut), ==, cfai_message_get_id (user));
+  g_assert_cmpint (cfai_message_get_parent_id (answer), ==, cfai_message_get_id (user));
+  g_assert_true (cfai_ui_test_wait_until (shows_text, (gpointer[]) { page, (gpointer) "The answer was cut off" }, WAIT_MS));
+  /* Retry is offered on the last answer only. */
+  g_assert_true (cfai_ui_test_wait_until (has_no_button, (gpointer[]) { page, (gpointer) "Retry" }, WAIT_MS));
+
+  /* The retry asked without the cut text, and so does the next turn. */
+  history = last_request_history ();
+  g_assert_cmpstr (history, ==, "user: Hello\n");
+  type_and_send (page, "Next");
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_clear_pointer (&history, g_free);
+  history = last_request_history ();
+  expected = g_strdup_printf ("user: Hello\nassistant: %s\nuser: Next\n", cfai_message_get_content (answer));
+  g_assert_cmpstr (history, ==, expected);
+}
+
 static void
 on_flushed (GObject      *source,
             GAsyncResult *result,
@@ -1185,6 +1269,7 @@ main (int   argc,
   ADD ("/chat/continue-after-length", test_continue_after_length);
   ADD ("/chat/errors", test_errors);
   ADD ("/chat/cut-stream", test_cut_stream);
+  ADD ("/chat/retry-keeps-interrupted", test_retry_keeps_interrupted);
   ADD ("/chat/restart-persistence", test_restart_persistence);
   ADD ("/chat/settings-panel", test_settings_panel);
   ADD ("/chat/drafts", test_drafts);

@@ -884,6 +884,32 @@ cfai_conversation_begin_answer (CfaiConversation *self)
   return message;
 }
 
+/**
+ * cfai_conversation_begin_retry:
+ * @retried: an answer to ask for again, kept as it is
+ *
+ * Like cfai_conversation_begin_answer(), but the new answer's parent is
+ * @retried's (the question both answer), which makes it a sibling that
+ * supersedes @retried: cfai_conversation_build_request() sends only the
+ * newest answer of a question.  Chats become trees on this next.
+ *
+ * Returns: (transfer none): the new message
+ */
+CfaiMessage *
+cfai_conversation_begin_retry (CfaiConversation *self,
+                               CfaiMessage      *retried)
+{
+  CfaiMessage *message;
+
+  g_return_val_if_fail (CFAI_IS_CONVERSATION (self), NULL);
+  g_return_val_if_fail (CFAI_IS_MESSAGE (retried), NULL);
+  g_return_val_if_fail (cfai_message_get_role (retried) == CFAI_CHAT_ROLE_ASSISTANT, NULL);
+
+  message = cfai_conversation_begin_answer (self);
+  cfai_message_set_parent_id (message, cfai_message_get_parent_id (retried));
+  return message;
+}
+
 /* The message's children (the next message, in a linear chat) take its
  * parent, so the chain stays whole. */
 void
@@ -978,7 +1004,8 @@ cfai_conversation_dup_params_json (CfaiConversation *self)
  * The request for the next answer: the conversation's model, settings,
  * system prompt and session key, and the history — every user and
  * assistant message with text that is not an error or still streaming
- * (the answer being asked for is).  Images are the caller's to add: it
+ * (the answer being asked for is), and not an answer that was retried
+ * (cfai_conversation_begin_retry()).  Images are the caller's to add: it
  * knows whether the model takes them.
  *
  * Returns: (transfer full): a streaming request
@@ -987,6 +1014,8 @@ CfaiChatRequest *
 cfai_conversation_build_request (CfaiConversation *self)
 {
   g_autoptr(CfaiChatRequest) request = NULL;
+  g_autoptr(GHashTable) answered = NULL;   /* parent ids with a newer answer */
+  g_autoptr(GPtrArray) history = NULL;     /* newest first */
   guint n;
 
   g_return_val_if_fail (CFAI_IS_CONVERSATION (self), NULL);
@@ -1009,20 +1038,38 @@ cfai_conversation_build_request (CfaiConversation *self)
     cfai_chat_request_set_lora (request, self->lora);
   cfai_chat_request_set_session_key (request, self->session_key);
 
+  /* Newest first, to know which answers were retried: an assistant
+   * message with a later sibling (the same parent) is superseded. */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  for (guint i = 0; i < n; i++)
+  answered = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  history = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = n; i > 0; i--)
     {
-      g_autoptr(CfaiMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+      g_autoptr(CfaiMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i - 1);
       CfaiChatRole role = cfai_message_get_role (message);
       CfaiMessageState state = cfai_message_get_state (message);
+      gint64 parent = cfai_message_get_parent_id (message);
 
+      if (role == CFAI_CHAT_ROLE_ASSISTANT && parent != 0)
+        {
+          if (g_hash_table_contains (answered, &parent))
+            continue;
+          g_hash_table_add (answered, g_memdup2 (&parent, sizeof parent));
+        }
       if (role != CFAI_CHAT_ROLE_USER && role != CFAI_CHAT_ROLE_ASSISTANT)
         continue;
       if (state == CFAI_MESSAGE_STATE_ERROR || state == CFAI_MESSAGE_STATE_STREAMING)
         continue;
       if (cfai_message_get_content_length (message) == 0)
         continue;
-      cfai_chat_request_add_message (request, role, cfai_message_get_content (message));
+      g_ptr_array_add (history, g_steal_pointer (&message));
+    }
+  for (guint i = history->len; i > 0; i--)
+    {
+      CfaiMessage *message = g_ptr_array_index (history, i - 1);
+
+      cfai_chat_request_add_message (request, cfai_message_get_role (message),
+                                     cfai_message_get_content (message));
     }
 
   return g_steal_pointer (&request);

@@ -80,6 +80,8 @@ CfaiMessage      *cfai_conversation_add_message         (CfaiConversation *self,
                                                          CfaiChatRole      role,
                                                          const char       *content);
 CfaiMessage      *cfai_conversation_begin_answer        (CfaiConversation *self);
+CfaiMessage      *cfai_conversation_begin_retry         (CfaiConversation *self,
+                                                         CfaiMessage      *retried);
 void              cfai_conversation_delete_message      (CfaiConversation *self,
                                                          CfaiMessage      *message);
 char             *cfai_conversation_dup_params_json     (CfaiConversation *self);

@@ -168,7 +168,12 @@ continue_action (GtkWidget  *widget,
   cfai_chat_page_start_answer (self, last, request, NULL);
 }
 
-/* A failed, cut or stopped answer is asked for again. */
+/* A failed, cut or stopped answer is asked for again.  Nothing is
+ * overwritten: an answer with text (cut or stopped) stays, and the new
+ * one is its sibling — an assistant message with the same parent, the
+ * question — which supersedes it in the history sent from now on (see
+ * cfai_conversation_build_request()).  A failed answer without text holds
+ * only its error, which the new attempt replaces. */
 static void
 retry_action (GtkWidget  *widget,
               const char *name,
@@ -179,18 +184,21 @@ retry_action (GtkWidget  *widget,
   g_autoptr(CfaiMessage) user = NULL;
   g_autoptr(CfaiChatRequest) request = NULL;
   CfaiMessage *answer;
+  gboolean keep;
 
   if (self->answer != NULL || last == NULL)
     return;
 
-  if (cfai_message_get_role (last) == CFAI_CHAT_ROLE_ASSISTANT)
+  keep = cfai_message_get_role (last) == CFAI_CHAT_ROLE_ASSISTANT && cfai_message_get_content_length (last) > 0;
+  if (cfai_message_get_role (last) == CFAI_CHAT_ROLE_ASSISTANT && !keep)
     cfai_conversation_delete_message (self->conversation, last);
   user = dup_last_user_message (self);
   if (user == NULL)
     return;
 
   cfai_chat_page_focus_composer (self);
-  answer = cfai_conversation_begin_answer (self->conversation);
+  answer = keep ? cfai_conversation_begin_retry (self->conversation, last)
+                : cfai_conversation_begin_answer (self->conversation);
   request = cfai_conversation_build_request (self->conversation);
   cfai_chat_page_start_answer (self, answer, request, user);
 }

@@ -25,6 +25,7 @@ struct _CfaiMessageRow
 
   CfaiMessage      *message;
   GSignalGroup     *message_signals;
+  GSignalGroup     *list_signals;   /* on the conversation's messages */
   gsize             shown_length;   /* bytes of content the view has */
   gsize             shown_reasoning;
 
@@ -455,6 +456,9 @@ cfai_message_row_dispose (GObject *object)
   if (self->message_signals != NULL)
     g_signal_group_set_target (self->message_signals, NULL);
   g_clear_object (&self->message_signals);
+  if (self->list_signals != NULL)
+    g_signal_group_set_target (self->list_signals, NULL);
+  g_clear_object (&self->list_signals);
   g_clear_object (&self->message);
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_MESSAGE_ROW);
   {
@@ -552,6 +556,11 @@ cfai_message_row_init (CfaiMessageRow *self)
   self->message_signals = g_signal_group_new (CFAI_TYPE_MESSAGE);
   g_signal_group_connect_swapped (self->message_signals, "notify",
                                   G_CALLBACK (on_notify), self);
+  /* Retry and Continue are offered on the last answer only: an answer
+   * retried (kept above the new one) loses its button. */
+  self->list_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->list_signals, "items-changed",
+                                  G_CALLBACK (update_notice), self);
 }
 
 CfaiMessage *
@@ -574,6 +583,7 @@ cfai_message_row_set_message (CfaiMessageRow *self,
     return;
 
   g_signal_group_set_target (self->message_signals, NULL);
+  g_signal_group_set_target (self->list_signals, NULL);
   g_set_object (&self->message, message);
   self->shown_length = 0;
   self->shown_reasoning = 0;
@@ -605,6 +615,9 @@ cfai_message_row_set_message (CfaiMessageRow *self,
       if (user)
         gtk_widget_set_visible (self->actions_box, TRUE);
       g_signal_group_set_target (self->message_signals, message);
+      if (!user && cfai_message_get_conversation (message) != NULL)
+        g_signal_group_set_target (self->list_signals,
+                                   cfai_conversation_get_messages (cfai_message_get_conversation (message)));
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
