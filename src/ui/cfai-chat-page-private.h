@@ -53,6 +53,8 @@ void              cfai_chat_page_add_file        (CfaiChatPage *self,
 void              cfai_chat_page_update_attachments (CfaiChatPage *self);
 void              cfai_chat_page_follow          (CfaiChatPage *self);
 void              _cfai_chat_page_class_actions_init (GtkWidgetClass *widget_class);
+void              _cfai_chat_page_class_images_init  (GtkWidgetClass *widget_class);
+void              _cfai_chat_page_images_init        (CfaiChatPage   *self);
 void              _cfai_chat_page_update_actions (CfaiChatPage *self);
 
 G_END_DECLS
