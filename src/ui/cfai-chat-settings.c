@@ -280,6 +280,8 @@ on_seed_changed (CfaiChatSettings *self)
   text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->seed))));
   valid = parse_seed (text, &seed);
   gtk_widget_set_visible (self->seed_error, !valid);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->seed), GTK_ACCESSIBLE_STATE_INVALID,
+                               valid ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE, -1);
   if (valid)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->seed), "error");
@@ -341,6 +343,8 @@ cfai_chat_settings_set_conversation (CfaiChatSettings *self,
   /* A wrong seed typed for the chat before is not carried over. */
   gtk_widget_set_visible (self->seed_error, FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->seed), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->seed), GTK_ACCESSIBLE_STATE_INVALID,
+                               GTK_ACCESSIBLE_INVALID_FALSE, -1);
   g_signal_group_set_target (self->conversation_signals, conversation);
   sync_from_conversation (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONVERSATION]);
