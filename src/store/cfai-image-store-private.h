@@ -29,9 +29,11 @@ typedef struct
   GStrv    reference_mimes;
   gint64   created_at;        /* µs since the epoch */
   double   estimated_cost;    /* USD; negative: unknown */
+  char    *search_key;        /* the prompt folded for searching, made on the worker */
 } CfaiImageRow;
 
 void             cfai_image_row_free              (CfaiImageRow    *row);
+char            *cfai_image_fold_for_search       (const char      *text);
 CfaiImageRecord *cfai_image_record_new_from_row   (const CfaiImageRow *row,
                                                    const char      *images_dir,
                                                    const char      *thumbnails_dir);

@@ -217,6 +217,12 @@ load_page_in_worker (GTask        *task,
   GPtrArray *rows;
 
   rows = cfai_image_sql_load_page (db, page->before_created_at, page->before_id, page->limit, &error);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      CfaiImageRow *row = g_ptr_array_index (rows, i);
+
+      row->search_key = cfai_image_fold_for_search (row->prompt);
+    }
   if (rows == NULL)
     g_task_return_error (task, error);
   else
@@ -464,11 +470,15 @@ extension_for (const char *mime_type)
 
 /* Adding */
 
+/* Everything the worker needs; the main thread only gathers it.  The
+ * work that grows with the picture (copying it with its texts, hashing
+ * the references) is the worker's: a 1920×1920 PNG is megabytes. */
 typedef struct
 {
-  CfaiImageRow *row;
-  GBytes       *image;        /* with its settings embedded */
-  GPtrArray    *references;   /* GBytes, as the row's reference_files */
+  CfaiImageRow *row;          /* reference_files filled in by the worker */
+  GBytes       *image;        /* as the model answered */
+  GPtrArray    *texts;        /* char *: key, value, key, value… */
+  GPtrArray    *references;   /* GBytes */
   char         *images_dir;
   GCancellable *cancellable;
 } AddJob;
@@ -478,10 +488,33 @@ add_job_free (AddJob *job)
 {
   cfai_image_row_free (job->row);
   g_bytes_unref (job->image);
+  g_ptr_array_unref (job->texts);
   g_ptr_array_unref (job->references);
   g_free (job->images_dir);
   g_clear_object (&job->cancellable);
   g_free (job);
+}
+
+/* Content-named, so one reference used for four pictures is one file. */
+static void
+name_references (AddJob *job)
+{
+  g_autoptr(GStrvBuilder) files = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) mimes = g_strv_builder_new ();
+
+  for (guint i = 0; i < job->references->len; i++)
+    {
+      GBytes *reference = g_ptr_array_index (job->references, i);
+      const char *mime = cfai_image_response_sniff_mime (g_bytes_get_data (reference, NULL),
+                                                         g_bytes_get_size (reference));
+      g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, reference);
+
+      g_strv_builder_take (files, g_strconcat ("references/", hash, extension_for (mime), NULL));
+      g_strv_builder_add (mimes, mime);
+    }
+
+  job->row->reference_files = g_strv_builder_end (files);
+  job->row->reference_mimes = g_strv_builder_end (mimes);
 }
 
 static void
@@ -492,10 +525,26 @@ add_in_worker (GTask        *task,
   g_autofree char *path = g_build_filename (job->images_dir, job->row->file_name, NULL);
   g_autofree char *references_dir = g_build_filename (job->images_dir, "references", NULL);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (CfaiImageText));
+  g_autoptr(GBytes) file = NULL;
   GError *error = NULL;
 
   /* Not started yet: nothing to undo. */
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+    goto failed;
+
+  name_references (job);
+  job->row->search_key = cfai_image_fold_for_search (job->row->prompt);
+
+  /* The file alone says how it was made. */
+  for (guint i = 0; i + 1 < job->texts->len; i += 2)
+    {
+      CfaiImageText text = { g_ptr_array_index (job->texts, i), g_ptr_array_index (job->texts, i + 1) };
+
+      g_array_append_val (texts, text);
+    }
+  file = cfai_image_metadata_embed (job->image, (CfaiImageText *) (gpointer) texts->data, texts->len, &error);
+  if (file == NULL)
     goto failed;
 
   if (!make_folder (job->images_dir, &error) ||
@@ -515,7 +564,7 @@ add_in_worker (GTask        *task,
       g_ptr_array_add (written, g_steal_pointer (&reference));
     }
 
-  if (!write_file (path, job->image, &error))
+  if (!write_file (path, file, &error))
     goto failed;
   g_ptr_array_add (written, g_steal_pointer (&path));
 
@@ -639,9 +688,6 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   g_autoptr(GTask) inner = NULL;
   g_autoptr(JsonObject) settings = NULL;
   g_autoptr(JsonNode) settings_node = NULL;
-  g_autoptr(GStrvBuilder) reference_files = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) reference_mimes = g_strv_builder_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *parameters = NULL;
   g_autofree char *seed = NULL;
   CfaiImageRow *row;
@@ -650,8 +696,6 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   const char *negative;
   guint width = 0;
   guint height = 0;
-  CfaiImageText texts[7];
-  guint n_texts = 0;
 
   g_return_if_fail (CFAI_IS_IMAGE_STORE (self));
   g_return_if_fail (CFAI_IS_IMAGE_REQUEST (request));
@@ -689,6 +733,8 @@ cfai_image_store_add_async (CfaiImageStore      *self,
 
   job = g_new0 (AddJob, 1);
   job->row = row;
+  job->image = g_bytes_ref (image);
+  job->texts = g_ptr_array_new_with_free_func (g_free);
   job->references = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   job->images_dir = g_strdup (self->images_dir);
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -696,45 +742,27 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   for (guint i = 0; i < cfai_image_request_get_n_reference_images (request); i++)
     {
       GBytes *reference = cfai_image_request_get_reference_image (request, i, NULL);
-      const char *reference_mime = cfai_image_response_sniff_mime (g_bytes_get_data (reference, NULL),
-                                                                   g_bytes_get_size (reference));
-      g_autofree char *hash = NULL;
 
       /* The request refused it already; skip rather than fail the picture. */
-      if (reference_mime == NULL)
-        continue;
-
-      hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, reference);
-      g_strv_builder_take (reference_files, g_strconcat ("references/", hash, extension_for (reference_mime), NULL));
-      g_strv_builder_add (reference_mimes, reference_mime);
-      g_ptr_array_add (job->references, g_bytes_ref (reference));
+      if (cfai_image_response_sniff_mime (g_bytes_get_data (reference, NULL), g_bytes_get_size (reference)) != NULL)
+        g_ptr_array_add (job->references, g_bytes_ref (reference));
     }
-  row->reference_files = g_strv_builder_end (reference_files);
-  row->reference_mimes = g_strv_builder_end (reference_mimes);
 
-  /* The file alone says how it was made. */
-  parameters = format_parameters (request, width, height);
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_PARAMETERS, parameters };
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_SOFTWARE, "CfAI " PACKAGE_VERSION };
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_PROMPT, row->prompt };
+#define ADD_TEXT(key, value) \
+  G_STMT_START { \
+    g_ptr_array_add (job->texts, g_strdup (key)); \
+    g_ptr_array_add (job->texts, g_strdup (value)); \
+  } G_STMT_END
+  ADD_TEXT (CFAI_IMAGE_TEXT_PARAMETERS, parameters = format_parameters (request, width, height));
+  ADD_TEXT (CFAI_IMAGE_TEXT_SOFTWARE, "CfAI " PACKAGE_VERSION);
+  ADD_TEXT (CFAI_IMAGE_TEXT_PROMPT, row->prompt);
   if (row->negative_prompt != NULL)
-    texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_NEGATIVE_PROMPT, row->negative_prompt };
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_MODEL, row->model };
+    ADD_TEXT (CFAI_IMAGE_TEXT_NEGATIVE_PROMPT, row->negative_prompt);
+  ADD_TEXT (CFAI_IMAGE_TEXT_MODEL, row->model);
   if (row->seed >= 0)
-    {
-      seed = g_strdup_printf ("%" G_GINT64_FORMAT, row->seed);
-      texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_SEED, seed };
-    }
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_SETTINGS, row->params };
-  g_assert (n_texts <= G_N_ELEMENTS (texts));
-  job->image = cfai_image_metadata_embed (image, texts, n_texts, &error);
-
-  if (job->image == NULL)
-    {
-      add_job_free (job);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    ADD_TEXT (CFAI_IMAGE_TEXT_SEED, seed = g_strdup_printf ("%" G_GINT64_FORMAT, row->seed));
+  ADD_TEXT (CFAI_IMAGE_TEXT_SETTINGS, row->params);
+#undef ADD_TEXT
 
   inner = g_task_new (NULL, NULL, added, g_steal_pointer (&task));
   g_task_set_task_data (inner, job, (GDestroyNotify) add_job_free);
