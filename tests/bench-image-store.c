@@ -28,37 +28,12 @@
 
 #include "cfai-image-store.h"
 #include "cfai-store-private.h"
+#include "cfai-test-async.h"
 #include "cfai-test-home.h"
 #include "fake-image.h"
 
 #define DEFAULT_IMAGES 2000
 #define RUNS 5
-
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static double
-ms_since (gint64 start)
-{
-  return (g_get_monotonic_time () - start) / 1000.0;
-}
-
-static double
-rss_mb (void)
-{
-  g_autofree char *statm = NULL;
-  unsigned long size = 0, resident = 0;
-
-  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL) ||
-      sscanf (statm, "%lu %lu", &size, &resident) != 2)
-    return -1;
-  return resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
-}
 
 static int
 compare_doubles (gconstpointer a,
@@ -189,17 +164,17 @@ main (int   argc,
       gint64 start;
 
       if (run == 0)
-        rss_before = rss_mb ();
+        rss_before = cfai_bench_rss_mb ();
       chats = cfai_chat_store_new (db_path);
       store = cfai_image_store_new_full (chats, images_dir, thumbnails_dir);
       images = cfai_image_store_get_images (store);
       g_signal_connect (images, "items-changed", G_CALLBACK (first_items), &first_at);
 
       start = g_get_monotonic_time ();
-      cfai_image_store_load_async (store, NULL, got_result, &result);
+      cfai_image_store_load_async (store, NULL, cfai_test_got_result, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
-      all[run] = ms_since (start);
+      all[run] = cfai_bench_ms_since (start);
       first[run] = (first_at - start) / 1000.0;
       if (!cfai_image_store_load_finish (store, result, &error))
         g_error ("loading: %s", error->message);
@@ -218,7 +193,7 @@ main (int   argc,
         {
           g_auto(GStrv) models = NULL;
 
-          rss_after = rss_mb ();
+          rss_after = cfai_bench_rss_mb ();
 
           start = g_get_monotonic_time ();
           for (guint i = 0; i < n; i++)
@@ -227,7 +202,7 @@ main (int   argc,
 
               matched += cfai_image_record_matches (record, "red bicycle", NULL);
             }
-          search_first = ms_since (start);
+          search_first = cfai_bench_ms_since (start);
 
           start = g_get_monotonic_time ();
           for (guint i = 0; i < n; i++)
@@ -236,11 +211,11 @@ main (int   argc,
 
               cfai_image_record_matches (record, "Red BICYCLE", NULL);
             }
-          search_again = ms_since (start);
+          search_again = cfai_bench_ms_since (start);
 
           start = g_get_monotonic_time ();
           models = cfai_image_store_dup_models (store);
-          models_ms = ms_since (start);
+          models_ms = cfai_bench_ms_since (start);
           if (g_strv_length (models) != 12 || matched == 0)
             g_error ("search or models found nothing");
         }
@@ -271,18 +246,18 @@ main (int   argc,
     cfai_image_request_set_steps (request, 25);
 
     start = g_get_monotonic_time ();
-    cfai_image_store_add_async (store, request, picture, 0.01, NULL, got_result, &result);
-    call_ms = ms_since (start);
+    cfai_image_store_add_async (store, request, picture, 0.01, NULL, cfai_test_got_result, &result);
+    call_ms = cfai_bench_ms_since (start);
     /* Not a blocking iteration: that would count the waiting. */
     while (result == NULL)
       {
         gint64 iteration = g_get_monotonic_time ();
 
         g_main_context_iteration (NULL, FALSE);
-        longest = MAX (longest, ms_since (iteration));
+        longest = MAX (longest, cfai_bench_ms_since (iteration));
         g_usleep (500);
       }
-    total_ms = ms_since (start);
+    total_ms = cfai_bench_ms_since (start);
     record = cfai_image_store_add_finish (store, result, &error);
     if (record == NULL)
       g_error ("saving: %s", error->message);

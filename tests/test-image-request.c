@@ -108,22 +108,33 @@ build (CfaiImageRequest    *request,
   return body;
 }
 
+/* @message NULL: any message. */
 static void
-build_fails (CfaiImageRequest *request,
-             const char       *field,
-             const char       *message)
+build_fails_with_rules (CfaiImageRequest    *request,
+                        CfaiImageModelRules *rules,
+                        const char          *field,
+                        const char          *message)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *content_type = NULL;
   GBytes *body = NULL;
 
-  g_assert_false (cfai_image_request_build (request, NULL, &content_type, &body, &error));
+  g_assert_false (cfai_image_request_build (request, rules, &content_type, &body, &error));
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
   g_assert_cmpstr (cfai_error_get_field (error), ==, field);
   if (message != NULL)
     g_assert_cmpstr (error->message, ==, message);
   g_assert_null (body);
   g_assert_null (content_type);
+}
+
+/* With the built-in rules. */
+static void
+build_fails (CfaiImageRequest *request,
+             const char       *field,
+             const char       *message)
+{
+  build_fails_with_rules (request, NULL, field, message);
 }
 
 /* Builds with the built-in rules and parses the JSON body back. */
@@ -846,23 +857,6 @@ build_parts (CfaiImageRequest *request)
     }
 
   return parts;
-}
-
-static void
-build_fails_with_rules (CfaiImageRequest    *request,
-                        CfaiImageModelRules *rules,
-                        const char          *field,
-                        const char          *message)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *content_type = NULL;
-  GBytes *body = NULL;
-
-  g_assert_false (cfai_image_request_build (request, rules, &content_type, &body, &error));
-  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
-  g_assert_cmpstr (cfai_error_get_field (error), ==, field);
-  g_assert_cmpstr (error->message, ==, message);
-  g_assert_null (body);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "cfai-image-metadata.h"
 #include "cfai-image-store.h"
 #include "cfai-store-private.h"
+#include "cfai-test-async.h"
 #include "cfai-test-home.h"
 #include "fake-image.h"
 
@@ -34,22 +35,6 @@ typedef struct
 } Fixture;
 
 static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
 open_stores (Fixture *fixture)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -57,8 +42,8 @@ open_stores (Fixture *fixture)
 
   fixture->chats = cfai_chat_store_new (fixture->db_path);
   fixture->store = cfai_image_store_new_full (fixture->chats, fixture->images_dir, fixture->thumbnails_dir);
-  cfai_image_store_load_async (fixture->store, NULL, got_result, &result);
-  g_assert_true (cfai_image_store_load_finish (fixture->store, wait_for (&result), &error));
+  cfai_image_store_load_async (fixture->store, NULL, cfai_test_got_result, &result);
+  g_assert_true (cfai_image_store_load_finish (fixture->store, cfai_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_true (cfai_image_store_get_loaded (fixture->store));
 }
@@ -150,8 +135,8 @@ add (Fixture           *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cfai_image_store_add_async (fixture->store, request, image, 0.0021, NULL, got_result, &result);
-  return cfai_image_store_add_finish (fixture->store, wait_for (&result), error);
+  cfai_image_store_add_async (fixture->store, request, image, 0.0021, NULL, cfai_test_got_result, &result);
+  return cfai_image_store_add_finish (fixture->store, cfai_test_wait_for (&result), error);
 }
 
 static CfaiImageRecord *
@@ -524,8 +509,8 @@ test_delete_undo_commit (Fixture       *fixture,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    cfai_image_store_commit_delete_async (fixture->store, records[1], NULL, got_result, &result);
-    g_assert_true (cfai_image_store_commit_delete_finish (fixture->store, wait_for (&result), &error));
+    cfai_image_store_commit_delete_async (fixture->store, records[1], NULL, cfai_test_got_result, &result);
+    g_assert_true (cfai_image_store_commit_delete_finish (fixture->store, cfai_test_wait_for (&result), &error));
     g_assert_no_error (error);
   }
   g_assert_false (g_file_test (middle_path, G_FILE_TEST_EXISTS));
@@ -565,8 +550,8 @@ test_delete_fails (Fixture       *fixture,
   cfai_image_store_delete (fixture->store, record);
   g_assert_cmpuint (n_records (fixture), ==, 0);
   g_assert_true (cfai_chat_store_exec_for_testing (fixture->chats, "PRAGMA query_only = 1;", NULL));
-  cfai_image_store_commit_delete_async (fixture->store, record, NULL, got_result, &result);
-  g_assert_false (cfai_image_store_commit_delete_finish (fixture->store, wait_for (&result), &error));
+  cfai_image_store_commit_delete_async (fixture->store, record, NULL, cfai_test_got_result, &result);
+  g_assert_false (cfai_image_store_commit_delete_finish (fixture->store, cfai_test_wait_for (&result), &error));
   g_assert_error (error, CFAI_DATABASE_ERROR, CFAI_DATABASE_ERROR_READ_ONLY);
   g_assert_cmpuint (n_records (fixture), ==, 1);
   g_assert_true (g_file_test (cfai_image_record_get_path (record), G_FILE_TEST_EXISTS));
@@ -693,8 +678,8 @@ test_pages (Fixture       *fixture,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    cfai_image_store_load_async (fixture->store, NULL, got_result, &result);
-    g_assert_true (cfai_image_store_load_finish (fixture->store, wait_for (&result), &error));
+    cfai_image_store_load_async (fixture->store, NULL, cfai_test_got_result, &result);
+    g_assert_true (cfai_image_store_load_finish (fixture->store, cfai_test_wait_for (&result), &error));
     g_assert_no_error (error);
   }
   g_signal_handlers_disconnect_by_data (cfai_image_store_get_images (fixture->store), sizes);
@@ -909,8 +894,8 @@ test_database_too_new (Fixture       *fixture,
 
   fixture->chats = cfai_chat_store_new (fixture->db_path);
   fixture->store = cfai_image_store_new_full (fixture->chats, fixture->images_dir, fixture->thumbnails_dir);
-  cfai_image_store_load_async (fixture->store, NULL, got_result, &result);
-  g_assert_false (cfai_image_store_load_finish (fixture->store, wait_for (&result), &error));
+  cfai_image_store_load_async (fixture->store, NULL, cfai_test_got_result, &result);
+  g_assert_false (cfai_image_store_load_finish (fixture->store, cfai_test_wait_for (&result), &error));
   g_assert_error (error, CFAI_DATABASE_ERROR, CFAI_DATABASE_ERROR_TOO_NEW);
   g_assert_true (cfai_image_store_get_loaded (fixture->store));
 }

@@ -40,6 +40,19 @@ CfaiImageRecord *cfai_image_record_new_from_row   (const CfaiImageRow *row,
 const char      *cfai_image_record_get_file_name  (CfaiImageRecord *self);
 const char * const *cfai_image_record_get_reference_files (CfaiImageRecord *self);
 
+/* cfai-image-store-files.c */
+gboolean         cfai_image_store_make_folder     (const char      *path,
+                                                   GError         **error);
+gboolean         cfai_image_store_write_file      (const char      *path,
+                                                   GBytes          *bytes,
+                                                   GError         **error);
+const char      *cfai_image_store_extension_for   (const char      *mime_type);
+char            *cfai_image_store_new_file_name   (gint64           created_at,
+                                                   const char      *mime_type);
+char            *cfai_image_store_format_parameters (CfaiImageRequest *request,
+                                                   guint            width,
+                                                   guint            height);
+
 /* cfai-image-store-sql.c: worker thread only */
 GPtrArray       *cfai_image_sql_load_page         (CfaiDatabase    *db,
                                                    gint64           before_created_at,

@@ -22,11 +22,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "cfai-image-metadata.h"
 #include "cfai-image-response.h"
@@ -353,121 +350,6 @@ cfai_image_store_load_finish (CfaiImageStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Files */
-
-static void
-set_file_error (GError     **error,
-                int          saved_errno,
-                const char  *path)
-{
-  switch (saved_errno)
-    {
-    case ENOSPC:
-#ifdef EDQUOT
-    case EDQUOT:
-#endif
-    /* A file-size limit (ulimit -f) is as much "no room" as a full disk. */
-    case EFBIG:
-      g_set_error (error, CFAI_IMAGE_STORE_ERROR, CFAI_IMAGE_STORE_ERROR_FULL,
-                   _("There is no room on the disk for “%s”. Free some space, then save the picture again."),
-                   path);
-      break;
-
-    case EACCES:
-    case EPERM:
-    case EROFS:
-    case ENOTDIR:
-    case EEXIST:
-      g_set_error (error, CFAI_IMAGE_STORE_ERROR, CFAI_IMAGE_STORE_ERROR_READ_ONLY,
-                   _("CfAI may not save pictures as “%s”. Check that its folder is a folder you "
-                     "may write to, and that the disk is not mounted read-only."),
-                   path);
-      break;
-
-    default:
-      g_set_error (error, CFAI_IMAGE_STORE_ERROR, CFAI_IMAGE_STORE_ERROR_IO,
-                   _("The disk reported an error while saving “%s” (%s). Check the disk, then "
-                     "save the picture again."),
-                   path, g_strerror (saved_errno));
-      break;
-    }
-}
-
-/* Writes next to @path, flushes, then renames: a crash or a full disk
- * leaves no half picture under the final name.  Not g_file_set_contents():
- * its errors do not tell a quota or file-size limit from other failures. */
-static gboolean
-write_file (const char  *path,
-            GBytes      *bytes,
-            GError     **error)
-{
-  g_autofree char *part = g_strconcat (path, ".part", NULL);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  int saved_errno = 0;
-  int fd;
-
-  fd = g_open (part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      set_file_error (error, errno, path);
-      return FALSE;
-    }
-
-  while (len > 0)
-    {
-      gssize written = write (fd, data, len);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written <= 0)
-        {
-          saved_errno = written < 0 ? errno : ENOSPC;
-          break;
-        }
-      data += written;
-      len -= written;
-    }
-
-  if (saved_errno == 0 && fdatasync (fd) != 0)
-    saved_errno = errno;
-  if (close (fd) != 0 && saved_errno == 0)
-    saved_errno = errno;
-  if (saved_errno == 0 && g_rename (part, path) != 0)
-    saved_errno = errno;
-
-  if (saved_errno != 0)
-    {
-      g_unlink (part);
-      set_file_error (error, saved_errno, path);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-make_folder (const char  *path,
-             GError     **error)
-{
-  if (g_mkdir_with_parents (path, 0700) != 0)
-    {
-      set_file_error (error, errno, path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static const char *
-extension_for (const char *mime_type)
-{
-  if (g_str_equal (mime_type, "image/jpeg"))
-    return ".jpg";
-  if (g_str_equal (mime_type, "image/webp"))
-    return ".webp";
-  return ".png";
-}
-
 /* Adding */
 
 /* Everything the worker needs; the main thread only gathers it.  The
@@ -509,7 +391,7 @@ name_references (AddJob *job)
                                                          g_bytes_get_size (reference));
       g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, reference);
 
-      g_strv_builder_take (files, g_strconcat ("references/", hash, extension_for (mime), NULL));
+      g_strv_builder_take (files, g_strconcat ("references/", hash, cfai_image_store_extension_for (mime), NULL));
       g_strv_builder_add (mimes, mime);
     }
 
@@ -547,8 +429,8 @@ add_in_worker (GTask        *task,
   if (file == NULL)
     goto failed;
 
-  if (!make_folder (job->images_dir, &error) ||
-      (job->references->len > 0 && !make_folder (references_dir, &error)))
+  if (!cfai_image_store_make_folder (job->images_dir, &error) ||
+      (job->references->len > 0 && !cfai_image_store_make_folder (references_dir, &error)))
     goto failed;
 
   /* A reference file is named by its content: when it is there, it is
@@ -559,12 +441,12 @@ add_in_worker (GTask        *task,
 
       if (g_file_test (reference, G_FILE_TEST_EXISTS))
         continue;
-      if (!write_file (reference, g_ptr_array_index (job->references, i), &error))
+      if (!cfai_image_store_write_file (reference, g_ptr_array_index (job->references, i), &error))
         goto failed;
       g_ptr_array_add (written, g_steal_pointer (&reference));
     }
 
-  if (!write_file (path, file, &error))
+  if (!cfai_image_store_write_file (path, file, &error))
     goto failed;
   g_ptr_array_add (written, g_steal_pointer (&path));
 
@@ -600,64 +482,6 @@ added (GObject      *object,
   record = cfai_image_record_new_from_row (job->row, self->images_dir, self->thumbnails_dir);
   add_record (self, record);
   g_task_return_pointer (task, record, g_object_unref);
-}
-
-static char *
-format_number (double value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
-}
-
-/* The "parameters" text other tools read: the prompt, a "Negative
- * prompt:" line, then "Key: value" pairs. */
-static char *
-format_parameters (CfaiImageRequest *request,
-                   guint             width,
-                   guint             height)
-{
-  GString *text = g_string_new (cfai_image_request_get_prompt (request));
-  const char *negative = cfai_image_request_get_negative_prompt (request);
-
-  if (negative != NULL && *negative != '\0')
-    g_string_append_printf (text, "\nNegative prompt: %s", negative);
-
-  g_string_append_c (text, '\n');
-  if (cfai_image_request_get_steps (request) != 0)
-    g_string_append_printf (text, "Steps: %u, ", cfai_image_request_get_steps (request));
-  if (cfai_image_request_get_seed (request) >= 0)
-    g_string_append_printf (text, "Seed: %" G_GINT64_FORMAT ", ", cfai_image_request_get_seed (request));
-  g_string_append_printf (text, "Size: %ux%u, Model: %s", width, height, cfai_image_request_get_model (request));
-  if (cfai_image_request_get_guidance (request) >= 0)
-    {
-      g_autofree char *guidance = format_number (cfai_image_request_get_guidance (request));
-
-      g_string_append_printf (text, ", CFG scale: %s", guidance);
-    }
-  if (cfai_image_request_get_strength (request) >= 0 && cfai_image_request_get_n_reference_images (request) > 0)
-    {
-      g_autofree char *strength = format_number (cfai_image_request_get_strength (request));
-
-      g_string_append_printf (text, ", Denoising strength: %s", strength);
-    }
-  g_string_append (text, ", Version: CfAI " PACKAGE_VERSION);
-
-  return g_string_free (text, FALSE);
-}
-
-static char *
-new_file_name (gint64      created_at,
-               const char *mime_type)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local_usec (created_at);
-  g_autofree char *stamp = g_date_time_format (time, "%Y-%m-%d_%H-%M-%S");
-  g_autofree char *uuid = g_uuid_string_random ();
-
-  /* The time for people browsing the folder, a random part for two
-   * pictures of the same second. */
-  uuid[8] = '\0';
-  return g_strconcat (stamp, "_", uuid, extension_for (mime_type), NULL);
 }
 
 /**
@@ -728,7 +552,7 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   row->height = height;
   row->mime_type = g_strdup (mime);
   row->created_at = g_get_real_time ();
-  row->file_name = new_file_name (row->created_at, mime);
+  row->file_name = cfai_image_store_new_file_name (row->created_at, mime);
   row->estimated_cost = estimated_cost;
 
   job = g_new0 (AddJob, 1);
@@ -753,7 +577,7 @@ cfai_image_store_add_async (CfaiImageStore      *self,
     g_ptr_array_add (job->texts, g_strdup (key)); \
     g_ptr_array_add (job->texts, g_strdup (value)); \
   } G_STMT_END
-  ADD_TEXT (CFAI_IMAGE_TEXT_PARAMETERS, parameters = format_parameters (request, width, height));
+  ADD_TEXT (CFAI_IMAGE_TEXT_PARAMETERS, parameters = cfai_image_store_format_parameters (request, width, height));
   ADD_TEXT (CFAI_IMAGE_TEXT_SOFTWARE, "CfAI " PACKAGE_VERSION);
   ADD_TEXT (CFAI_IMAGE_TEXT_PROMPT, row->prompt);
   if (row->negative_prompt != NULL)
