@@ -5,11 +5,15 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "cfai-error.h"
 #include "cfai-image-run.h"
 #include "cfai-image-response.h"
-#include "cfai-test-server.h"
+#include "cfai-test-async.h"
 #include "cfai-test-home.h"
+#include "cfai-test-server.h"
+#include "fake-image.h"
 
 static CfaiTestServer *server;
 
@@ -25,20 +29,19 @@ make_client (const char *scenario)
   return client;
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* Runs @request to the end; the run is returned done or failed. */
+static CfaiImageRun *
+run_request (const char        *scenario,
+             CfaiImageRequest  *request,
+             GError           **error)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
+  g_autoptr(CfaiClient) client = make_client (scenario);
+  g_autoptr(GAsyncResult) result = NULL;
+  CfaiImageRun *run = cfai_image_run_new (client, request, NULL);
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
+  cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), error);
+  return run;
 }
 
 static GBytes *
@@ -56,11 +59,169 @@ generate (const char           *scenario,
 
   cfai_image_request_set_prompt (request, prompt);
   run = cfai_image_run_new (client, request, rules);
-  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
-  if (!cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), error))
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
+  if (!cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), error))
     return NULL;
   *mime = g_strdup (cfai_image_run_get_mime_type (run));
   return g_bytes_ref (cfai_image_run_get_image (run));
+}
+
+/* A genuine picture of any size (the fake's own renderer stops at 64). */
+static GBytes *
+make_picture (guint    width,
+              guint    height,
+              gboolean jpeg)
+{
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+
+  for (gsize i = 0; i < (gsize) width * height * 3; i++)
+    rgb[i] = (guint8) (i * 7 + i / 3);
+
+  return jpeg ? fake_image_encode_jpeg (rgb, width, height) : fake_image_encode_png (rgb, width, height);
+}
+
+static GBytes *
+cut_in_half (GBytes *bytes)
+{
+  return g_bytes_new_from_bytes (bytes, 0, g_bytes_get_size (bytes) / 2);
+}
+
+static void
+test_reference_images (void)
+{
+  static const char * const models[] = {
+    "@cf/black-forest-labs/flux-2-dev",
+    "@cf/black-forest-labs/flux-2-klein-4b",
+    "@cf/black-forest-labs/flux-2-klein-9b",
+  };
+  g_autoptr(GBytes) largest = make_picture (512, 384, FALSE);
+  g_autoptr(GBytes) small = make_picture (64, 48, TRUE);
+  g_autoptr(GBytes) too_big = make_picture (600, 400, FALSE);
+  g_autoptr(GBytes) cut = cut_in_half (largest);
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (models[i]);
+      g_autoptr(CfaiImageRun) run = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", models[i]);
+      cfai_image_request_set_prompt (request, "The dog of the first picture on the beach of the second");
+      cfai_image_request_add_reference_image (request, largest, NULL);
+      cfai_image_request_add_reference_image (request, small, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (cfai_image_run_get_image (run));
+      g_clear_object (&run);
+
+      /* The fake decodes what it gets, as the model does: a picture over
+       * 512×512 is refused (the UI scales first), so is one cut short. */
+      cfai_image_request_clear_reference_images (request);
+      cfai_image_request_add_reference_image (request, too_big, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "512x512"));
+      g_assert_null (cfai_image_run_get_image (run));
+      g_clear_error (&error);
+      g_clear_object (&run);
+
+      cfai_image_request_clear_reference_images (request);
+      cfai_image_request_add_reference_image (request, cut, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "input_image_0"));
+    }
+}
+
+static void
+test_img2img (void)
+{
+  static const char * const models[] = {
+    "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    "@cf/bytedance/stable-diffusion-xl-lightning",
+    "@cf/lykon/dreamshaper-8-lcm",
+  };
+  g_autoptr(GBytes) picture = make_picture (640, 480, FALSE);
+  g_autoptr(GBytes) cut = cut_in_half (picture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (models[i]);
+      g_autoptr(CfaiImageRun) run = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", models[i]);
+      cfai_image_request_set_prompt (request, "The same street at night, wet asphalt, neon signs");
+      cfai_image_request_add_reference_image (request, picture, "image/png");
+      cfai_image_request_set_strength (request, 0.55);
+      run = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (cfai_image_run_get_mime_type (run), ==, "image/png");
+      g_clear_object (&run);
+
+      cfai_image_request_clear_reference_images (request);
+      cfai_image_request_add_reference_image (request, cut, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "image_b64"));
+    }
+}
+
+/* Workers AI does not say which seed it used, so the run always sends
+ * one: the seed it reports makes the same picture again. */
+static void
+test_seed_always_sent (void)
+{
+  static const char * const models[] = {
+    "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    "@cf/black-forest-labs/flux-2-dev",
+    "@cf/leonardo/phoenix-1.0",
+    "@cf/leonardo/lucid-origin",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (models[i]);
+      g_autoptr(CfaiImageRun) first = NULL;
+      g_autoptr(CfaiImageRun) again = NULL;
+      g_autoptr(CfaiImageRun) other = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 seed;
+
+      g_test_message ("%s", models[i]);
+      cfai_image_request_set_prompt (request, "A paper boat on a puddle, morning light");
+      first = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      seed = cfai_image_run_get_seed (first);
+      g_assert_cmpint (seed, >=, 0);
+      g_assert_cmpint (seed, <=, G_MAXINT32);
+      /* The request itself is not changed. */
+      g_assert_cmpint (cfai_image_request_get_seed (request), ==, -1);
+
+      cfai_image_request_set_seed (request, seed);
+      again = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cfai_image_run_get_seed (again), ==, seed);
+      g_assert_true (g_bytes_equal (cfai_image_run_get_image (first), cfai_image_run_get_image (again)));
+
+      /* Another seed, another picture. */
+      cfai_image_request_set_seed (request, seed == 0 ? 1 : seed - 1);
+      other = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_bytes_equal (cfai_image_run_get_image (first), cfai_image_run_get_image (other)));
+    }
+
+  /* FLUX.1 [schnell] takes no seed: nothing to report. */
+  {
+    g_autoptr(CfaiImageRequest) request = cfai_image_request_new ("@cf/black-forest-labs/flux-1-schnell");
+    g_autoptr(CfaiImageRun) run = NULL;
+    g_autoptr(GError) error = NULL;
+
+    cfai_image_request_set_prompt (request, "A paper boat on a puddle, morning light");
+    run = run_request (NULL, request, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (cfai_image_run_get_seed (run), ==, -1);
+  }
 }
 
 static void
@@ -111,8 +272,8 @@ test_rules_from_live_schema (void)
       g_autofree char *mime = NULL;
       double live_max, builtin_max;
 
-      cfai_image_model_rules_fetch_async (client, models[i], NULL, store_result, &result);
-      live = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
+      cfai_image_model_rules_fetch_async (client, models[i], NULL, cfai_test_got_result, &result);
+      live = cfai_image_model_rules_fetch_finish (client, cfai_test_wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_nonnull (live);
 
@@ -142,8 +303,8 @@ test_unknown_model_schema (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CfaiImageModelRules) rules = NULL;
 
-  cfai_image_model_rules_fetch_async (client, "@cf/nobody/no-such-model", NULL, store_result, &result);
-  rules = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
+  cfai_image_model_rules_fetch_async (client, "@cf/nobody/no-such-model", NULL, cfai_test_got_result, &result);
+  rules = cfai_image_model_rules_fetch_finish (client, cfai_test_wait_for (&result), &error);
   g_assert_null (rules);
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
 }
@@ -235,11 +396,11 @@ test_image_run_properties (void)
   g_assert_true (cfai_image_run_get_request (run) == request);
 
   g_signal_connect (run, "notify", G_CALLBACK (log_notify), names);
-  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
   g_assert_cmpint (cfai_run_get_state (CFAI_RUN (run)), ==, CFAI_RUN_STATE_RUNNING);
   /* Later edits are for the next run. */
   cfai_image_request_set_seed (request, 7);
-  g_assert_true (cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error));
+  g_assert_true (cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), &error));
   g_assert_no_error (error);
 
   g_assert_cmpuint (names->len, >=, 5);
@@ -288,9 +449,9 @@ test_image_run_cancel (void)
 
   cfai_image_request_set_prompt (request, "A lighthouse on a cliff at dusk, oil painting");
   run = cfai_image_run_new (client, request, NULL);
-  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
   g_timeout_add (200, cancel_run, run);
-  g_assert_false (cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error));
+  g_assert_false (cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 0.9);
   g_assert_cmpint (cfai_run_get_state (CFAI_RUN (run)), ==, CFAI_RUN_STATE_CANCELLED);
@@ -338,8 +499,8 @@ test_image_model_result_recorded (void)
       cfai_image_request_set_prompt (request, "A lighthouse on a cliff at dusk, oil painting");
       g_signal_connect (client, "model-result", G_CALLBACK (count_model_result), errors);
       run = cfai_image_run_new (client, request, NULL);
-      cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
-      cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error);
+      cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
+      cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), &error);
       g_assert_cmpuint (errors->len, ==, 1);
       if (i == 1)
         g_assert_error ((GError *) g_ptr_array_index (errors, 0), CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED);
@@ -364,6 +525,9 @@ main (int   argc,
   g_test_add_func ("/image-generator/rules-from-live-schema", test_rules_from_live_schema);
   g_test_add_func ("/image-generator/unknown-model-schema", test_unknown_model_schema);
   g_test_add_func ("/image-generator/errors", test_image_errors);
+  g_test_add_func ("/image-generator/reference-images", test_reference_images);
+  g_test_add_func ("/image-generator/img2img", test_img2img);
+  g_test_add_func ("/image-generator/seed-always-sent", test_seed_always_sent);
   g_test_add_func ("/image-generator/run-properties", test_image_run_properties);
   g_test_add_func ("/image-generator/run-cancel", test_image_run_cancel);
   g_test_add_func ("/image-generator/model-result-recorded", test_image_model_result_recorded);

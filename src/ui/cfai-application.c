@@ -20,6 +20,7 @@ struct _CfaiApplication
   CfaiClient       *client;
   CfaiModelCatalog *catalog;
   CfaiChatStore    *chat_store;
+  CfaiImageStore   *image_store;
   GError           *chat_store_error;
   GCancellable     *cancellable;
   gboolean          loading_credentials;
@@ -375,6 +376,22 @@ on_chat_store_loaded (GObject      *source,
   cfai_application_drop_blank_chats (self);
 }
 
+/* The gallery shares the chats' file: a file it cannot read is the one
+ * the chat store already reported. */
+static void
+on_image_store_loaded (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CfaiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cfai_image_store_load_finish (CFAI_IMAGE_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      self->chat_store_error == NULL)
+    cfai_application_set_chat_store_error (self, error);
+}
+
 static void
 on_chat_store_save_failed (CfaiChatStore   *store,
                            const GError    *error,
@@ -413,6 +430,10 @@ cfai_application_startup (GApplication *app)
                              G_CALLBACK (on_chat_store_save_failed), self, 0);
     cfai_chat_store_load_async (self->chat_store, self->cancellable,
                                 on_chat_store_loaded, g_object_ref (self));
+
+    self->image_store = cfai_image_store_new (self->chat_store);
+    cfai_image_store_load_async (self->image_store, self->cancellable,
+                                 on_image_store_loaded, g_object_ref (self));
   }
 
   self->loading_credentials = TRUE;
@@ -451,6 +472,9 @@ cfai_application_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   /* Its last save is written before it goes. */
+  /* Deletes waiting for their undo are done as it goes; then the last
+   * save of the chats, on the worker they share. */
+  g_clear_object (&self->image_store);
   g_clear_object (&self->chat_store);
   g_clear_error (&self->chat_store_error);
   g_clear_object (&self->catalog);
@@ -562,6 +586,19 @@ cfai_application_get_catalog (CfaiApplication *self)
 {
   g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
   return self->catalog;
+}
+
+/**
+ * cfai_application_get_image_store:
+ *
+ * Returns: (transfer none) (nullable): the gallery, %NULL before startup
+ */
+CfaiImageStore *
+cfai_application_get_image_store (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+
+  return self->image_store;
 }
 
 /**

@@ -9,6 +9,7 @@
 #include "cfai-chat-store.h"
 #include "cfai-client.h"
 #include "cfai-credentials.h"
+#include "cfai-image-store.h"
 #include "cfai-model-catalog.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,7 @@ CfaiClient              *cfai_application_get_client          (CfaiApplication  
 CfaiCredentials         *cfai_application_get_credentials     (CfaiApplication  *self);
 CfaiModelCatalog        *cfai_application_get_catalog         (CfaiApplication  *self);
 CfaiChatStore           *cfai_application_get_chat_store      (CfaiApplication  *self);
+CfaiImageStore          *cfai_application_get_image_store     (CfaiApplication  *self);
 const GError            *cfai_application_get_chat_store_error (CfaiApplication *self);
 gboolean                 cfai_application_get_has_credentials (CfaiApplication  *self);
 gboolean                 cfai_application_get_loading_credentials (CfaiApplication *self);
