@@ -24,7 +24,7 @@
 #include "cfai-test-server.h"
 #include "cfai-test-home.h"
 
-#define N_BUILTIN 27
+#define N_BUILTIN 28
 #define SEARCH_PATH "/client/v4/accounts/test-account/ai/models/search"
 
 static char *models_dir;
@@ -213,6 +213,7 @@ test_builtin (void)
     "@cf/meta/llama-4-scout-17b-16e-instruct",
     "@cf/qwen/qwq-32b",
     "@cf/qwen/qwen2.5-coder-32b-instruct",
+    "@cf/meta/llama-3.2-11b-vision-instruct",
     "@cf/zai-org/glm-4.7-flash",
     "@cf/google/gemma-4-26b-a4b-it",
     "@cf/moonshotai/kimi-k2.6",
@@ -267,7 +268,7 @@ test_builtin (void)
         n_image++;
       g_assert_true (cfai_model_matches (model, NULL, NULL));
     }
-  g_assert_cmpuint (n_text, ==, 18);
+  g_assert_cmpuint (n_text, ==, 19);
   g_assert_cmpuint (n_image, ==, 9);
 
   g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
