@@ -158,6 +158,8 @@ test_native_stream (void)
   g_assert_cmpint (prompt, >, 0);
   g_assert_cmpint (completion, >, 0);
   g_assert_cmpint (total, ==, prompt + completion);
+  /* The classic format reports no neurons. */
+  g_assert_cmpfloat (cfai_chat_stream_get_neurons (chat), ==, -1);
   g_assert_cmpint (cfai_chat_stream_get_time_to_first_token (chat), >=, 0);
   g_assert_false (cfai_chat_stream_get_truncated (chat));
   g_assert_finalize_object (chat);
@@ -183,6 +185,7 @@ test_chat_completions_reasoning (void)
   Outcome outcome = { 0 };
   CfaiChatStream *chat = run_chat ("reasoning", GPT_OSS, TRUE, NULL, &outcome);
   gint64 prompt, completion, total;
+  double neurons, reported;
 
   g_assert_no_error (outcome.error);
   g_assert_cmpstr (outcome.reasoning->str, !=, "");
@@ -192,6 +195,14 @@ test_chat_completions_reasoning (void)
   /* The cumulative final usage, not the sum of per-chunk usage. */
   g_assert_true (cfai_chat_stream_get_usage (chat, &prompt, &completion, &total));
   g_assert_cmpint (total, ==, prompt + completion);
+  /* Its native final event says what was billed: gpt-oss-20b's file
+   * prices $0.20 and $0.30 per million tokens, at $0.011 per 1,000
+   * neurons, to two decimals. */
+  neurons = (double) (gint64) ((prompt * 0.2 + completion * 0.3) / 1e6 / 0.011 * 1000 * 100 + 0.5) / 100;
+  g_assert_cmpfloat (neurons, >, 0);
+  g_assert_cmpfloat_with_epsilon (cfai_chat_stream_get_neurons (chat), neurons, 1e-9);
+  g_object_get (chat, "neurons", &reported, NULL);
+  g_assert_cmpfloat (reported, ==, cfai_chat_stream_get_neurons (chat));
   g_assert_finalize_object (chat);
   outcome_clear (&outcome);
 }

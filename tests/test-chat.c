@@ -1144,9 +1144,15 @@ static void
 test_usage_cost (Fixture       *fixture,
                  gconstpointer  data)
 {
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  g_autoptr(CfaiChatStore) second = NULL;
+  g_autoptr(CfaiMessage) saved = NULL;
+  CfaiConversation *again;
   CfaiChatPage *page;
   CfaiMessage *answer;
-  double usd;
+  gboolean done = FALSE;
+  double usd, neurons;
+  gint64 id;
 
   if (!cfai_ui_test_wait_until (catalog_is_live, NULL, WAIT_MS))
     g_error ("The application never refreshed the model catalog");
@@ -1159,6 +1165,37 @@ test_usage_cost (Fixture       *fixture,
   g_assert_cmpfloat (cfai_message_get_neurons (answer), <=, 0);
   usd = (cfai_message_get_prompt_tokens (answer) * 0.29 + cfai_message_get_completion_tokens (answer) * 2.25) / 1e6;
   wait_for_cost (page, usd, usd / 0.011 * 1000);
+
+  /* Gemma 4 streams chat chunks and ends with Workers AI's native usage
+   * event, which carries the neurons billed (the fake rounds them to two
+   * decimals, as the dashboard does): those are shown, not an estimate
+   * from the prices ($0.10 and $0.30 per million tokens), and they are
+   * saved with the answer. */
+  page = new_chat (fixture);
+  cfai_conversation_set_model (cfai_chat_page_get_conversation (page), GEMMA);
+  send_and_wait (page, "What does thinking cost");
+  answer = last_message (page);
+  usd = (cfai_message_get_prompt_tokens (answer) * 0.10 + cfai_message_get_completion_tokens (answer) * 0.30) / 1e6;
+  neurons = (double) (gint64) (usd / 0.011 * 1000 * 100 + 0.5) / 100;
+  g_assert_cmpfloat (neurons, >, 0);
+  g_assert_cmpfloat_with_epsilon (cfai_message_get_neurons (answer), neurons, 1e-9);
+  wait_for_cost (page, neurons * 0.011 / 1000, neurons);
+
+  id = cfai_conversation_get_id (cfai_chat_page_get_conversation (page));
+  cfai_chat_store_flush_async (store, NULL, on_flushed, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  second = cfai_chat_store_new (cfai_chat_store_get_path (store));
+  done = FALSE;
+  cfai_chat_store_load_async (second, NULL, on_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  again = cfai_chat_store_lookup_conversation (second, id);
+  g_assert_nonnull (again);
+  done = FALSE;
+  cfai_conversation_load_async (again, NULL, on_conversation_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  saved = g_list_model_get_item (cfai_conversation_get_messages (again), 1);
+  g_assert_cmpfloat_with_epsilon (cfai_message_get_neurons (saved), neurons, 1e-9);
+  g_assert_cmpint (cfai_message_get_prompt_tokens (saved), ==, cfai_message_get_prompt_tokens (answer));
 }
 
 #define MARKDOWN_PROMPT \
