@@ -191,6 +191,13 @@ test_image_mode_from_schema (void)
     { "gemma-3-12b-it.json", CFAI_CHAT_IMAGES_CONTENT_PARTS },
     { "llama-3.2-11b-vision-instruct.json", CFAI_CHAT_IMAGES_IMAGE_FIELD },
     { "llama-3.3-70b-instruct-fp8-fast.json", CFAI_CHAT_IMAGES_UNSUPPORTED },
+    /* The 2026 template: variants in variants, one message schema per
+     * role, part types listed in an enum.  GLM-5.3 (no vision) has the
+     * same schema: it says how images go, the catalog says who sees. */
+    { "gemma-4-26b-a4b-it.json", CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    { "kimi-k2.6.json", CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    { "qwen3.8-27b.json", CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    { "glm-5.3.json", CFAI_CHAT_IMAGES_CONTENT_PARTS },
     { "deepseek-r1-distill-qwen-32b.json", CFAI_CHAT_IMAGES_UNSUPPORTED },
   };
 
@@ -331,8 +338,19 @@ test_image_mode_odd_variants (void)
   } cases[] = {
     { "{\"oneOf\": [true, \"#/defs/prompt\", 3, null, []]}", CFAI_CHAT_IMAGES_UNSUPPORTED },
     { "{\"anyOf\": [false, {\"properties\": {\"messages\": {\"items\": {\"properties\":"
-      " {\"content\": {\"oneOf\": [true, \"x\", {\"type\": [7, null, \"array\"]}]}}}}}}]}",
+      " {\"content\": {\"oneOf\": [true, \"x\", {\"type\": [7, null, \"array\"],"
+      " \"items\": {\"anyOf\": [true, {\"properties\": {\"image_url\": {}}}]}}]}}}}}}]}",
       CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    /* An array of text parts only takes no images. */
+    { "{\"properties\": {\"messages\": {\"items\": {\"properties\": {\"content\":"
+      " {\"type\": \"array\", \"items\": {\"properties\": {\"type\": {\"enum\": [\"text\"]}}}}}}}}}",
+      CFAI_CHAT_IMAGES_UNSUPPORTED },
+    /* Per-role message variants: only the user's content matters. */
+    { "{\"properties\": {\"messages\": {\"items\": {\"oneOf\": ["
+      "{\"properties\": {\"role\": {\"enum\": [\"tool\"]}, \"content\": {\"type\": \"array\","
+      " \"items\": {\"properties\": {\"type\": {\"const\": \"image_url\"}}}}}},"
+      "{\"properties\": {\"role\": {\"enum\": [\"user\"]}, \"content\": {\"type\": \"string\"}}}]}}}}",
+      CFAI_CHAT_IMAGES_UNSUPPORTED },
     { "{\"oneOf\": [[1], {\"properties\": {\"image\": {}}}]}", CFAI_CHAT_IMAGES_IMAGE_FIELD },
     { "{\"properties\": {\"messages\": {\"items\": {\"properties\": {\"content\":"
       " {\"type\": [{\"no\": 1}, \"string\"], \"anyOf\": [1.5]}}}}}}", CFAI_CHAT_IMAGES_UNSUPPORTED },

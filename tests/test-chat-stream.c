@@ -9,6 +9,7 @@
 #include "cfai-chat-stream.h"
 #include "cfai-client.h"
 #include "cfai-error.h"
+#include "cfai-model-catalog.h"
 #include "cfai-test-server.h"
 #include "cfai-test-home.h"
 
@@ -157,6 +158,8 @@ test_native_stream (void)
   g_assert_cmpint (prompt, >, 0);
   g_assert_cmpint (completion, >, 0);
   g_assert_cmpint (total, ==, prompt + completion);
+  /* The classic format reports no neurons. */
+  g_assert_cmpfloat (cfai_chat_stream_get_neurons (chat), ==, -1);
   g_assert_cmpint (cfai_chat_stream_get_time_to_first_token (chat), >=, 0);
   g_assert_false (cfai_chat_stream_get_truncated (chat));
   g_assert_finalize_object (chat);
@@ -182,6 +185,7 @@ test_chat_completions_reasoning (void)
   Outcome outcome = { 0 };
   CfaiChatStream *chat = run_chat ("reasoning", GPT_OSS, TRUE, NULL, &outcome);
   gint64 prompt, completion, total;
+  double neurons, reported;
 
   g_assert_no_error (outcome.error);
   g_assert_cmpstr (outcome.reasoning->str, !=, "");
@@ -191,6 +195,14 @@ test_chat_completions_reasoning (void)
   /* The cumulative final usage, not the sum of per-chunk usage. */
   g_assert_true (cfai_chat_stream_get_usage (chat, &prompt, &completion, &total));
   g_assert_cmpint (total, ==, prompt + completion);
+  /* Its native final event says what was billed: gpt-oss-20b's file
+   * prices $0.20 and $0.30 per million tokens, at $0.011 per 1,000
+   * neurons, to two decimals. */
+  neurons = (double) (gint64) ((prompt * 0.2 + completion * 0.3) / 1e6 / 0.011 * 1000 * 100 + 0.5) / 100;
+  g_assert_cmpfloat (neurons, >, 0);
+  g_assert_cmpfloat_with_epsilon (cfai_chat_stream_get_neurons (chat), neurons, 1e-9);
+  g_object_get (chat, "neurons", &reported, NULL);
+  g_assert_cmpfloat (reported, ==, cfai_chat_stream_get_neurons (chat));
   g_assert_finalize_object (chat);
   outcome_clear (&outcome);
 }
@@ -524,6 +536,175 @@ test_vision_request_accepted (void)
 {
   vision_request ("@cf/mistralai/mistral-small-3.1-24b-instruct", CFAI_CHAT_IMAGES_CONTENT_PARTS);
   vision_request ("@cf/meta/llama-3.2-11b-vision-instruct", CFAI_CHAT_IMAGES_IMAGE_FIELD);
+}
+
+typedef struct
+{
+  gboolean    done;
+  GError     *error;
+  JsonObject *schema;
+} Wait;
+
+static void
+on_catalog_refreshed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  cfai_model_catalog_refresh_finish (CFAI_MODEL_CATALOG (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+on_schema_fetched (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->schema = cfai_client_get_model_schema_finish (CFAI_CLIENT (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+wait_for (Wait *wait)
+{
+  while (!wait->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait->error);
+}
+
+/* After a refresh from the fake server (Cloudflare's files, whose older
+ * entries never name "vision"), every vision model still sees images,
+ * and each gets the image in the shape its own schema asks: image_url
+ * parts with a data: URL, or Llama 3.2's "image" byte array.  The fake
+ * server checks the body against the schema too.  A text-only model is
+ * refused before anything is sent. */
+static void
+test_vision_after_refresh (void)
+{
+  static const struct
+  {
+    const char        *model;
+    CfaiChatImageMode  mode;
+  } vision[] = {
+    { "@cf/mistralai/mistral-small-3.1-24b-instruct", CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    { "@cf/meta/llama-3.2-11b-vision-instruct", CFAI_CHAT_IMAGES_IMAGE_FIELD },
+    { "@cf/google/gemma-4-26b-a4b-it", CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    { KIMI, CFAI_CHAT_IMAGES_CONTENT_PARTS },
+    { "@cf/qwen/qwen3.8-27b", CFAI_CHAT_IMAGES_CONTENT_PARTS },
+  };
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autoptr(CfaiModelCatalog) catalog = cfai_model_catalog_new (client, NULL);
+  g_autofree char *png_path = g_test_build_filename (G_TEST_DIST, "data", "images", "tiny.png", NULL);
+  g_autofree char *png = NULL;
+  g_autoptr(GBytes) image = NULL;
+  Wait refresh = { 0 };
+  gsize png_len;
+
+  g_assert_true (g_file_get_contents (png_path, &png, &png_len, NULL));
+  image = g_bytes_new (png, png_len);
+  cfai_model_catalog_refresh_async (catalog, NULL, on_catalog_refreshed, &refresh);
+  wait_for (&refresh);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_NETWORK);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (vision); i++)
+    {
+      CfaiModel *model = cfai_model_catalog_lookup (catalog, vision[i].model);
+      g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (vision[i].model);
+      g_autoptr(JsonObject) schema = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(JsonNode) body = NULL;
+      JsonObject *object;
+      JsonArray *messages;
+      JsonNode *content;
+      Wait fetch = { 0 };
+      Outcome outcome = { 0 };
+      CfaiChatStream *chat;
+
+      g_test_message ("%s", vision[i].model);
+      g_assert_nonnull (model);
+      g_assert_true (cfai_model_get_vision (model));
+
+      cfai_client_get_model_schema_async (client, vision[i].model, NULL, on_schema_fetched, &fetch);
+      wait_for (&fetch);
+      schema = fetch.schema;
+      g_assert_cmpint (cfai_chat_image_mode_from_schema (json_object_get_member (schema, "input")), ==,
+                       vision[i].mode);
+      cfai_chat_request_apply_model_schema (request, schema);
+      cfai_chat_request_set_max_tokens (request, 64);
+      cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Describe this picture");
+      g_assert_true (cfai_chat_request_add_image (request, image, "image/png", &error));
+      g_assert_no_error (error);
+
+      bytes = cfai_chat_request_to_json (request, &error);
+      g_assert_no_error (error);
+      body = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+      g_assert_no_error (error);
+      object = json_node_get_object (body);
+      messages = json_object_get_array_member (object, "messages");
+      content = json_object_get_member (json_array_get_object_element (messages, 0), "content");
+      if (vision[i].mode == CFAI_CHAT_IMAGES_CONTENT_PARTS)
+        {
+          JsonArray *parts = json_node_get_array (content);
+          JsonObject *part = json_array_get_object_element (parts, 1);
+
+          g_assert_cmpuint (json_array_get_length (parts), ==, 2);
+          g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (parts, 0), "text"),
+                           ==, "Describe this picture");
+          g_assert_cmpstr (json_object_get_string_member (part, "type"), ==, "image_url");
+          g_assert_true (g_str_has_prefix (json_object_get_string_member (json_object_get_object_member (part, "image_url"), "url"),
+                                           "data:image/png;base64,iVBORw0KGgo"));
+          g_assert_false (json_object_has_member (object, "image"));
+        }
+      else
+        {
+          JsonArray *array = json_object_get_array_member (object, "image");
+
+          g_assert_cmpstr (json_node_get_string (content), ==, "Describe this picture");
+          g_assert_cmpuint (json_array_get_length (array), ==, png_len);
+          for (guint b = 0; b < png_len; b++)
+            g_assert_cmpint (json_array_get_int_element (array, b), ==, (guchar) png[b]);
+        }
+
+      outcome.deltas = g_string_new (NULL);
+      outcome.reasoning = g_string_new (NULL);
+      chat = cfai_chat_stream_new (client, request);
+      g_signal_connect (chat, "text-delta", G_CALLBACK (on_text), &outcome);
+      cfai_run_execute_async (CFAI_RUN (chat), NULL, on_done, &outcome);
+      while (!outcome.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_no_error (outcome.error);
+      g_assert_cmpstr (cfai_chat_stream_get_text (chat), !=, "");
+      g_assert_finalize_object (chat);
+      outcome_clear (&outcome);
+    }
+
+  /* Text only: Llama 3.3's schema has no image input; GLM-5.3's is the
+   * 2026 template that allows image parts for every model, and neither
+   * entry says "vision". */
+  g_assert_false (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, LLAMA)));
+  g_assert_false (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, "@cf/zai-org/glm-5.3")));
+  {
+    g_autoptr(CfaiChatRequest) request = cfai_chat_request_new (LLAMA);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    Wait fetch = { 0 };
+
+    cfai_client_get_model_schema_async (client, LLAMA, NULL, on_schema_fetched, &fetch);
+    wait_for (&fetch);
+    cfai_chat_request_apply_model_schema (request, fetch.schema);
+    g_clear_pointer (&fetch.schema, json_object_unref);
+    cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "Describe this picture");
+    g_assert_true (cfai_chat_request_add_image (request, image, "image/png", &error));
+    bytes = cfai_chat_request_to_json (request, &error);
+    g_assert_null (bytes);
+    g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+    g_assert_cmpstr (error->message, ==,
+                     LLAMA " does not accept images. Remove the image, or pick a model with vision.");
+  }
 }
 
 static void
@@ -1132,6 +1313,7 @@ main (int   argc,
   g_test_add_func ("/client/gateway-cache", test_gateway_cache);
   g_test_add_func ("/client/gateway-stream", test_gateway_stream);
   g_test_add_func ("/chat-stream/vision", test_vision_request_accepted);
+  g_test_add_func ("/chat-stream/vision-after-refresh", test_vision_after_refresh);
   g_test_add_func ("/client/bad-config", test_bad_config_errors);
   g_test_add_func ("/client/api-base-url-check", test_api_base_url_check);
   g_test_add_func ("/client/verify-token", test_verify_token);

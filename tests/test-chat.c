@@ -613,18 +613,6 @@ flag_set (gpointer data)
   return *(gboolean *) data;
 }
 
-static void
-on_catalog_refreshed (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  cfai_model_catalog_refresh_finish (CFAI_MODEL_CATALOG (source), result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
 /* What was sent and answered is there for the next start: a second store
  * on the same file sees it. */
 static void
@@ -1057,6 +1045,17 @@ test_drafts (Fixture       *fixture,
   g_assert_cmpstr (cfai_conversation_get_draft (cfai_chat_page_get_conversation (b)), ==, "B");
 }
 
+/* The application fetches the live catalog by itself once a window is up
+ * and the token known: the picker never opens here. */
+static gboolean
+catalog_is_live (gpointer data)
+{
+  CfaiModelCatalog *catalog = cfai_application_get_catalog (app);
+
+  return cfai_model_catalog_get_source (catalog) == CFAI_MODEL_CATALOG_SOURCE_NETWORK &&
+         !cfai_model_catalog_get_is_refreshing (catalog);
+}
+
 /* A 2×2 PNG. */
 static GBytes *
 tiny_png (void)
@@ -1096,6 +1095,10 @@ test_attachments (Fixture       *fixture,
   GListModel *messages;
   CfaiMessage *user;
 
+  /* With the catalog the application fetched at start, whose entries for
+   * Mistral Small 3.1 do not say "vision". */
+  g_assert_true (cfai_ui_test_wait_until (catalog_is_live, NULL, WAIT_MS));
+
   /* Without vision: said so, nothing sent, nothing lost. */
   page = new_chat (fixture);
   messages = cfai_conversation_get_messages (cfai_chat_page_get_conversation (page));
@@ -1133,21 +1136,26 @@ wait_for_cost (CfaiChatPage *page,
 }
 
 /* Under each answer, its cost in USD from the catalog's prices and in
- * neurons, estimated at $0.011 per 1,000 (the stream layer does not read
- * the neurons some streams report yet).
- * It refreshes the catalog from the fake server, as opening the model
- * picker does, so it runs after the tests that want the built-in one. */
+ * neurons: the ones Workers AI reported where the stream carries them,
+ * else estimated at $0.011 per 1,000.  The prices come from the live
+ * catalog, which the application refreshed at start, without the model
+ * picker ever being opened. */
 static void
 test_usage_cost (Fixture       *fixture,
                  gconstpointer  data)
 {
-  gboolean refreshed = FALSE;
+  CfaiChatStore *store = cfai_application_get_chat_store (app);
+  g_autoptr(CfaiChatStore) second = NULL;
+  g_autoptr(CfaiMessage) saved = NULL;
+  CfaiConversation *again;
   CfaiChatPage *page;
   CfaiMessage *answer;
-  double usd;
+  gboolean done = FALSE;
+  double usd, neurons;
+  gint64 id;
 
-  cfai_model_catalog_refresh_async (cfai_application_get_catalog (app), NULL, on_catalog_refreshed, &refreshed);
-  g_assert_true (cfai_ui_test_wait_until (flag_set, &refreshed, WAIT_MS));
+  if (!cfai_ui_test_wait_until (catalog_is_live, NULL, WAIT_MS))
+    g_error ("The application never refreshed the model catalog");
 
   /* Llama streams the classic format, without neurons; its prices
    * (tests/data/models) are $0.29 and $2.25 per million tokens. */
@@ -1157,6 +1165,37 @@ test_usage_cost (Fixture       *fixture,
   g_assert_cmpfloat (cfai_message_get_neurons (answer), <=, 0);
   usd = (cfai_message_get_prompt_tokens (answer) * 0.29 + cfai_message_get_completion_tokens (answer) * 2.25) / 1e6;
   wait_for_cost (page, usd, usd / 0.011 * 1000);
+
+  /* Gemma 4 streams chat chunks and ends with Workers AI's native usage
+   * event, which carries the neurons billed (the fake rounds them to two
+   * decimals, as the dashboard does): those are shown, not an estimate
+   * from the prices ($0.10 and $0.30 per million tokens), and they are
+   * saved with the answer. */
+  page = new_chat (fixture);
+  cfai_conversation_set_model (cfai_chat_page_get_conversation (page), GEMMA);
+  send_and_wait (page, "What does thinking cost");
+  answer = last_message (page);
+  usd = (cfai_message_get_prompt_tokens (answer) * 0.10 + cfai_message_get_completion_tokens (answer) * 0.30) / 1e6;
+  neurons = (double) (gint64) (usd / 0.011 * 1000 * 100 + 0.5) / 100;
+  g_assert_cmpfloat (neurons, >, 0);
+  g_assert_cmpfloat_with_epsilon (cfai_message_get_neurons (answer), neurons, 1e-9);
+  wait_for_cost (page, neurons * 0.011 / 1000, neurons);
+
+  id = cfai_conversation_get_id (cfai_chat_page_get_conversation (page));
+  cfai_chat_store_flush_async (store, NULL, on_flushed, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  second = cfai_chat_store_new (cfai_chat_store_get_path (store));
+  done = FALSE;
+  cfai_chat_store_load_async (second, NULL, on_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  again = cfai_chat_store_lookup_conversation (second, id);
+  g_assert_nonnull (again);
+  done = FALSE;
+  cfai_conversation_load_async (again, NULL, on_conversation_loaded, &done);
+  g_assert_true (cfai_ui_test_wait_until (flag_set, &done, WAIT_MS));
+  saved = g_list_model_get_item (cfai_conversation_get_messages (again), 1);
+  g_assert_cmpfloat_with_epsilon (cfai_message_get_neurons (saved), neurons, 1e-9);
+  g_assert_cmpint (cfai_message_get_prompt_tokens (saved), ==, cfai_message_get_prompt_tokens (answer));
 }
 
 #define MARKDOWN_PROMPT \
@@ -1274,8 +1313,8 @@ main (int   argc,
   ADD ("/chat/settings-panel", test_settings_panel);
   ADD ("/chat/drafts", test_drafts);
   ADD ("/chat/empty-chats", test_empty_chats);
-  ADD ("/chat/attachments", test_attachments);
   ADD ("/chat/usage-cost", test_usage_cost);
+  ADD ("/chat/attachments", test_attachments);
   ADD ("/chat/delete-undo", test_delete_undo);
   ADD ("/chat/screenshot", test_screenshot);
 #undef ADD

@@ -24,7 +24,7 @@
 #include "cfai-test-server.h"
 #include "cfai-test-home.h"
 
-#define N_BUILTIN 27
+#define N_BUILTIN 28
 #define SEARCH_PATH "/client/v4/accounts/test-account/ai/models/search"
 
 static char *models_dir;
@@ -213,6 +213,7 @@ test_builtin (void)
     "@cf/meta/llama-4-scout-17b-16e-instruct",
     "@cf/qwen/qwq-32b",
     "@cf/qwen/qwen2.5-coder-32b-instruct",
+    "@cf/meta/llama-3.2-11b-vision-instruct",
     "@cf/zai-org/glm-4.7-flash",
     "@cf/google/gemma-4-26b-a4b-it",
     "@cf/moonshotai/kimi-k2.6",
@@ -267,7 +268,7 @@ test_builtin (void)
         n_image++;
       g_assert_true (cfai_model_matches (model, NULL, NULL));
     }
-  g_assert_cmpuint (n_text, ==, 18);
+  g_assert_cmpuint (n_text, ==, 19);
   g_assert_cmpuint (n_image, ==, 9);
 
   g_assert_null (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.1-8b-instruct"));
@@ -1085,6 +1086,59 @@ refresh (CfaiModelCatalog  *catalog,
     g_propagate_error (error, outcome.error);
 
   return outcome.ok;
+}
+
+/* A refresh is due for the built-in list (it has no prices) and for a
+ * catalog fetched over a day ago or "in the future" (a clock set back);
+ * a younger one is used as it is, so starts do not refetch it. */
+static void
+test_cache_age (void)
+{
+  g_autoptr(GPtrArray) entries = load_fixture_entries ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GDateTime) fetched_at = g_date_time_new_utc (2026, 4, 2, 8, 0, 0);
+  g_autoptr(GDateTime) hour_later = g_date_time_add_hours (fetched_at, 1);
+  g_autoptr(GDateTime) two_days_later = g_date_time_add_days (fetched_at, 2);
+  g_autoptr(GDateTime) day_before = g_date_time_add_days (fetched_at, -1);
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+
+  g_assert_true (cfai_model_catalog_is_stale (catalog, NULL, CFAI_MODEL_CATALOG_MAX_AGE));
+
+  g_ptr_array_add (pages, make_page (entries, 0, entries->len, 1, 100));
+  g_assert_true (cfai_model_catalog_load_from_pages (catalog, pages, fetched_at, &error));
+  g_assert_no_error (error);
+  g_assert_false (cfai_model_catalog_is_stale (catalog, fetched_at, CFAI_MODEL_CATALOG_MAX_AGE));
+  g_assert_false (cfai_model_catalog_is_stale (catalog, hour_later, CFAI_MODEL_CATALOG_MAX_AGE));
+  g_assert_true (cfai_model_catalog_is_stale (catalog, hour_later, G_TIME_SPAN_MINUTE));
+  g_assert_true (cfai_model_catalog_is_stale (catalog, two_days_later, CFAI_MODEL_CATALOG_MAX_AGE));
+  g_assert_true (cfai_model_catalog_is_stale (catalog, day_before, CFAI_MODEL_CATALOG_MAX_AGE));
+  g_assert_finalize_object (catalog);
+}
+
+/* Cloudflare's older entries never name "vision" (Mistral Small 3.1,
+ * Llama 3.2 Vision): silence is not "no", so the built-in list's vision
+ * stays; an entry the built-in list does not know gains nothing. */
+static void
+test_load_pages_vision_unsaid (void)
+{
+  g_autoptr(GPtrArray) entries = load_fixture_entries ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GError) error = NULL;
+  CfaiModelCatalog *catalog = cfai_model_catalog_new (NULL, NULL);
+
+  g_ptr_array_add (pages, make_page (entries, 0, entries->len, 1, 100));
+  g_assert_true (cfai_model_catalog_load_from_pages (catalog, pages, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, "@cf/mistralai/mistral-small-3.1-24b-instruct")));
+  g_assert_true (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.2-11b-vision-instruct")));
+  g_assert_true (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, "@cf/google/gemma-4-26b-a4b-it")));
+  g_assert_false (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, "@cf/meta/llama-3.3-70b-instruct-fp8-fast")));
+  g_assert_false (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, "@cf/zai-org/glm-5.3")));
+  /* Gemma 3 (retired) has image parts in its schema but is not in the
+   * built-in list: its entry's silence stays unknown. */
+  g_assert_false (cfai_model_get_vision (cfai_model_catalog_lookup (catalog, "@cf/google/gemma-3-12b-it")));
+  g_assert_finalize_object (catalog);
 }
 
 static void
@@ -1909,6 +1963,8 @@ main (int   argc,
   g_test_add_func ("/catalog/cache/corrupt", test_cache_corrupt);
   g_test_add_func ("/catalog/cache/unwritable", test_cache_unwritable);
   g_test_add_func ("/catalog/cache/async", test_cache_async);
+  g_test_add_func ("/catalog/cache/age", test_cache_age);
+  g_test_add_func ("/catalog/pages/vision-unsaid", test_load_pages_vision_unsaid);
   g_test_add_func ("/catalog/refresh/offline", test_refresh_offline);
 
 #define ADD_REFRESH_TEST(path, func) \

@@ -167,6 +167,7 @@ test_usage_rule (void)
                    "\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":1,\"total_tokens\":1}}");
   g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_INCREMENTAL);
   assert_usage (&usage, 0, 1, 1, -1);
+  g_assert_cmpfloat (usage.neurons, ==, -1);
 
   /* The native final event carries the totals: it wins, and is not added to. */
   decode (decoder, "{\"response\":\"\",\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":2,"
@@ -174,6 +175,7 @@ test_usage_rule (void)
                    "\"neurons\":3.5}}");
   g_assert_cmpint (cfai_stream_decoder_get_usage (decoder, &usage), ==, CFAI_USAGE_CUMULATIVE);
   assert_usage (&usage, 20, 2, 22, 16);
+  g_assert_cmpfloat (usage.neurons, ==, 3.5);
 
   /* A chunk's increment arriving late must not replace the totals. */
   decode (decoder, "{\"choices\":[{\"delta\":{}}],\"usage\":{\"prompt_tokens\":0,"

@@ -209,28 +209,90 @@ cfai_chat_request_set_image_mode (CfaiChatRequest   *self,
   self->image_mode = mode;
 }
 
-static gboolean
-schema_allows_array (JsonObject *schema)
-{
-  const char *alternatives[] = { "oneOf", "anyOf" };
-  JsonArray *types;
+/* A schema and, recursively, the alternatives it allows (oneOf, anyOf,
+ * allOf): the 2026 files nest them (anyOf → oneOf → per-role oneOf). */
+typedef gboolean (*SchemaTest) (JsonObject *schema);
 
-  if (schema == NULL)
+static gboolean
+any_alternative (JsonObject *schema,
+                 SchemaTest  test,
+                 guint       depth)
+{
+  static const char * const combinators[] = { "oneOf", "anyOf", "allOf" };
+
+  if (schema == NULL || depth > 8)
     return FALSE;
-  if (g_strcmp0 (cfai_json_get_string (schema, "type"), "array") == 0)
+  if (test (schema))
     return TRUE;
-  types = cfai_json_get_array (schema, "type");
-  for (guint i = 0; types != NULL && i < json_array_get_length (types); i++)
-    if (g_strcmp0 (cfai_json_array_get_string (types, i), "array") == 0)
-      return TRUE;
-  for (gsize a = 0; a < G_N_ELEMENTS (alternatives); a++)
+  for (gsize c = 0; c < G_N_ELEMENTS (combinators); c++)
     {
-      JsonArray *variants = cfai_json_get_array (schema, alternatives[a]);
+      JsonArray *variants = cfai_json_get_array (schema, combinators[c]);
+
+      /* A variant may be `true` or a $ref string: it says nothing about
+       * images, and is passed over. */
       for (guint i = 0; variants != NULL && i < json_array_get_length (variants); i++)
-        if (schema_allows_array (cfai_json_array_get_object (variants, i)))
+        if (any_alternative (cfai_json_array_get_object (variants, i), test, depth + 1))
           return TRUE;
     }
   return FALSE;
+}
+
+static gboolean
+string_list_has (JsonArray  *list,
+                 const char *value)
+{
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    if (g_strcmp0 (cfai_json_array_get_string (list, i), value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A content part that can be {"type": "image_url", "image_url": {"url"}}:
+ * Mistral's file names the member, the 2026 files also list the type. */
+static gboolean
+is_image_part (JsonObject *part)
+{
+  JsonObject *type = cfai_json_object_at (part, "properties", "type", NULL);
+
+  return cfai_json_object_at (part, "properties", "image_url", NULL) != NULL ||
+         string_list_has (cfai_json_get_array (type, "enum"), "image_url") ||
+         g_strcmp0 (cfai_json_get_string (type, "const"), "image_url") == 0;
+}
+
+static gboolean
+is_array_of_image_parts (JsonObject *content)
+{
+  gboolean is_array = g_strcmp0 (cfai_json_get_string (content, "type"), "array") == 0 ||
+                      string_list_has (cfai_json_get_array (content, "type"), "array");
+
+  return is_array && any_alternative (cfai_json_get_object (content, "items"), is_image_part, 0);
+}
+
+/* A message schema (one role's, in the 2026 files) whose content may
+ * carry image parts.  Only messages a user writes matter. */
+static gboolean
+message_takes_image_parts (JsonObject *message)
+{
+  JsonObject *role = cfai_json_object_at (message, "properties", "role", NULL);
+  JsonArray *roles = cfai_json_get_array (role, "enum");
+
+  if (roles != NULL && !string_list_has (roles, "user"))
+    return FALSE;
+  return any_alternative (cfai_json_object_at (message, "properties", "content", NULL),
+                          is_array_of_image_parts, 0);
+}
+
+static gboolean
+variant_takes_image_parts (JsonObject *variant)
+{
+  return any_alternative (cfai_json_object_at (variant, "properties", "messages", "items", NULL),
+                          message_takes_image_parts, 0);
+}
+
+static gboolean
+variant_has_image_field (JsonObject *variant)
+{
+  return cfai_json_object_at (variant, "properties", "image", NULL) != NULL;
 }
 
 /**
@@ -260,15 +322,22 @@ cfai_chat_request_apply_model_schema (CfaiChatRequest *self,
  * cfai_chat_image_mode_from_schema:
  * @input_schema: a model's `schema.input` (from /ai/models/schema)
  *
- * Text models describe their input as variants (Prompt, Messages, …); a
- * model takes images if any variant's message content may be an array of
- * parts, or if any variant has a top-level "image".
+ * Text models describe their input as variants (Prompt, Messages, …),
+ * nested in the 2026 files, where each message role is a variant of its
+ * own.  A model takes images as content parts when a user message's
+ * content may be an array of parts of type "image_url" (Mistral Small
+ * 3.1, Gemma 4, Kimi, Qwen 3.8), or as a top-level "image" byte array
+ * (Llama 3.2 Vision).  Content that may be an array of text parts only
+ * says nothing about images.
+ *
+ * The 2026 files are one OpenAI-style template, the same for models
+ * with and without vision (GLM-5.3's is Kimi K2.6's): that these allow
+ * image parts says how images are sent, not that the model sees them.
+ * Whether it does is the catalog's "vision" property.
  */
 CfaiChatImageMode
 cfai_chat_image_mode_from_schema (JsonNode *input_schema)
 {
-  const char *alternatives[] = { "oneOf", "anyOf" };
-  gboolean image_field = FALSE;
   JsonObject *root;
 
   g_return_val_if_fail (input_schema != NULL, CFAI_CHAT_IMAGES_UNSUPPORTED);
@@ -277,34 +346,11 @@ cfai_chat_image_mode_from_schema (JsonNode *input_schema)
     return CFAI_CHAT_IMAGES_UNSUPPORTED;
   root = json_node_get_object (input_schema);
 
-  for (gsize a = 0; a <= G_N_ELEMENTS (alternatives); a++)
-    {
-      JsonArray *variants = NULL;
-      guint n = 1;
-
-      if (a < G_N_ELEMENTS (alternatives))
-        {
-          variants = cfai_json_get_array (root, alternatives[a]);
-          if (variants == NULL)
-            continue;
-          n = json_array_get_length (variants);
-        }
-      for (guint i = 0; i < n; i++)
-        {
-          /* A variant may be `true` or a $ref string: it says nothing
-           * about images, and is passed over. */
-          JsonObject *variant = variants ? cfai_json_array_get_object (variants, i) : root;
-          JsonObject *content = cfai_json_object_at (variant, "properties", "messages", "items",
-                                                     "properties", "content", NULL);
-
-          if (schema_allows_array (content))
-            return CFAI_CHAT_IMAGES_CONTENT_PARTS;
-          if (cfai_json_object_at (variant, "properties", "image", NULL) != NULL)
-            image_field = TRUE;
-        }
-    }
-
-  return image_field ? CFAI_CHAT_IMAGES_IMAGE_FIELD : CFAI_CHAT_IMAGES_UNSUPPORTED;
+  if (any_alternative (root, variant_takes_image_parts, 0))
+    return CFAI_CHAT_IMAGES_CONTENT_PARTS;
+  if (any_alternative (root, variant_has_image_field, 0))
+    return CFAI_CHAT_IMAGES_IMAGE_FIELD;
+  return CFAI_CHAT_IMAGES_UNSUPPORTED;
 }
 
 guint

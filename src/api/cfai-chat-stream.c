@@ -68,6 +68,7 @@ enum {
   PROP_COMPLETION_TOKENS,
   PROP_TOTAL_TOKENS,
   PROP_CACHED_TOKENS,
+  PROP_NEURONS,
   PROP_TIME_TO_FIRST_TOKEN,
   PROP_TOKENS_PER_SECOND,
   N_PROPS
@@ -139,6 +140,9 @@ cfai_chat_stream_get_property (GObject    *object,
       break;
     case PROP_CACHED_TOKENS:
       g_value_set_int64 (value, cfai_chat_stream_get_cached_tokens (self));
+      break;
+    case PROP_NEURONS:
+      g_value_set_double (value, cfai_chat_stream_get_neurons (self));
       break;
     case PROP_TIME_TO_FIRST_TOKEN:
       g_value_set_int64 (value, cfai_chat_stream_get_time_to_first_token (self));
@@ -224,6 +228,14 @@ cfai_chat_stream_class_init (CfaiChatStreamClass *klass)
    * See cfai_chat_stream_get_cached_tokens().
    */
   properties[PROP_CACHED_TOKENS] = count_param ("cached-tokens");
+  /**
+   * CfaiChatStream:neurons:
+   *
+   * See cfai_chat_stream_get_neurons().
+   */
+  properties[PROP_NEURONS] =
+    g_param_spec_double ("neurons", NULL, NULL, -1, G_MAXDOUBLE, -1,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * CfaiChatStream:time-to-first-token:
    *
@@ -345,6 +357,7 @@ notify_usage (CfaiChatStream *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETION_TOKENS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_TOKENS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHED_TOKENS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEURONS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS_PER_SECOND]);
 }
 
@@ -716,6 +729,21 @@ cfai_chat_stream_get_cached_tokens (CfaiChatStream *self)
   g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), -1);
 
   return self->usage_kind != CFAI_USAGE_NONE ? self->usage.cached_tokens : -1;
+}
+
+/**
+ * cfai_chat_stream_get_neurons:
+ *
+ * Returns: the neurons Workers AI reported for the answer (usage.neurons
+ *   of its final event, or of a JSON answer), or -1 when it did not say
+ *   (classic models' streams, OpenAI-style servers)
+ */
+double
+cfai_chat_stream_get_neurons (CfaiChatStream *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STREAM (self), -1);
+
+  return self->usage_kind != CFAI_USAGE_NONE ? self->usage.neurons : -1;
 }
 
 /**

@@ -24,6 +24,7 @@ gboolean        cfai_chat_stream_get_usage             (CfaiChatStream  *self,
                                                         gint64          *completion_tokens,
                                                         gint64          *total_tokens);
 gint64          cfai_chat_stream_get_cached_tokens     (CfaiChatStream  *self);
+double          cfai_chat_stream_get_neurons           (CfaiChatStream  *self);
 gint64          cfai_chat_stream_get_time_to_first_token (CfaiChatStream *self);
 double          cfai_chat_stream_get_tokens_per_second (CfaiChatStream  *self);
 gboolean        cfai_chat_stream_get_truncated         (CfaiChatStream  *self);

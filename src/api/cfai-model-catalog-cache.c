@@ -380,3 +380,34 @@ cfai_model_catalog_load_cache_finish (CfaiModelCatalog  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * cfai_model_catalog_is_stale:
+ * @now: (nullable): the time to compare with; %NULL for now
+ * @max_age: how old a fetch may be, e.g. %CFAI_MODEL_CATALOG_MAX_AGE
+ *
+ * Whether the catalog should be fetched again: it is the built-in list
+ * (which has no prices), or its last fetch is older than @max_age.  A
+ * catalog fetched in the future (a clock set back) counts as stale, so a
+ * wrong clock never keeps an old catalog for ever.
+ *
+ * Returns: %TRUE when a refresh is due
+ */
+gboolean
+cfai_model_catalog_is_stale (CfaiModelCatalog *self,
+                             GDateTime        *now,
+                             GTimeSpan         max_age)
+{
+  g_autoptr(GDateTime) current = NULL;
+  GTimeSpan age;
+
+  g_return_val_if_fail (CFAI_IS_MODEL_CATALOG (self), TRUE);
+
+  if (self->source == CFAI_MODEL_CATALOG_SOURCE_BUILTIN || self->fetched_at == NULL)
+    return TRUE;
+  if (now == NULL)
+    now = current = g_date_time_new_now_utc ();
+
+  age = g_date_time_difference (now, self->fetched_at);
+  return age < 0 || age > max_age;
+}

@@ -21,6 +21,7 @@
 #include "cfai-error.h"
 #include "cfai-json.h"
 #include "cfai-model-catalog-private.h"
+#include "cfai-model-private.h"
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -204,9 +205,8 @@ _cfai_model_catalog_replace_items (CfaiModelCatalog       *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* A new catalog starts with the built-in offline list. */
-static void
-load_builtin (CfaiModelCatalog *self)
+static GPtrArray *
+parse_builtin (void)
 {
   g_autoptr(GPtrArray) models = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -219,9 +219,46 @@ load_builtin (CfaiModelCatalog *self)
   g_assert_no_error (error);
   models = _cfai_model_catalog_parse_cache (bytes, BUILTIN_RESOURCE, NULL, &error);
   g_assert_no_error (error);
+  return g_steal_pointer (&models);
+}
 
-  _cfai_model_catalog_replace_items (self, g_steal_pointer (&models),
+/* A new catalog starts with the built-in offline list. */
+static void
+load_builtin (CfaiModelCatalog *self)
+{
+  _cfai_model_catalog_replace_items (self, parse_builtin (),
                                      CFAI_MODEL_CATALOG_SOURCE_BUILTIN, NULL);
+}
+
+/* What live entries leave unsaid.  Cloudflare's entries only name the
+ * properties a model has, and the older ones never name "vision":
+ * Mistral Small 3.1 and Llama 3.2 Vision take images (their schemas
+ * have image parts, an image field) but their entries do not say so,
+ * while the 2026 entries do.  An absent property is unknown, not false,
+ * so the built-in list's vision (checked against the files' schemas by
+ * tests/test-model-catalog.c) stays on a live model whose entry is
+ * silent (the flags cannot tell silence from "false", which no entry
+ * says).  Nothing else is taken from the built-in list. */
+static void
+fill_unsaid_from_builtin (GPtrArray *models)
+{
+  g_autoptr(GPtrArray) builtin = parse_builtin ();
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < builtin->len; i++)
+    {
+      CfaiModel *model = g_ptr_array_index (builtin, i);
+
+      g_hash_table_insert (index, (gpointer) cfai_model_get_id (model), model);
+    }
+  for (guint i = 0; i < models->len; i++)
+    {
+      CfaiModel *model = g_ptr_array_index (models, i);
+      CfaiModel *known = g_hash_table_lookup (index, cfai_model_get_id (model));
+
+      if (known != NULL)
+        _cfai_model_take_vision_from (model, known);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -357,6 +394,7 @@ cfai_model_catalog_load_from_pages (CfaiModelCatalog  *self,
   models = _cfai_model_catalog_parse_pages (pages, FALSE, error);
   if (models == NULL)
     return FALSE;
+  fill_unsaid_from_builtin (models);
 
   if (fetched_at == NULL)
     fetched_at = now = g_date_time_new_now_utc ();

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define CFAI_MODEL_CATALOG_PER_PAGE  100
 /* A server that never signals the last page (or repeats one) stops here. */
 #define CFAI_MODEL_CATALOG_MAX_PAGES 50
+/* A catalog older than this is fetched again at start (prices and the
+ * model list change over weeks, not minutes). */
+#define CFAI_MODEL_CATALOG_MAX_AGE G_TIME_SPAN_DAY
 /* Version of the disk cache format written by this code. */
 #define CFAI_MODEL_CATALOG_CACHE_VERSION 1
 
@@ -64,6 +67,9 @@ gboolean                cfai_model_catalog_load_cache_finish   (CfaiModelCatalog
                                                                 GError             **error);
 gboolean                cfai_model_catalog_save_cache          (CfaiModelCatalog    *self,
                                                                 GError             **error);
+gboolean                cfai_model_catalog_is_stale            (CfaiModelCatalog    *self,
+                                                                GDateTime           *now,
+                                                                GTimeSpan            max_age);
 gboolean                cfai_model_catalog_load_from_pages     (CfaiModelCatalog    *self,
                                                                 GPtrArray           *pages,
                                                                 GDateTime           *fetched_at,

@@ -248,6 +248,10 @@ read_usage (CfaiStreamDecoder *self,
 
   usage->cached_tokens = cfai_json_get_count (cfai_json_get_object (object, "prompt_tokens_details"),
                                               "cached_tokens");
+  /* Workers AI's final event may say what the answer was billed; a
+   * negative or missing count means it did not. */
+  if (!cfai_json_get_number (object, "neurons", &usage->neurons) || !(usage->neurons >= 0))
+    usage->neurons = -1;
 
   self->delta.usage_kind = kind;
 

@@ -23,6 +23,7 @@ typedef struct
   gint64 completion_tokens;
   gint64 total_tokens;
   gint64 cached_tokens;    /* usage.prompt_tokens_details.cached_tokens, or -1 */
+  double neurons;          /* usage.neurons, what Workers AI billed, or -1 */
 } CfaiUsage;
 
 /* One event's worth of change.  Strings are NUL-terminated, never NULL

@@ -23,7 +23,10 @@ struct _CfaiApplication
   CfaiImageStore   *image_store;
   GError           *chat_store_error;
   GCancellable     *cancellable;
+  guint             catalog_refresh_idle;
   gboolean          loading_credentials;
+  gboolean          catalog_cache_read;
+  gboolean          catalog_refresh_started;
 };
 
 G_DEFINE_FINAL_TYPE (CfaiApplication, cfai_application, ADW_TYPE_APPLICATION)
@@ -275,10 +278,59 @@ on_settings_changed (GSettings       *settings,
 }
 
 static void
+on_catalog_refreshed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Offline, or the picker's own refresh is running: the catalog stays
+   * as it is, and the picker says why when it is opened. */
+  if (!cfai_model_catalog_refresh_finish (CFAI_MODEL_CATALOG (source), result, &error))
+    g_debug ("Model catalog not refreshed at start: %s", error->message);
+}
+
+static gboolean
+refresh_catalog_idle (gpointer user_data)
+{
+  CfaiApplication *self = user_data;
+
+  self->catalog_refresh_idle = 0;
+  cfai_model_catalog_refresh_async (self->catalog, self->cancellable, on_catalog_refreshed, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Prices and new models come from the live catalog, so it is fetched at
+ * start, in the background, without waiting for the model picker: once
+ * the cache was read (one younger than CFAI_MODEL_CATALOG_MAX_AGE is used
+ * as it is), the token is known and a window exists.  The fetch starts
+ * from a low-priority idle, after the window's first frame, and at most
+ * once a session; the picker can still refresh by hand. */
+static void
+maybe_refresh_catalog (CfaiApplication *self)
+{
+  if (self->catalog_refresh_started || !self->catalog_cache_read || self->loading_credentials ||
+      !cfai_application_get_has_credentials (self) ||
+      gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+    return;
+
+  self->catalog_refresh_started = TRUE;
+  if (cfai_model_catalog_is_stale (self->catalog, NULL, CFAI_MODEL_CATALOG_MAX_AGE))
+    self->catalog_refresh_idle = g_idle_add_full (G_PRIORITY_LOW, refresh_catalog_idle, self, NULL);
+}
+
+static void
+on_refresh_condition_changed (CfaiApplication *self)
+{
+  maybe_refresh_catalog (self);
+}
+
+static void
 on_cache_loaded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
+  g_autoptr(CfaiApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
   /* No cache (a first start) or a damaged one: the built-in list stays
@@ -287,6 +339,11 @@ on_cache_loaded (GObject      *source,
       !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Model cache not used: %s", error->message);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->catalog_cache_read = TRUE;
+  maybe_refresh_catalog (self);
 }
 
 static void
@@ -308,6 +365,7 @@ on_token_looked_up (GObject      *source,
   self->loading_credentials = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING_CREDENTIALS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CREDENTIALS]);
+  maybe_refresh_catalog (self);
 }
 
 static void
@@ -418,7 +476,9 @@ cfai_application_startup (GApplication *app)
    * main thread, replaces it, and pages refresh it. */
   self->catalog = cfai_model_catalog_new (self->client, NULL);
   cfai_model_catalog_load_cache_async (self->catalog, self->cancellable,
-                                       on_cache_loaded, NULL);
+                                       on_cache_loaded, g_object_ref (self));
+  g_signal_connect (self, "notify::has-credentials", G_CALLBACK (on_refresh_condition_changed), NULL);
+  g_signal_connect (self, "window-added", G_CALLBACK (on_refresh_condition_changed), NULL);
 
   /* Chats are read off the main thread; the sidebar fills in when they
    * arrive. */
@@ -471,6 +531,7 @@ cfai_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->catalog_refresh_idle, g_source_remove);
   /* Its last save is written before it goes. */
   /* Deletes waiting for their undo are done as it goes; then the last
    * save of the chats, on the worker they share. */

@@ -260,7 +260,8 @@ finish_answer (CfaiChatPage *self,
 
   if (cfai_chat_stream_get_usage (stream, &prompt, &completion, &total))
     cfai_message_set_usage (answer, prompt, completion,
-                            cfai_chat_stream_get_cached_tokens (stream), CFAI_UNSET);
+                            cfai_chat_stream_get_cached_tokens (stream),
+                            cfai_chat_stream_get_neurons (stream));
   cfai_message_set_timings (answer,
                             ttft >= 0 ? ttft / 1000 : CFAI_UNSET,
                             duration >= 0 ? duration / 1000 : CFAI_UNSET,

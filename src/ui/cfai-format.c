@@ -71,12 +71,11 @@ cfai_format_duration_ms (gint64 ms)
 }
 
 /* What an answer cost, in USD and in neurons (what Workers AI bills and
- * the dashboard counts).  USD is estimated from the catalog's prices per
- * million tokens (cached input is billed like other input unless the
- * catalog knows better); neurons are the ones Workers AI reported, or
- * else the USD estimate at $0.011 per 1,000 neurons — and without
- * catalog prices, reported neurons give the USD.  NULL when there is
- * nothing to go on. */
+ * the dashboard counts).  Neurons Workers AI reported are what it billed,
+ * so they win, and give the USD at $0.011 per 1,000 neurons.  Without
+ * them, USD is estimated from the catalog's prices per million tokens
+ * (cached input is billed like other input unless the catalog knows
+ * better), and neurons from that.  NULL when there is nothing to go on. */
 char *
 cfai_format_cost (CfaiModelCatalog *catalog,
                   const char       *model_id,
@@ -99,12 +98,12 @@ cfai_format_cost (CfaiModelCatalog *catalog,
         usd = (prompt_tokens * MAX (in, 0) + completion_tokens * MAX (out, 0)) / 1e6;
     }
 
-  if (usd < 0 && neurons <= 0)
-    return NULL;
-  if (neurons <= 0)
-    neurons = usd / CFAI_USD_PER_NEURON;
-  else if (usd < 0)
+  if (neurons > 0)
     usd = neurons * CFAI_USD_PER_NEURON;
+  else if (usd >= 0)
+    neurons = usd / CFAI_USD_PER_NEURON;
+  else
+    return NULL;
 
   /* Translators: an estimated cost, e.g. "≈ $0.00012 (10.9 neurons)" */
   return g_strdup_printf (_("≈ $%.5f (%.1f neurons)"), usd, neurons);
