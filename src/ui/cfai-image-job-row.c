@@ -171,6 +171,8 @@ cfai_image_job_row_class_init (CfaiImageJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiImageJobRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageJobRow, seed_label);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+  /* Bound so that dispose_template() unparents it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -44,9 +44,13 @@ replace_prompt (CfaiImageStudio *self,
                 const char      *text)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->prompt_view);
+  GtkTextIter start, end;
 
+  /* Not gtk_text_buffer_set_text(): that one cannot be undone. */
   gtk_text_buffer_begin_user_action (buffer);
-  gtk_text_buffer_set_text (buffer, text, -1);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_delete (buffer, &start, &end);
+  gtk_text_buffer_insert (buffer, &start, text, -1);
   gtk_text_buffer_end_user_action (buffer);
 }
 

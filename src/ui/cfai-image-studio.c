@@ -390,6 +390,8 @@ cfai_image_studio_class_init (CfaiImageStudioClass *klass)
   /* For tests: what the user clicks. */
   gtk_widget_class_bind_template_child_full (widget_class, "generate_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "enhance_button", FALSE, 0);
+  /* Bound so that dispose_template() unparents it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cfai-image-studio");
 

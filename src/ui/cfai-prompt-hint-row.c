@@ -172,6 +172,8 @@ cfai_prompt_hint_row_class_init (CfaiPromptHintRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiPromptHintRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiPromptHintRow, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiPromptHintRow, chip);
+  /* Bound so that dispose_template() unparents it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
