@@ -49,6 +49,41 @@ static GParamSpec *properties[N_PROPS];
 
 /* Decoding ---------------------------------------------------------------- */
 
+/* Results are shown at most this big (a 240-pixel card at scale 2, with
+ * room to spare).  Drawing a 1920×1920 texture scaled down takes the
+ * software renderer longer than a frame, every time it is drawn, so the
+ * worker scales it once; the run keeps the full image's bytes. */
+#define DISPLAY_MAX_SIDE 512
+
+static GdkTexture *
+scale_down (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autoptr(GdkTextureDownloader) downloader = NULL;
+  g_autoptr(GdkPixbuf) full = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  double scale;
+  gsize stride;
+
+  if (MAX (width, height) <= DISPLAY_MAX_SIDE)
+    return g_object_ref (texture);
+
+  downloader = gdk_texture_downloader_new (texture);
+  gdk_texture_downloader_set_format (downloader, GDK_MEMORY_R8G8B8A8);
+  pixels = gdk_texture_downloader_download_bytes (downloader, &stride);
+  full = gdk_pixbuf_new_from_bytes (pixels, GDK_COLORSPACE_RGB, TRUE, 8, width, height, stride);
+  scale = (double) DISPLAY_MAX_SIDE / MAX (width, height);
+  scaled = gdk_pixbuf_scale_simple (full, MAX (1, (int) (width * scale)), MAX (1, (int) (height * scale)),
+                                    GDK_INTERP_BILINEAR);
+  g_clear_pointer (&pixels, g_bytes_unref);
+  pixels = gdk_pixbuf_read_pixel_bytes (scaled);
+
+  return gdk_memory_texture_new (gdk_pixbuf_get_width (scaled), gdk_pixbuf_get_height (scaled),
+                                 GDK_MEMORY_R8G8B8A8, pixels, gdk_pixbuf_get_rowstride (scaled));
+}
+
 static void
 decode_thread (GTask        *task,
                gpointer      source_object,
@@ -56,22 +91,23 @@ decode_thread (GTask        *task,
                GCancellable *cancellable)
 {
   GError *error = NULL;
-  /* gdk_texture_new_from_bytes() is thread-safe; the texture is handed to
-   * the main thread whole. */
-  GdkTexture *texture = gdk_texture_new_from_bytes (task_data, &error);
+  /* gdk_texture_new_from_bytes() is thread-safe, and so is every texture;
+   * the main thread gets one ready to draw. */
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (task_data, &error);
 
   if (texture == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, texture, g_object_unref);
+    g_task_return_pointer (task, scale_down (texture), g_object_unref);
 }
 
 /**
  * cfai_image_decode_async:
  * @bytes: a PNG, JPEG or WebP file's bytes
  *
- * Decodes @bytes into a texture in a worker thread, so the main loop
- * never waits for it.
+ * Decodes @bytes in a worker thread, so the main loop never waits for
+ * it, into a texture for showing: at most 512 pixels on its longer side
+ * (smaller images keep their size).
  */
 void
 cfai_image_decode_async (GBytes              *bytes,
@@ -92,7 +128,7 @@ cfai_image_decode_async (GBytes              *bytes,
 /**
  * cfai_image_decode_finish:
  *
- * Returns: (transfer full): the texture
+ * Returns: (transfer full): the texture to show
  */
 GdkTexture *
 cfai_image_decode_finish (GAsyncResult  *result,
@@ -295,7 +331,8 @@ cfai_image_job_class_init (CfaiImageJobClass *klass)
   /**
    * CfaiImageJob:texture:
    *
-   * The decoded picture, once the job is done.
+   * The picture, decoded and scaled for showing (at most 512 pixels on its
+   * longer side), once the job is done; the run has the full image.
    */
   properties[PROP_TEXTURE] =
     g_param_spec_object ("texture", NULL, NULL, GDK_TYPE_TEXTURE,
