@@ -277,6 +277,32 @@ test_generate_families (Fixture       *fixture,
   g_assert_true (cfai_ui_test_wait_until (studio_idle, fixture->studio, WAIT_MS));
 }
 
+/* The sidebar: Chats and back keep the same studio, and its queue. */
+static void
+test_sidebar (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GtkStack *content = window_child (fixture, "content_stack");
+  CfaiImageStudio *studio = fixture->studio;
+  GtkWidget *picker = window_child (fixture, "chat_model_picker");
+
+  /* The header names the studio; the chat model picker is not for it. */
+  g_assert_false (gtk_widget_get_mapped (picker));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (fixture, "header_title_stack")), ==, "title");
+  type_and_generate (fixture, "A small robot watering plants, 3D render");
+  g_assert_cmpuint (n_jobs (fixture), ==, 1);
+
+  adw_view_stack_set_visible_child_name (window_child (fixture, "section_stack"), "chats");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (content), ==, "welcome");
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, picker, WAIT_MS));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "CfAI");
+
+  open_studio (fixture);
+  g_assert_true (fixture->studio == studio);
+  g_assert_cmpuint (n_jobs (fixture), ==, 1);
+  g_assert_true (cfai_ui_test_wait_until (job_finished, job_at (fixture, 0), WAIT_MS));
+}
+
 /* Parameters: exactly the model's ---------------------------------------- */
 
 typedef struct
@@ -773,6 +799,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/studio/generate-families", test_generate_families);
+  ADD ("/studio/sidebar", test_sidebar);
   ADD ("/studio/parameters", test_parameters);
   ADD ("/studio/queue-cancel", test_queue_cancel);
   ADD ("/studio/nsfw-hints", test_nsfw_hints);
