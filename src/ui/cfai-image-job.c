@@ -55,8 +55,22 @@ static GParamSpec *properties[N_PROPS];
  * worker scales it once; the run keeps the full image's bytes. */
 #define DISPLAY_MAX_SIDE 512
 
-static GdkTexture *
-scale_down (GdkTexture *texture)
+/**
+ * cfai_image_scale_texture:
+ * @max_width: the widest the result may be
+ * @max_height: the tallest
+ *
+ * Scales @texture down, keeping its aspect ratio, to fit within
+ * @max_width × @max_height; a texture that fits is returned as it is.
+ * Thread-safe, and meant for worker threads: scaling a large picture
+ * takes longer than a frame.
+ *
+ * Returns: (transfer full): the texture that fits
+ */
+GdkTexture *
+cfai_image_scale_texture (GdkTexture *texture,
+                          int         max_width,
+                          int         max_height)
 {
   int width = gdk_texture_get_width (texture);
   int height = gdk_texture_get_height (texture);
@@ -67,16 +81,19 @@ scale_down (GdkTexture *texture)
   double scale;
   gsize stride;
 
-  if (MAX (width, height) <= DISPLAY_MAX_SIDE)
+  g_return_val_if_fail (GDK_IS_TEXTURE (texture), NULL);
+  g_return_val_if_fail (max_width > 0 && max_height > 0, NULL);
+
+  if (width <= max_width && height <= max_height)
     return g_object_ref (texture);
 
   downloader = gdk_texture_downloader_new (texture);
   gdk_texture_downloader_set_format (downloader, GDK_MEMORY_R8G8B8A8);
   pixels = gdk_texture_downloader_download_bytes (downloader, &stride);
   full = gdk_pixbuf_new_from_bytes (pixels, GDK_COLORSPACE_RGB, TRUE, 8, width, height, stride);
-  scale = (double) DISPLAY_MAX_SIDE / MAX (width, height);
-  scaled = gdk_pixbuf_scale_simple (full, MAX (1, (int) (width * scale)), MAX (1, (int) (height * scale)),
-                                    GDK_INTERP_BILINEAR);
+  scale = MIN ((double) max_width / width, (double) max_height / height);
+  scaled = gdk_pixbuf_scale_simple (full, CLAMP ((int) (width * scale), 1, max_width),
+                                    CLAMP ((int) (height * scale), 1, max_height), GDK_INTERP_BILINEAR);
   g_clear_pointer (&pixels, g_bytes_unref);
   pixels = gdk_pixbuf_read_pixel_bytes (scaled);
 
@@ -98,7 +115,8 @@ decode_thread (GTask        *task,
   if (texture == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, scale_down (texture), g_object_unref);
+    g_task_return_pointer (task, cfai_image_scale_texture (texture, DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE),
+                           g_object_unref);
 }
 
 /**

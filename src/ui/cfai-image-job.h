@@ -39,6 +39,9 @@ gint64             cfai_image_job_get_seed      (CfaiImageJob        *self);
 void               cfai_image_job_start         (CfaiImageJob        *self);
 void               cfai_image_job_cancel        (CfaiImageJob        *self);
 
+GdkTexture        *cfai_image_scale_texture     (GdkTexture          *texture,
+                                                 int                  max_width,
+                                                 int                  max_height);
 void               cfai_image_decode_async      (GBytes              *bytes,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,

@@ -6,10 +6,12 @@
  * ignored.  Ranges and defaults come from the rules too, so a value the
  * model would refuse cannot be entered.
  *
- * Seeds: the studio picks every seed itself (one at random per image
- * unless the seed is kept), so each picture says how to make it again.
- * A kept seed S gives a batch of n images the seeds S … S+n−1: the same
- * seed for all of them would make n copies of one picture.
+ * Seeds: every picture gets one, so it can be made again.  Unless the
+ * seed is kept, the request has none and its run picks one at random
+ * (cfai_image_model_rules_pick_seed()); the seed row then shows the last
+ * picture's.  A kept seed S gives a batch of n images the seeds
+ * S … S+n−1: the same seed for all of them would make n copies of one
+ * picture.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,7 +33,8 @@
  * for the spin button: past 50 Flux adds time, not detail. */
 #define FALLBACK_MAX_STEPS 50
 #define FALLBACK_MAX_GUIDANCE 20
-#define MAX_SEED G_GINT64_CONSTANT (4294967295)
+/* As cfai_image_model_rules_pick_seed() says: the service reads int32. */
+#define MAX_SEED G_MAXINT32
 
 typedef enum
 {
@@ -251,15 +254,6 @@ seed_maximum (CfaiImageSettings *self)
   double maximum = rule_maximum (self, CFAI_IMAGE_FIELD_SEED, (double) MAX_SEED);
 
   return MIN ((gint64) maximum, MAX_SEED);
-}
-
-static gint64
-pick_seed (CfaiImageSettings *self)
-{
-  gint64 minimum = (gint64) MAX (rule_minimum (self, CFAI_IMAGE_FIELD_SEED, 0), 0);
-  gint64 maximum = seed_maximum (self);
-
-  return minimum + (gint64) (g_random_int () % (guint64) (maximum - minimum + 1));
 }
 
 static void
@@ -602,19 +596,11 @@ cfai_image_settings_fill_request (CfaiImageSettings *self,
         cfai_image_request_set_guidance (request, adw_spin_row_get_value (self->guidance_row));
     }
 
-  if (has_field (self, CFAI_IMAGE_FIELD_SEED))
+  if (has_field (self, CFAI_IMAGE_FIELD_SEED) && cfai_image_settings_get_seed_locked (self))
     {
-      gint64 seed;
+      gint64 base = (gint64) adw_spin_row_get_value (self->seed_row);
 
-      if (cfai_image_settings_get_seed_locked (self))
-        {
-          gint64 base = (gint64) adw_spin_row_get_value (self->seed_row);
-
-          seed = base + index <= seed_maximum (self) ? base + index : base;
-        }
-      else
-        seed = pick_seed (self);
-      cfai_image_request_set_seed (request, seed);
+      cfai_image_request_set_seed (request, base + index <= seed_maximum (self) ? base + index : base);
     }
 
   if (has_field (self, CFAI_IMAGE_FIELD_NEGATIVE_PROMPT))

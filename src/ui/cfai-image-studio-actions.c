@@ -56,28 +56,28 @@ replace_prompt (CfaiImageStudio *self,
 
 /* Generate --------------------------------------------------------------- */
 
+/* Requests are made when Generate is pressed (what the user sees then
+ * is what is sent) and queued once their reference images are ready. */
 static void
-generate_action (GtkWidget  *widget,
-                 const char *name,
-                 GVariant   *param)
+enqueue (CfaiImageStudio *self,
+         GPtrArray       *requests,
+         GPtrArray       *references)
 {
-  CfaiImageStudio *self = CFAI_IMAGE_STUDIO (widget);
   CfaiApplication *app = cfai_image_studio_get_application (self);
-  const char *model = cfai_image_studio_get_model (self);
-  g_autofree char *prompt = cfai_image_studio_dup_prompt (self);
-  guint count = gtk_spin_button_get_value_as_int (self->count_button);
+  double strength = cfai_reference_images_get_strength (self->references);
 
   if (app == NULL || self->rules == NULL)
     return;
 
-  g_strstrip (prompt);
-  for (guint i = 0; i < count; i++)
+  for (guint i = 0; i < requests->len; i++)
     {
-      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (model);
+      CfaiImageRequest *request = g_ptr_array_index (requests, i);
       g_autoptr(CfaiImageJob) job = NULL;
 
-      cfai_image_request_set_prompt (request, prompt);
-      cfai_image_settings_fill_request (self->settings, request, i);
+      for (guint j = 0; references != NULL && j < references->len; j++)
+        cfai_image_request_add_reference_image (request, g_ptr_array_index (references, j), "image/png");
+      if (references != NULL && references->len > 0 && strength >= 0)
+        cfai_image_request_set_strength (request, strength);
 
       /* What the model would refuse is said now, naming the setting,
        * rather than after a round trip for each image. */
@@ -102,6 +102,63 @@ generate_action (GtkWidget  *widget,
 
   cfai_image_studio_set_notice (self, NULL);
   gtk_widget_set_visible (self->rewrite_box, FALSE);
+}
+
+static void
+on_references_prepared (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GPtrArray) requests = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) references = cfai_reference_images_prepare_finish (CFAI_REFERENCE_IMAGES (source),
+                                                                          result, &error);
+  CfaiImageStudio *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CFAI_IMAGE_STUDIO (gtk_widget_get_ancestor (GTK_WIDGET (source), CFAI_TYPE_IMAGE_STUDIO));
+  if (self == NULL)
+    return;
+  if (references == NULL)
+    {
+      cfai_image_studio_set_notice (self, error->message);
+      return;
+    }
+  enqueue (self, requests, references);
+}
+
+static void
+generate_action (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *param)
+{
+  CfaiImageStudio *self = CFAI_IMAGE_STUDIO (widget);
+  const char *model = cfai_image_studio_get_model (self);
+  g_autofree char *prompt = cfai_image_studio_dup_prompt (self);
+  guint count = gtk_spin_button_get_value_as_int (self->count_button);
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (cfai_image_studio_get_application (self) == NULL || self->rules == NULL)
+    return;
+
+  g_strstrip (prompt);
+  for (guint i = 0; i < count; i++)
+    {
+      CfaiImageRequest *request = cfai_image_request_new (model);
+
+      cfai_image_request_set_prompt (request, prompt);
+      cfai_image_settings_fill_request (self->settings, request, i);
+      g_ptr_array_add (requests, request);
+    }
+
+  if (cfai_reference_images_get_n_images (self->references) == 0)
+    {
+      enqueue (self, requests, NULL);
+      return;
+    }
+  cfai_reference_images_prepare_async (self->references, self->cancellable, on_references_prepared,
+                                       g_steal_pointer (&requests));
 }
 
 /* Hints ------------------------------------------------------------------ */

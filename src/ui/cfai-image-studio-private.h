@@ -9,6 +9,7 @@
 #include "cfai-image-settings.h"
 #include "cfai-image-studio.h"
 #include "cfai-model-picker.h"
+#include "cfai-reference-images.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,7 @@ struct _CfaiImageStudio
   GtkLabel            *enhance_error;
   CfaiModelPicker     *model_picker;
   CfaiImageSettings   *settings;
+  CfaiReferenceImages *references;
   GtkLabel            *notice_label;
   GtkSpinButton       *count_button;
   GtkStack            *results_stack;

@@ -138,6 +138,7 @@ set_rules (CfaiImageStudio     *self,
       self->rules = rules != NULL ? cfai_image_model_rules_ref (rules) : NULL;
     }
   cfai_image_settings_set_rules (self->settings, rules);
+  cfai_reference_images_set_rules (self->references, rules);
   cfai_prompt_hints_set_model_rules (self->hints, rules);
   _cfai_image_studio_update_actions (self);
 }
@@ -193,6 +194,62 @@ on_model_changed (CfaiImageStudio *self)
   self->rules_cancellable = g_cancellable_new ();
   cfai_image_model_rules_fetch_async (cfai_application_get_client (app), model, self->rules_cancellable,
                                       on_rules_fetched, g_object_ref (self));
+}
+
+/* Reference images: pasted or dropped ------------------------------------ */
+
+static void
+on_clipboard_texture (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CfaiImageStudio) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source), result, &error);
+
+  if (texture != NULL)
+    cfai_reference_images_add_texture (self->references, texture);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cfai_image_studio_set_notice (self, error->message);
+}
+
+/* A picture on the clipboard becomes a reference image; text is pasted
+ * as usual. */
+static void
+on_paste_clipboard (GtkTextView     *view,
+                    CfaiImageStudio *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (view));
+  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
+
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE) &&
+      !gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    {
+      g_signal_stop_emission_by_name (view, "paste-clipboard");
+      gdk_clipboard_read_texture_async (clipboard, self->cancellable, on_clipboard_texture,
+                                        g_object_ref (self));
+    }
+}
+
+static gboolean
+on_drop (GtkDropTarget   *target,
+         const GValue    *value,
+         double           x,
+         double           y,
+         CfaiImageStudio *self)
+{
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+        cfai_reference_images_add_file (self->references, l->data);
+      return TRUE;
+    }
+  if (G_VALUE_HOLDS (value, GDK_TYPE_TEXTURE))
+    {
+      cfai_reference_images_add_texture (self->references, g_value_get_object (value));
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* Results ---------------------------------------------------------------- */
@@ -367,6 +424,7 @@ cfai_image_studio_class_init (CfaiImageStudioClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CFAI_TYPE_IMAGE_SETTINGS);
+  g_type_ensure (CFAI_TYPE_REFERENCE_IMAGES);
   g_type_ensure (CFAI_TYPE_MODEL_PICKER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/cfai-image-studio.ui");
@@ -383,6 +441,8 @@ cfai_image_studio_class_init (CfaiImageStudioClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiImageStudio, enhance_error);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageStudio, model_picker);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageStudio, settings);
+  gtk_widget_class_bind_template_child (widget_class, CfaiImageStudio, references);
+  gtk_widget_class_bind_template_callback (widget_class, on_paste_clipboard);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageStudio, notice_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageStudio, count_button);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageStudio, results_stack);
@@ -404,6 +464,7 @@ cfai_image_studio_init (CfaiImageStudio *self)
   g_autoptr(GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
   g_autofree char *model = g_settings_get_string (settings, "default-image-model");
   GtkEventController *keys;
+  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -423,6 +484,10 @@ cfai_image_studio_init (CfaiImageStudio *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_prompt_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->prompt_view), keys);
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, GDK_TYPE_TEXTURE }, 2);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect_object (self->model_picker, "notify::selected-model-id",
                            G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
 
@@ -474,6 +539,13 @@ cfai_image_studio_get_queue (CfaiImageStudio *self)
 {
   g_return_val_if_fail (CFAI_IS_IMAGE_STUDIO (self), NULL);
   return self->queue;
+}
+
+CfaiReferenceImages *
+cfai_image_studio_get_references (CfaiImageStudio *self)
+{
+  g_return_val_if_fail (CFAI_IS_IMAGE_STUDIO (self), NULL);
+  return self->references;
 }
 
 CfaiPromptHints *

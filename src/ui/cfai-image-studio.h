@@ -8,6 +8,7 @@
 
 #include "cfai-image-queue.h"
 #include "cfai-prompt-hints.h"
+#include "cfai-reference-images.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,7 @@ void             cfai_image_studio_set_model    (CfaiImageStudio *self,
                                                  const char      *model);
 CfaiImageQueue  *cfai_image_studio_get_queue    (CfaiImageStudio *self);
 CfaiPromptHints *cfai_image_studio_get_hints    (CfaiImageStudio *self);
+CfaiReferenceImages *cfai_image_studio_get_references (CfaiImageStudio *self);
 GtkTextView     *cfai_image_studio_get_prompt_view (CfaiImageStudio *self);
 char            *cfai_image_studio_dup_prompt   (CfaiImageStudio *self);
 void             cfai_image_studio_focus_prompt (CfaiImageStudio *self);
