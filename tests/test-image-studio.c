@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cfai-application.h"
@@ -73,6 +74,25 @@ settings_row (Fixture    *fixture,
 
   g_assert_nonnull (widget);
   return widget;
+}
+
+/* An icon button, found by its tooltip. */
+static GtkWidget *
+find_button_by_tooltip (GtkWidget  *root,
+                                   const char *label)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (root), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_by_tooltip (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -730,6 +750,136 @@ test_seed_lock (Fixture       *fixture,
   g_assert_cmpfloat (adw_spin_row_get_value (seed_row), ==, (double) cfai_image_job_get_seed (unlocked));
 }
 
+/* Reference images ------------------------------------------------------------- */
+
+static GdkTexture *
+make_picture (int width,
+              int height)
+{
+  gsize stride = width * 3;
+  guint8 *pixels = g_malloc (stride * height);
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + y * stride + x * 3;
+
+        p[0] = x * 255 / width;
+        p[1] = y * 255 / height;
+        p[2] = 128;
+      }
+  bytes = g_bytes_new_take (pixels, stride * height);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, stride);
+}
+
+static gboolean
+has_jobs (gpointer data)
+{
+  gpointer *args = data;
+
+  return n_jobs (args[0]) == GPOINTER_TO_UINT (args[1]);
+}
+
+static gboolean
+has_images (gpointer data)
+{
+  gpointer *args = data;
+
+  return cfai_reference_images_get_n_images (args[0]) == GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+test_reference_images (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CfaiReferenceImages *references = cfai_image_studio_get_references (fixture->studio);
+  GtkWidget *strength = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (references), CFAI_TYPE_REFERENCE_IMAGES, "strength_row"));
+  GtkLabel *error_label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (references), CFAI_TYPE_REFERENCE_IMAGES, "error_label"));
+  GtkLabel *notice = studio_child (fixture, "notice_label");
+  g_autoptr(GdkTexture) big = make_picture (1024, 768);
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (big);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "reference.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) not_a_picture = g_bytes_new_static ("hello", 5);
+  CfaiImageRequest *request;
+  CfaiImageJob *job;
+
+  /* FLUX.1 [schnell] takes none: nothing is offered. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (references)));
+
+  cfai_image_studio_set_model (fixture->studio, FLUX2_DEV);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, references, WAIT_MS));
+  g_assert_false (gtk_widget_get_mapped (strength));
+
+  /* Pasted into the prompt: Ctrl+V with a picture on the clipboard. */
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (prompt (fixture)), big);
+  cfai_ui_test_press_key (prompt (fixture), GDK_KEY_v, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (has_images, (gpointer[]) { references, GUINT_TO_POINTER (1) }, WAIT_MS));
+  /* From a file, as the file dialog and a drop give it. */
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+  cfai_reference_images_add_file (references, file);
+  g_assert_true (cfai_ui_test_wait_until (has_images, (gpointer[]) { references, GUINT_TO_POINTER (2) }, WAIT_MS));
+  /* What is not a picture is said, and nothing is added. */
+  cfai_reference_images_add_bytes (references, not_a_picture);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, error_label, WAIT_MS));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (error_label), "This file is not a picture CfAI can read"));
+  g_assert_cmpuint (cfai_reference_images_get_n_images (references), ==, 2);
+
+  /* Sent as two parts, each scaled to FLUX.2's 512×512 (the fake refuses
+   * larger ones). */
+  type_and_generate (fixture, "The cat from the first picture in the room of the second, watercolor");
+  g_assert_true (cfai_ui_test_wait_until (has_jobs, (gpointer[]) { fixture, GUINT_TO_POINTER (1) }, WAIT_MS));
+  job = job_at (fixture, 0);
+  g_assert_true (cfai_ui_test_wait_until (job_finished, job, WAIT_MS));
+  if (cfai_image_job_get_error (job) != NULL)
+    g_error ("FLUX.2 with references: %s", cfai_image_job_get_error (job)->message);
+  g_assert_cmpint (cfai_image_job_get_state (job), ==, CFAI_IMAGE_JOB_DONE);
+  request = cfai_image_job_get_request (job);
+  g_assert_cmpuint (cfai_image_request_get_n_reference_images (request), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GdkTexture) sent = gdk_texture_new_from_bytes (cfai_image_request_get_reference_image (request, i, NULL), NULL);
+
+      g_assert_cmpint (gdk_texture_get_width (sent), ==, 512);
+      g_assert_cmpint (gdk_texture_get_height (sent), ==, 384);
+    }
+
+  /* Stable Diffusion takes one picture, with a strength: two are refused
+   * before anything is sent, and kept. */
+  cfai_image_studio_set_model (fixture->studio, SDXL);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, strength, WAIT_MS));
+  cfai_ui_test_press_key (prompt (fixture), GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, notice, WAIT_MS));
+  g_assert_cmpuint (n_jobs (fixture), ==, 1);
+  g_assert_cmpuint (cfai_reference_images_get_n_images (references), ==, 2);
+
+  /* One removed (its button), the other goes as img2img. */
+  cfai_ui_test_click (find_button_by_tooltip (GTK_WIDGET (references), "Remove Reference Image"));
+  g_assert_cmpuint (cfai_reference_images_get_n_images (references), ==, 1);
+  adw_spin_row_set_value (ADW_SPIN_ROW (strength), 0.7);
+  cfai_image_studio_focus_prompt (fixture->studio);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_has_focus, prompt (fixture), WAIT_MS));
+  cfai_ui_test_press_key (prompt (fixture), GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (has_jobs, (gpointer[]) { fixture, GUINT_TO_POINTER (2) }, WAIT_MS));
+  job = job_at (fixture, 0);
+  g_assert_true (cfai_ui_test_wait_until (job_finished, job, WAIT_MS));
+  if (cfai_image_job_get_error (job) != NULL)
+    g_error ("img2img: %s", cfai_image_job_get_error (job)->message);
+  g_assert_cmpint (cfai_image_job_get_state (job), ==, CFAI_IMAGE_JOB_DONE);
+  g_assert_cmpuint (cfai_image_request_get_n_reference_images (cfai_image_job_get_request (job)), ==, 1);
+  g_assert_cmpfloat_with_epsilon (cfai_image_request_get_strength (cfai_image_job_get_request (job)), 0.7, 1e-9);
+
+  /* A model without references keeps them in view, to be removed. */
+  cfai_image_studio_set_model (fixture->studio, FLUX_SCHNELL);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (references)));
+  g_assert_false (gtk_widget_get_mapped (strength));
+  cfai_ui_test_press_key (prompt (fixture), GDK_KEY_Return, GDK_CONTROL_MASK);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, notice, WAIT_MS));
+  g_assert_cmpuint (n_jobs (fixture), ==, 2);
+  g_unlink (path);
+}
+
 /* Errors the studio catches before sending ------------------------------------- */
 
 static void
@@ -806,6 +956,7 @@ main (int   argc,
   ADD ("/studio/hint-chips", test_hint_chips);
   ADD ("/studio/enhance", test_enhance);
   ADD ("/studio/seed-lock", test_seed_lock);
+  ADD ("/studio/reference-images", test_reference_images);
   ADD ("/studio/invalid-input", test_invalid_input);
 #undef ADD
 

@@ -147,27 +147,38 @@ loaded_free (Loaded *loaded)
 }
 
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+return_loaded (GTask      *task,
+               GdkTexture *texture)
 {
-  GError *error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  Loaded *loaded;
+  Loaded *loaded = g_new0 (Loaded, 1);
 
-  if (GDK_IS_TEXTURE (task_data))
-    texture = g_object_ref (task_data);
-  else if ((texture = gdk_texture_new_from_bytes (task_data, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  loaded = g_new0 (Loaded, 1);
   loaded->image = cfai_image_scale_texture (texture, KEPT_MAX_SIDE, KEPT_MAX_SIDE);
   loaded->thumb = cfai_image_scale_texture (loaded->image, THUMB_SIDE, THUMB_SIDE);
   g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+static void
+load_bytes_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (task_data, &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    return_loaded (task, texture);
+}
+
+static void
+load_texture_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  return_loaded (task, task_data);
 }
 
 static void
@@ -214,6 +225,7 @@ on_loaded (GObject      *source,
 
 static void
 load (CfaiReferenceImages *self,
+      GTaskThreadFunc      thread_func,
       gpointer             data,
       GDestroyNotify       destroy)
 {
@@ -221,7 +233,7 @@ load (CfaiReferenceImages *self,
 
   g_task_set_source_tag (task, load);
   g_task_set_task_data (task, data, destroy);
-  g_task_run_in_thread (task, load_thread);
+  g_task_run_in_thread (task, thread_func);
 }
 
 /**
@@ -235,7 +247,7 @@ cfai_reference_images_add_bytes (CfaiReferenceImages *self,
   g_return_if_fail (CFAI_IS_REFERENCE_IMAGES (self));
   g_return_if_fail (bytes != NULL);
 
-  load (self, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  load (self, load_bytes_thread, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
 }
 
 void
@@ -245,7 +257,7 @@ cfai_reference_images_add_texture (CfaiReferenceImages *self,
   g_return_if_fail (CFAI_IS_REFERENCE_IMAGES (self));
   g_return_if_fail (GDK_IS_TEXTURE (texture));
 
-  load (self, g_object_ref (texture), g_object_unref);
+  load (self, load_texture_thread, g_object_ref (texture), g_object_unref);
 }
 
 static void
