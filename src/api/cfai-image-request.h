@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "cfai-image-model-rules.h"
 
@@ -57,6 +58,9 @@ GBytes           *cfai_image_request_get_reference_image (CfaiImageRequest     *
 gint64            cfai_image_request_pick_seed           (CfaiImageRequest     *self,
                                                           CfaiImageModelRules  *rules);
 CfaiImageRequest *cfai_image_request_copy                (CfaiImageRequest     *self);
+JsonObject       *cfai_image_request_to_json             (CfaiImageRequest     *self);
+CfaiImageRequest *cfai_image_request_new_from_json       (JsonObject           *object,
+                                                          GError              **error);
 gboolean          cfai_image_request_build               (CfaiImageRequest     *self,
                                                           CfaiImageModelRules  *rules,
                                                           char                **out_content_type,

@@ -21,6 +21,7 @@ struct _CfaiImageRun
   CfaiRun              parent_instance;
 
   CfaiImageRequest    *request;
+  CfaiImageRequest    *sent;
   CfaiImageModelRules *rules;
 
   GBytes              *image;
@@ -48,6 +49,7 @@ cfai_image_run_finalize (GObject *object)
   CfaiImageRun *self = CFAI_IMAGE_RUN (object);
 
   g_clear_object (&self->request);
+  g_clear_object (&self->sent);
   g_clear_pointer (&self->rules, cfai_image_model_rules_unref);
   g_clear_pointer (&self->image, g_bytes_unref);
   g_clear_pointer (&self->mime_type, g_free);
@@ -161,6 +163,7 @@ cfai_image_run_start (CfaiRun *run,
     }
 
   /* What was sent, not what the request holds by the time it ends. */
+  g_set_object (&self->sent, sent);
   self->seed = cfai_image_request_get_seed (sent);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEED]);
   _cfai_run_send_async (run, FALSE, content_type, body, NULL, g_steal_pointer (&task), on_posted);
@@ -250,6 +253,22 @@ cfai_image_run_get_request (CfaiImageRun *self)
 {
   g_return_val_if_fail (CFAI_IS_IMAGE_RUN (self), NULL);
   return self->request;
+}
+
+/**
+ * cfai_image_run_get_sent_request:
+ *
+ * What the gallery saves with the picture: a copy of the request taken
+ * when the run started, with the seed that was sent (#CfaiImageRun:seed).
+ *
+ * Returns: (transfer none) (nullable): the request as sent, %NULL before
+ *   the run started or when it could not be built
+ */
+CfaiImageRequest *
+cfai_image_run_get_sent_request (CfaiImageRun *self)
+{
+  g_return_val_if_fail (CFAI_IS_IMAGE_RUN (self), NULL);
+  return self->sent;
 }
 
 /**
