@@ -258,10 +258,21 @@ static const Family families[] = {
   { FLUX2_DEV, "image/png" },      /* multipart in, base64 JSON out */
 };
 
+static gboolean
+gallery_has (gpointer data)
+{
+  GListModel *images = cfai_image_store_get_images (cfai_application_get_image_store (app));
+
+  return g_list_model_get_n_items (images) == GPOINTER_TO_UINT (data);
+}
+
 static void
 test_generate_families (Fixture       *fixture,
                         gconstpointer  data)
 {
+  GListModel *gallery = cfai_image_store_get_images (cfai_application_get_image_store (app));
+  guint kept = g_list_model_get_n_items (gallery);
+
   /* The default image model comes from Preferences. */
   g_assert_cmpstr (cfai_image_studio_get_model (fixture->studio), ==, FLUX_SCHNELL);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Images — CfAI");
@@ -293,6 +304,18 @@ test_generate_families (Fixture       *fixture,
       g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, row_for (fixture, job), WAIT_MS));
       left = prompt_text (fixture);
       g_assert_cmpstr (left, ==, "A red fox in a snowy forest at dawn, watercolor");
+
+      /* Kept in the gallery, with how it was made. */
+      g_assert_true (cfai_ui_test_wait_until (gallery_has, GUINT_TO_POINTER (kept + i + 1), WAIT_MS));
+      {
+        g_autoptr(CfaiImageRecord) record = g_list_model_get_item (gallery, 0);
+
+        g_assert_cmpstr (cfai_image_record_get_model (record), ==, family->model);
+        g_assert_cmpstr (cfai_image_record_get_prompt (record), ==, left);
+        g_assert_cmpstr (cfai_image_record_get_mime_type (record), ==, family->mime_type);
+        g_assert_cmpint (cfai_image_record_get_seed (record), ==, cfai_image_job_get_seed (job));
+        g_assert_true (g_file_test (cfai_image_record_get_path (record), G_FILE_TEST_IS_REGULAR));
+      }
     }
   g_assert_true (cfai_ui_test_wait_until (studio_idle, fixture->studio, WAIT_MS));
 }

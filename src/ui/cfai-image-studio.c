@@ -266,6 +266,42 @@ is_refusal (const GError *error)
   return strstr (lower, "nsfw") != NULL;
 }
 
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CfaiImageStudio) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CfaiImageRecord) record = cfai_image_store_add_finish (CFAI_IMAGE_STORE (source), result, &error);
+
+  if (record == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The picture stays in the studio; the message says what to fix. */
+      g_autofree char *text = g_strdup_printf (_("The image could not be kept in the gallery: %s"),
+                                               error->message);
+      cfai_image_studio_set_notice (self, text);
+    }
+}
+
+/* Every picture is kept: the file with its settings in it, and its row. */
+static void
+save_to_gallery (CfaiImageStudio *self,
+                 CfaiImageJob    *job)
+{
+  CfaiApplication *app = cfai_image_studio_get_application (self);
+  CfaiImageStore *store = app != NULL ? cfai_application_get_image_store (app) : NULL;
+  CfaiImageRun *run = cfai_image_job_get_run (job);
+
+  if (store == NULL || cfai_image_run_get_sent_request (run) == NULL)
+    return;
+
+  /* No estimate yet: the catalog's per-tile and per-step prices are not
+   * turned into one anywhere. */
+  cfai_image_store_add_async (store, cfai_image_run_get_sent_request (run), cfai_image_run_get_image (run),
+                              -1, self->cancellable, on_saved, g_object_ref (self));
+}
+
 void
 cfai_image_studio_on_job_state (CfaiImageStudio *self,
                                 GParamSpec      *pspec,
@@ -277,6 +313,7 @@ cfai_image_studio_on_job_state (CfaiImageStudio *self,
     {
     case CFAI_IMAGE_JOB_DONE:
       cfai_image_settings_show_seed (self->settings, cfai_image_job_get_seed (job));
+      save_to_gallery (self, job);
       gtk_accessible_announce (GTK_ACCESSIBLE (self), _("An image is ready"),
                                GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
       break;
