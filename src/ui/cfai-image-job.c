@@ -17,7 +17,6 @@ struct _CfaiImageJob
 {
   GObject              parent_instance;
 
-  CfaiClient          *client;
   CfaiImageRequest    *request;
   CfaiImageModelRules *rules;
   CfaiImageRun        *run;
@@ -302,7 +301,6 @@ cfai_image_job_finalize (GObject *object)
   g_clear_object (&self->run);
   g_clear_object (&self->request);
   g_clear_pointer (&self->rules, cfai_image_model_rules_unref);
-  g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->texture);
   g_clear_error (&self->error);
@@ -390,7 +388,6 @@ cfai_image_job_new (CfaiClient          *client,
   g_return_val_if_fail (CFAI_IS_IMAGE_REQUEST (request), NULL);
 
   self = g_object_new (CFAI_TYPE_IMAGE_JOB, NULL);
-  self->client = g_object_ref (client);
   self->request = g_object_ref (request);
   self->rules = rules != NULL ? cfai_image_model_rules_ref (rules) : NULL;
   self->run = cfai_image_run_new (client, request, rules);
