@@ -582,6 +582,7 @@ test_nsfw_hints (Fixture       *fixture,
   g_assert_true (cfai_ui_test_wait_until (revealed, hints, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (rewrite));
   suggested = g_strdup (gtk_label_get_text (studio_child (fixture, "rewrite_label")));
+  g_assert_nonnull (cfai_ui_test_find_button (GTK_WIDGET (row_for (fixture, job)), "Show Hints"));
   g_assert_true (g_str_has_prefix (suggested, "A photo of hamburger, <"));
   g_assert_true (cfai_ui_test_wait_until (hints_follow, fixture, WAIT_MS));
   g_assert_true (cfai_ui_test_wait_until (shows_label, (gpointer[]) { fixture->studio, (gpointer) "Say more than “hamburger”" }, WAIT_MS));
@@ -933,6 +934,24 @@ test_invalid_input (Fixture       *fixture,
   g_assert_error (cfai_image_job_get_error (job_at (fixture, 0)), CFAI_ERROR, CFAI_ERROR_DAILY_LIMIT);
   g_assert_nonnull (cfai_ui_test_find_label (GTK_WIDGET (row_for (fixture, job_at (fixture, 0))),
                                              cfai_image_job_get_error (job_at (fixture, 0))->message));
+
+  /* With its remedy: here, to try again later, the same picture. */
+  {
+    CfaiImageJob *failed = job_at (fixture, 0);
+    GtkWidget *again = cfai_ui_test_find_button (GTK_WIDGET (row_for (fixture, failed)), "Try Again");
+    CfaiImageJob *retried;
+
+    g_assert_nonnull (again);
+    use_scenario (fixture, "strict-steps");
+    cfai_ui_test_click (again);
+    g_assert_cmpuint (n_jobs (fixture), ==, 2);
+    retried = job_at (fixture, 0);
+    g_assert_true (retried != failed);
+    g_assert_true (cfai_ui_test_wait_until (job_finished, retried, WAIT_MS));
+    g_assert_cmpint (cfai_image_job_get_state (retried), ==, CFAI_IMAGE_JOB_DONE);
+    g_assert_cmpstr (cfai_image_request_get_prompt (cfai_image_job_get_request (retried)), ==,
+                     "A quiet harbour at dusk, oil painting");
+  }
 }
 
 int

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfai-error.h"
 #include "cfai-image-job-row.h"
 
 struct _CfaiImageJobRow
@@ -18,6 +19,7 @@ struct _CfaiImageJobRow
   GtkWidget    *spinner;
   GtkWidget    *cancel_button;
   GtkLabel     *state_label;
+  GtkButton    *action_button;
   GtkLabel     *seed_label;
 };
 
@@ -30,6 +32,79 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The one thing that fixes a failure, as a button under its message. */
+static void
+update_action (CfaiImageJobRow *self)
+{
+  const GError *error = cfai_image_job_get_error (self->job);
+  const char *label = NULL;
+  const char *action = NULL;
+
+  if (cfai_image_job_get_state (self->job) == CFAI_IMAGE_JOB_FAILED && error != NULL)
+    {
+      /* Anything not named below may go through another time. */
+      label = _("_Try Again");
+      action = "studio.retry";
+
+      if (error->domain == CFAI_ERROR)
+        switch ((CfaiErrorCode) error->code)
+          {
+          case CFAI_ERROR_PAID_PLAN_REQUIRED:
+          case CFAI_ERROR_NO_SUCH_MODEL:
+          case CFAI_ERROR_MODEL_RETIRED:
+          case CFAI_ERROR_MODEL_NOT_ALLOWED:
+          case CFAI_ERROR_LICENCE_REQUIRED:
+            label = _("_Choose Another Model");
+            action = "studio.choose-model";
+            break;
+          case CFAI_ERROR_AUTH:
+          case CFAI_ERROR_NO_CREDENTIALS:
+            label = _("_Fix Credentials");
+            action = "app.preferences";
+            break;
+          case CFAI_ERROR_NSFW:
+            label = _("Show _Hints");
+            action = "studio.show-hints";
+            break;
+          case CFAI_ERROR_INVALID_INPUT:
+          case CFAI_ERROR_TOO_LARGE:
+          case CFAI_ERROR_ACCOUNT_BLOCKED:
+          case CFAI_ERROR_NO_KEYRING:
+          case CFAI_ERROR_CONTEXT_EXCEEDED:
+            /* The message says which setting to change. */
+            label = NULL;
+            break;
+          case CFAI_ERROR_FAILED:
+          case CFAI_ERROR_DAILY_LIMIT:
+          case CFAI_ERROR_CAPACITY:
+          case CFAI_ERROR_RATE_LIMITED:
+          case CFAI_ERROR_TIMEOUT:
+          case CFAI_ERROR_SERVER:
+          case CFAI_ERROR_NETWORK:
+          case CFAI_ERROR_TRUNCATED_STREAM:
+          case CFAI_ERROR_PROTOCOL:
+          default:
+            break;
+          }
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->action_button), label != NULL);
+  if (label == NULL)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), NULL);
+      return;
+    }
+  gtk_button_set_label (self->action_button, label);
+  /* Try Again names its job; the others act on the studio.  The target
+   * goes first, so the name never meets a target of the wrong type. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->action_button),
+                                          g_str_equal (action, "studio.retry")
+                                          ? g_variant_new_uint64 (cfai_image_job_get_id (self->job))
+                                          : NULL);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), action);
+}
 
 static void
 update (CfaiImageJobRow *self)
@@ -68,6 +143,7 @@ update (CfaiImageJobRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
 
+  update_action (self);
   gtk_widget_set_visible (self->spinner, state == CFAI_IMAGE_JOB_RUNNING);
   gtk_widget_set_visible (self->cancel_button, !cfai_image_job_is_finished (self->job));
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (cfai_image_job_get_texture (self->job)));
@@ -169,6 +245,7 @@ cfai_image_job_row_class_init (CfaiImageJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiImageJobRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageJobRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageJobRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, CfaiImageJobRow, action_button);
   gtk_widget_class_bind_template_child (widget_class, CfaiImageJobRow, seed_label);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   /* Bound so that dispose_template() unparents it. */

@@ -22,6 +22,7 @@ struct _CfaiImageJob
   CfaiImageRun        *run;
   GCancellable        *cancellable;
 
+  guint64              id;
   CfaiImageJobState    state;
   GdkTexture          *texture;
   GError              *error;
@@ -367,6 +368,10 @@ cfai_image_job_class_init (CfaiImageJobClass *klass)
 static void
 cfai_image_job_init (CfaiImageJob *self)
 {
+  static guint64 last_id;
+
+  /* Main thread only, like every widget that shows jobs. */
+  self->id = ++last_id;
   self->cancellable = g_cancellable_new ();
 }
 
@@ -394,6 +399,14 @@ cfai_image_job_new (CfaiClient          *client,
   g_signal_connect_object (self->run, "notify::seed", G_CALLBACK (on_run_seed), self, G_CONNECT_SWAPPED);
 
   return self;
+}
+
+/* Unique in the process: how an action names a job (studio.retry). */
+guint64
+cfai_image_job_get_id (CfaiImageJob *self)
+{
+  g_return_val_if_fail (CFAI_IS_IMAGE_JOB (self), 0);
+  return self->id;
 }
 
 CfaiImageJobState

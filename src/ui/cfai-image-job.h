@@ -29,6 +29,7 @@ G_DECLARE_FINAL_TYPE (CfaiImageJob, cfai_image_job, CFAI, IMAGE_JOB, GObject)
 CfaiImageJob      *cfai_image_job_new           (CfaiClient          *client,
                                                  CfaiImageRequest    *request,
                                                  CfaiImageModelRules *rules);
+guint64            cfai_image_job_get_id        (CfaiImageJob        *self);
 CfaiImageJobState  cfai_image_job_get_state     (CfaiImageJob        *self);
 gboolean           cfai_image_job_is_finished   (CfaiImageJob        *self);
 CfaiImageRequest  *cfai_image_job_get_request   (CfaiImageJob        *self);

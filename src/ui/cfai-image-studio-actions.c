@@ -161,6 +161,60 @@ generate_action (GtkWidget  *widget,
                                        g_steal_pointer (&requests));
 }
 
+/* A failed image asked for again: the same request, seed included, as a
+ * new job at the top. */
+static void
+retry_action (GtkWidget  *widget,
+              const char *name,
+              GVariant   *param)
+{
+  CfaiImageStudio *self = CFAI_IMAGE_STUDIO (widget);
+  CfaiApplication *app = cfai_image_studio_get_application (self);
+  GListModel *jobs = G_LIST_MODEL (self->queue);
+  guint64 id = g_variant_get_uint64 (param);
+
+  if (app == NULL)
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(CfaiImageJob) job = g_list_model_get_item (jobs, i);
+      CfaiImageRun *run = cfai_image_job_get_run (job);
+      g_autoptr(CfaiImageRequest) request = NULL;
+      g_autoptr(CfaiImageJob) again = NULL;
+
+      if (cfai_image_job_get_id (job) != id)
+        continue;
+
+      request = cfai_image_request_copy (cfai_image_run_get_sent_request (run) != NULL
+                                         ? cfai_image_run_get_sent_request (run)
+                                         : cfai_image_job_get_request (job));
+      again = cfai_image_job_new (cfai_application_get_client (app), request, self->rules != NULL &&
+                                  g_strcmp0 (cfai_image_request_get_model (request),
+                                             cfai_image_studio_get_model (self)) == 0 ? self->rules : NULL);
+      g_signal_connect_object (again, "notify::state", G_CALLBACK (cfai_image_studio_on_job_state),
+                               self, G_CONNECT_SWAPPED);
+      cfai_image_queue_add (self->queue, again);
+      return;
+    }
+}
+
+static void
+choose_model_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *param)
+{
+  cfai_model_picker_popup (CFAI_IMAGE_STUDIO (widget)->model_picker);
+}
+
+static void
+show_hints_action (GtkWidget  *widget,
+                   const char *name,
+                   GVariant   *param)
+{
+  cfai_image_studio_show_rewrite (CFAI_IMAGE_STUDIO (widget));
+}
+
 /* Hints ------------------------------------------------------------------ */
 
 /* Adds @phrase at the end, selected, so typing replaces it. */
@@ -380,6 +434,9 @@ void
 _cfai_image_studio_class_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "studio.generate", NULL, generate_action);
+  gtk_widget_class_install_action (widget_class, "studio.retry", "t", retry_action);
+  gtk_widget_class_install_action (widget_class, "studio.choose-model", NULL, choose_model_action);
+  gtk_widget_class_install_action (widget_class, "studio.show-hints", NULL, show_hints_action);
   gtk_widget_class_install_action (widget_class, "studio.insert-phrase", "s", insert_phrase_action);
   gtk_widget_class_install_action (widget_class, "studio.apply-template", NULL, apply_template_action);
   gtk_widget_class_install_action (widget_class, "studio.enhance", NULL, enhance_action);
