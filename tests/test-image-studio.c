@@ -968,6 +968,23 @@ test_invalid_input (Fixture       *fixture,
   }
 }
 
+/* For README and AppStream: a batch done, with the hints beside it. */
+static void
+test_screenshot (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  /* Wide enough for two pictures a row beside the hints. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1560, 900);
+  cfai_image_studio_set_model (fixture->studio, SDXL);
+  gtk_spin_button_set_value (studio_child (fixture, "count_button"), 4);
+  type_and_generate (fixture, "A lighthouse on a rocky cliff at dusk, waves below");
+  g_assert_true (cfai_ui_test_wait_until (has_jobs, (gpointer[]) { fixture, GUINT_TO_POINTER (4) }, WAIT_MS));
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (cfai_ui_test_wait_until (job_finished, job_at (fixture, i), WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (hints_follow, fixture, WAIT_MS));
+  cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-studio.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1014,6 +1031,7 @@ main (int   argc,
   ADD ("/studio/seed-lock", test_seed_lock);
   ADD ("/studio/reference-images", test_reference_images);
   ADD ("/studio/invalid-input", test_invalid_input);
+  ADD ("/studio/screenshot", test_screenshot);
 #undef ADD
 
   ret = g_test_run ();
