@@ -320,6 +320,12 @@ test_generate_families (Fixture       *fixture,
   g_assert_true (cfai_ui_test_wait_until (studio_idle, fixture->studio, WAIT_MS));
 }
 
+static gboolean
+hints_closed (gpointer data)
+{
+  return !gtk_revealer_get_reveal_child (data);
+}
+
 /* The sidebar: Chats and back keep the same studio, and its queue. */
 static void
 test_sidebar (Fixture       *fixture,
@@ -344,6 +350,20 @@ test_sidebar (Fixture       *fixture,
   g_assert_true (fixture->studio == studio);
   g_assert_cmpuint (n_jobs (fixture), ==, 1);
   g_assert_true (cfai_ui_test_wait_until (job_finished, job_at (fixture, 0), WAIT_MS));
+
+  /* Narrow, the hints start closed and the pictures keep their room;
+   * the Hints button still opens them. */
+  {
+    GtkToggleButton *hints_button = studio_child (fixture, "hints_button");
+    GtkRevealer *hints = studio_child (fixture, "hints_revealer");
+
+    g_assert_true (gtk_toggle_button_get_active (hints_button));
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 760);
+    g_assert_true (cfai_ui_test_wait_until (hints_closed, hints, WAIT_MS));
+    g_assert_false (gtk_toggle_button_get_active (hints_button));
+    cfai_ui_test_click (GTK_WIDGET (hints_button));
+    g_assert_true (gtk_revealer_get_reveal_child (hints));
+  }
 }
 
 /* Parameters: exactly the model's ---------------------------------------- */
