@@ -491,6 +491,8 @@ cfai_application_startup (GApplication *app)
     cfai_chat_store_load_async (self->chat_store, self->cancellable,
                                 on_chat_store_loaded, g_object_ref (self));
 
+    /* The gallery shares the chat store's database and worker thread,
+     * so it is read after the chats (and after any migration). */
     self->image_store = cfai_image_store_new (self->chat_store);
     cfai_image_store_load_async (self->image_store, self->cancellable,
                                  on_image_store_loaded, g_object_ref (self));
@@ -532,7 +534,6 @@ cfai_application_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->catalog_refresh_idle, g_source_remove);
-  /* Its last save is written before it goes. */
   /* Deletes waiting for their undo are done as it goes; then the last
    * save of the chats, on the worker they share. */
   g_clear_object (&self->image_store);

@@ -536,6 +536,27 @@ run_text (const FakeRequest *req,
 
 /* Images ------------------------------------------------------------------ */
 
+/* With slow-image the answer takes about two seconds to arrive, long
+ * enough for a queue to fill and for a cancel to close the transfer. */
+#define SLOW_IMAGE_PIECES 20
+#define SLOW_IMAGE_DELAY_MS 100
+
+static void
+send_image_bytes (const FakeRequest *req,
+                  const char        *content_type,
+                  GBytes            *body)
+{
+  if (!fake_scenario_is (req, "slow-image"))
+    {
+      fake_send_bytes (req, SOUP_STATUS_OK, content_type, body);
+      return;
+    }
+
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
+                                         content_type, NULL);
+  fake_stream_start_body (req->msg, body, SLOW_IMAGE_PIECES, SLOW_IMAGE_DELAY_MS);
+}
+
 static gint64
 image_dimension (const FakeModel *model,
                  JsonObject      *body,
@@ -623,11 +644,11 @@ run_image (const FakeRequest *req,
   switch (output)
     {
     case FAKE_IMAGE_PNG_BYTES:
-      fake_send_bytes (req, SOUP_STATUS_OK, "image/png", image);
+      send_image_bytes (req, "image/png", image);
       break;
 
     case FAKE_IMAGE_JPEG_BYTES:
-      fake_send_bytes (req, SOUP_STATUS_OK, "image/jpeg", image);
+      send_image_bytes (req, "image/jpeg", image);
       break;
 
     case FAKE_IMAGE_JSON_JPEG:
@@ -637,9 +658,16 @@ run_image (const FakeRequest *req,
         JsonObject *result = json_object_new ();
         JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
+        g_autoptr(JsonNode) envelope = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        char *text;
+
         json_object_set_string_member (result, "image", base64);
         json_node_take_object (node, result);
-        fake_send_json (req, SOUP_STATUS_OK, fake_envelope_success (node, NULL, NULL));
+        envelope = fake_envelope_success (node, NULL, NULL);
+        text = json_to_string (envelope, FALSE);
+        bytes = g_bytes_new_take (text, strlen (text));
+        send_image_bytes (req, "application/json", bytes);
       }
       break;
 
