@@ -87,7 +87,7 @@ scroll_to_end (CfaiChatPage *self)
 }
 
 /* Once per frame at most: the list re-estimates its height as rows
- * realise, so the end is only known after layout. */
+ * are bound and measured, so the end is only known after layout. */
 static gboolean
 follow_tick_cb (GtkWidget     *widget,
                 GdkFrameClock *clock,
@@ -125,6 +125,21 @@ static void
 on_upper_changed (CfaiChatPage *self)
 {
   queue_follow (self);
+}
+
+/* New messages (the first page of a chat being opened, or a turn):
+ * the end moves in this frame's layout. */
+static void
+on_messages_changed (CfaiChatPage *self,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     GListModel   *messages)
+{
+  guint n = g_list_model_get_n_items (messages);
+
+  if (added > 0 && n > 0)
+    queue_follow (self);
 }
 
 static void
@@ -641,6 +656,8 @@ cfai_chat_page_constructed (GObject *object)
 
   g_signal_connect_object (self->conversation, "notify::display-title",
                            G_CALLBACK (on_display_title_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cfai_conversation_get_messages (self->conversation), "items-changed",
+                           G_CALLBACK (on_messages_changed), self, G_CONNECT_SWAPPED);
   restore_draft (self);
   _cfai_chat_page_update_actions (self);
 
