@@ -67,6 +67,7 @@ struct _CfaiMarkdownView
   gboolean            near;           /* the last allocation was near what is shown */
   GdkFrameClock      *layout_clock;   /* while a build waits for the layout phase */
   gulong              layout_handler;
+  guint               build_tick;     /* or for the next frame */
   int                 estimate_width; /* the estimated height for that width, */
   int                 estimate_height;/* while deferred; width -1: not made */
 };
@@ -788,9 +789,36 @@ estimate_height (CfaiMarkdownView *self,
   return self->estimate_height;
 }
 
+/* The frame in which views made their widgets in the layout phase.
+ * A view found near in a later layout pass of the same frame (the
+ * built rows moved the others) waits for the next frame, so a frame
+ * lays out at most twice for them and the frame clock never gives up
+ * (it lays out at most four times a frame). */
+static gint64 build_frame = -1;
+
+static gboolean
+build_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (widget);
+
+  self->build_tick = 0;
+  if (self->deferred)
+    {
+      self->deferred = FALSE;
+      update_widgets (self);
+      gtk_widget_queue_resize (widget);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 stop_waiting_for_layout (CfaiMarkdownView *self)
 {
+  if (self->build_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->build_tick);
+  self->build_tick = 0;
   /* The handler is gone already when the clock went before the view. */
   if (self->layout_handler != 0 && g_signal_handler_is_connected (self->layout_clock, self->layout_handler))
     g_signal_handler_disconnect (self->layout_clock, self->layout_handler);
@@ -804,6 +832,7 @@ stop_waiting_for_layout (CfaiMarkdownView *self)
 static void
 on_clock_layout (CfaiMarkdownView *self)
 {
+  build_frame = gdk_frame_clock_get_frame_counter (self->layout_clock);
   stop_waiting_for_layout (self);
   if (!self->deferred)
     return;
@@ -889,11 +918,19 @@ cfai_markdown_view_size_allocate (GtkWidget *widget,
     {
       GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
 
-      if (self->near && clock != NULL && self->layout_handler == 0)
+      if (self->near && clock != NULL && build_frame == gdk_frame_clock_get_frame_counter (clock))
+        {
+          if (self->build_tick == 0 && self->layout_handler == 0)
+            self->build_tick = gtk_widget_add_tick_callback (widget, build_tick_cb, NULL, NULL);
+        }
+      else if (self->near && clock != NULL && self->layout_handler == 0)
         {
           self->layout_clock = g_object_ref (clock);
           self->layout_handler = g_signal_connect_object (clock, "layout", G_CALLBACK (on_clock_layout), self,
                                                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+          /* A handler connected while "layout" is emitted runs in the
+           * next pass, which this asks for. */
+          gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
         }
       return;
     }
