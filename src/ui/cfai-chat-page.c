@@ -147,9 +147,20 @@ on_value_changed (CfaiChatPage  *self,
                   GtkAdjustment *adj)
 {
   gboolean bottom = is_at_bottom (adj);
+  double upper = gtk_adjustment_get_upper (adj);
+  gboolean reestimated = upper != self->last_upper;
 
+  self->last_upper = upper;
   if (self->scrolling)
     return;
+  /* The list moves the value itself when it re-estimates the heights of
+   * rows it has not laid out, or when rows are added; that moves the
+   * upper bound too, and is not the user scrolling away from the end. */
+  if (reestimated && self->following)
+    {
+      queue_follow (self);
+      return;
+    }
   /* Scrolling up stops following; scrolling back down resumes it. */
   self->following = bottom;
   gtk_widget_set_visible (self->jump_button, !bottom);
