@@ -32,10 +32,11 @@
  * printing everything.  CFAI_BENCH_MESSAGES overrides the chat's size,
  * CFAI_BENCH_FIRST_TOKEN_RUNS the sends measured (default 15),
  * CFAI_BENCH_ONLY=scroll or first-token skips the other part,
+ * CFAI_BENCH_SCROLL_FRAMES=N stops the scroll after N frames,
  * CFAI_BENCH_DEBUG=1 prints each frame of the opening and the scroll's
  * progress, and CFAI_BENCH_CALLGRIND=open, under
  *   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes
- * counts only the opening's instructions.
+ * counts only the opening's instructions (=scroll: the scroll's).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -356,6 +357,7 @@ struct _Bench
   gboolean          scroll_done;
   guint             scroll_ticks;
   guint             scroll_tick;
+  guint             max_scroll_frames;   /* CFAI_BENCH_SCROLL_FRAMES, 0: to the top */
 
   /* The first token. */
   CfaiMessage      *answer;
@@ -742,7 +744,8 @@ scroll_up_tick (GtkWidget     *widget,
   double value = gtk_adjustment_get_value (adj);
 
   /* The list only knows the top once the first row is laid out there. */
-  if (value <= 0 && is_in_view (bench, find_row (bench->list, message_at (bench, 0))))
+  if ((value <= 0 && is_in_view (bench, find_row (bench->list, message_at (bench, 0)))) ||
+      (bench->max_scroll_frames > 0 && bench->scroll_ticks >= bench->max_scroll_frames))
     {
       bench->scroll_done = TRUE;
       bench->scroll_tick = 0;
@@ -782,6 +785,12 @@ measure_scroll (Bench *bench)
   g_array_set_size (bench->cpu, 0);
   bench->scroll_done = FALSE;
   bench->scroll_ticks = 0;
+  if (g_getenv ("CFAI_BENCH_SCROLL_FRAMES") != NULL)
+    bench->max_scroll_frames = (guint) atoi (g_getenv ("CFAI_BENCH_SCROLL_FRAMES"));
+#ifdef HAVE_CALLGRIND_H
+  if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "scroll") == 0)
+    CALLGRIND_START_INSTRUMENTATION;
+#endif
   start = g_get_monotonic_time ();
   bench->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (bench->scroller), scroll_up_tick, bench, NULL);
   /* Bounded, so that a slow scroll still reports its frames. */
@@ -792,6 +801,10 @@ measure_scroll (Bench *bench)
                bench->scroll_ticks);
       check_target (FALSE, "scrolling end to end in time");
     }
+#ifdef HAVE_CALLGRIND_H
+  if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "scroll") == 0)
+    CALLGRIND_STOP_INSTRUMENTATION;
+#endif
 
   g_print ("scroll from the newest message to the first, a page (%.0f px) per frame, "
            "%.0f px estimated at the start: %.1f s\n",
