@@ -351,6 +351,7 @@ struct _Bench
 
   /* Opening. */
   gint64            open_start;
+  gint64            first_rows_at;   /* the first frame with messages, wherever they are */
   gint64            first_frame_at;
 
   /* Scrolling. */
@@ -652,6 +653,8 @@ open_hook (Bench  *bench,
                gtk_adjustment_get_page_size (adj),
                last_message (bench) ? (gpointer) find_row (bench->list, last_message (bench)) : NULL);
     }
+  if (bench->first_rows_at == 0 && last_message (bench) != NULL)
+    bench->first_rows_at = painted_at;
   if (shows_last_message (bench))
     bench->first_frame_at = painted_at;
 }
@@ -721,6 +724,8 @@ measure_open (Bench *bench,
   g_print ("open the chat of %u messages: first frame showing its newest message %.1f ms "
            "(target <= %.0f ms); all messages read %.1f ms\n",
            n_messages, first_ms, TARGET_FIRST_FRAME_MS, all_ms);
+  g_print ("  (the first frame with any of its messages: %.1f ms)\n",
+           (bench->first_rows_at - bench->open_start) / 1000.0);
   check_target (first_ms <= TARGET_FIRST_FRAME_MS, "first frame of the opened chat");
 
   /* Memory once it is shown, with the rows GTK keeps realised. */
