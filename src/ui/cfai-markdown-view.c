@@ -65,6 +65,8 @@ struct _CfaiMarkdownView
   /* Making widgets only for what can be seen, see cfai_markdown_view_size_allocate(). */
   gboolean            deferred;       /* the widgets are behind the text */
   gboolean            near;           /* the last allocation was near what is shown */
+  gboolean            allocated;      /* there was one */
+  guint               settle_tick;    /* text views made in a layout pass measure again */
   GdkFrameClock      *layout_clock;   /* while a build waits for the layout phase */
   gulong              layout_handler;
   guint               build_tick;     /* or for the next frame */
@@ -138,6 +140,13 @@ on_activate_link (GtkLabel   *label,
   return TRUE;
 }
 
+/* A wrapping label without a width in characters measures its minimum
+ * width by laying its text out as narrow as it can go, a break at every
+ * character, which is most of what a long answer's labels cost to
+ * measure (Pango shapes each of those lines); with one, the narrowest
+ * layout has lines of this many characters. */
+#define LABEL_MIN_CHARS 12
+
 static GtkWidget *
 new_label (CfaiMarkdownNode  *node,
            GtkAccessibleRole  role)
@@ -146,6 +155,7 @@ new_label (CfaiMarkdownNode  *node,
                                    "accessible-role", role,
                                    "wrap", TRUE,
                                    "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                                   "width-chars", LABEL_MIN_CHARS,
                                    "xalign", 0.0f,
                                    "selectable", TRUE,
                                    "use-markup", TRUE,
@@ -341,6 +351,7 @@ build_cell (CfaiMarkdownNode *cell,
    * stay readable, and a grid of wrapping labels has no stable height
    * for a width while it grows. */
   gtk_label_set_wrap (GTK_LABEL (label), FALSE);
+  gtk_label_set_width_chars (GTK_LABEL (label), -1);
   set_node (label, cell);
   return label;
 }
@@ -814,8 +825,41 @@ build_tick_cb (GtkWidget     *widget,
 }
 
 static void
+queue_resize_text_views (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget))
+    gtk_widget_queue_resize (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    queue_resize_text_views (child);
+}
+
+/* A GtkTextView (a code block's) made in a layout pass finds its height
+ * while it is allocated, and the resize it asks for then is lost; one
+ * frame later it is measured again. */
+static gboolean
+settle_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  CFAI_MARKDOWN_VIEW (widget)->settle_tick = 0;
+  queue_resize_text_views (widget);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_settle (CfaiMarkdownView *self)
+{
+  if (self->settle_tick == 0)
+    self->settle_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), settle_tick_cb, NULL, NULL);
+}
+
+static void
 stop_waiting_for_layout (CfaiMarkdownView *self)
 {
+  if (self->settle_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->settle_tick);
+  self->settle_tick = 0;
   if (self->build_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->build_tick);
   self->build_tick = 0;
@@ -839,6 +883,7 @@ on_clock_layout (CfaiMarkdownView *self)
   self->deferred = FALSE;
   update_widgets (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+  queue_settle (self);
 }
 
 static void
@@ -901,8 +946,9 @@ cfai_markdown_view_size_allocate (GtkWidget *widget,
 {
   CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (widget);
   double shown_top, shown_bottom;
-  int y = 0;
+  int y = 0, total_min, total_nat;
 
+  self->allocated = TRUE;
   /* Near: within a page of what is shown, so that scrolling finds the
    * next rows made already. */
   if (get_shown_range (self, &shown_top, &shown_bottom))
@@ -935,18 +981,22 @@ cfai_markdown_view_size_allocate (GtkWidget *widget,
       return;
     }
 
+  /* As a vertical box: natural heights when they fit (a code block's
+   * minimum is shorter than its code), else the minimum ones. */
+  cfai_markdown_view_measure (widget, GTK_ORIENTATION_VERTICAL, width, &total_min, &total_nat, NULL, NULL);
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      int child_min, child_nat;
+      int child_min, child_nat, child_height;
 
       if (!gtk_widget_should_layout (child))
         continue;
       gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, &child_min, &child_nat, NULL, NULL);
-      gtk_widget_allocate (child, width, child_min, -1,
+      child_height = height >= total_nat ? child_nat : child_min;
+      gtk_widget_allocate (child, width, child_height, -1,
                            gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, y)));
-      y += child_min + SPACING;
+      y += child_height + SPACING;
     }
 }
 
@@ -1329,7 +1379,7 @@ cfai_markdown_view_set_text (CfaiMarkdownView *self,
   /* A list row bound to another message, far from what is shown or not
    * in the window yet, makes its widgets once it comes near. */
   if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL ||
-      (self->scroller != NULL && (!self->near || self->deferred)))
+      (self->scroller != NULL && (self->deferred || (self->allocated && !self->near))))
     defer_widgets (self);
   else
     update_widgets (self);
