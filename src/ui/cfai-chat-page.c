@@ -87,7 +87,7 @@ scroll_to_end (CfaiChatPage *self)
 }
 
 /* Once per frame at most: the list re-estimates its height as rows
- * realise, so the end is only known after layout. */
+ * are bound and measured, so the end is only known after layout. */
 static gboolean
 follow_tick_cb (GtkWidget     *widget,
                 GdkFrameClock *clock,
@@ -127,14 +127,40 @@ on_upper_changed (CfaiChatPage *self)
   queue_follow (self);
 }
 
+/* New messages (the first page of a chat being opened, or a turn):
+ * the end moves in this frame's layout. */
+static void
+on_messages_changed (CfaiChatPage *self,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     GListModel   *messages)
+{
+  guint n = g_list_model_get_n_items (messages);
+
+  if (added > 0 && n > 0)
+    queue_follow (self);
+}
+
 static void
 on_value_changed (CfaiChatPage  *self,
                   GtkAdjustment *adj)
 {
   gboolean bottom = is_at_bottom (adj);
+  double upper = gtk_adjustment_get_upper (adj);
+  gboolean reestimated = upper != self->last_upper;
 
+  self->last_upper = upper;
   if (self->scrolling)
     return;
+  /* The list moves the value itself when it re-estimates the heights of
+   * rows it has not laid out, or when rows are added; that moves the
+   * upper bound too, and is not the user scrolling away from the end. */
+  if (reestimated && self->following)
+    {
+      queue_follow (self);
+      return;
+    }
   /* Scrolling up stops following; scrolling back down resumes it. */
   self->following = bottom;
   gtk_widget_set_visible (self->jump_button, !bottom);
@@ -456,6 +482,8 @@ cfai_chat_page_constructed (GObject *object)
 
   g_signal_connect_object (self->conversation, "notify::display-title",
                            G_CALLBACK (on_display_title_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cfai_conversation_get_messages (self->conversation), "items-changed",
+                           G_CALLBACK (on_messages_changed), self, G_CONNECT_SWAPPED);
   restore_draft (self);
   _cfai_chat_page_update_actions (self);
 
