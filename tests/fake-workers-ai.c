@@ -123,6 +123,8 @@ static const char SCENARIO_HELP[] =
   "  image-bytes-for-json base64-JSON models answer raw image bytes instead\n"
   "  image-corrupt        images are cut in half (undecodable)\n"
   "  nsfw-oneword         a one-word image prompt fails with 3030\n"
+  "  slow-image           images arrive in 20 pieces 100 ms apart (about 2 s);\n"
+  "                       a client closing early counts in /fake/streams\n"
   "  strict-steps         image requests without their steps field fail\n"
   "                       with 1000, as reported for Flux\n"
   "  gateway-auth         gateway requests need cf-aig-authorization: Bearer gw-token\n"
@@ -140,7 +142,7 @@ static const char *const simple_scenarios[] = {
   "think-tags", "think-close-only", "reasoning", "reasoning-field", "busy", "validation-422", "rate-limit",
   "rate-limit-ms", "rate-limit-date", "rate-limit-always", "server-error", "bad-gateway-html",
   "wrong-content-type", "image-json-for-png", "image-bytes-for-json",
-  "image-corrupt", "nsfw-oneword", "strict-steps", "gateway-auth", "account-token",
+  "image-corrupt", "nsfw-oneword", "slow-image", "strict-steps", "gateway-auth", "account-token",
   NULL
 };
 

@@ -8,7 +8,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
 #include "cfai-test-home.h"
+#include "fake-image.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
@@ -451,6 +453,107 @@ test_flux2_multipart (void)
   g_assert_nonnull (strstr (first_error_message (json_envelope), "multipart"));
 }
 
+static GBytes *
+tiny_png (guint width,
+          guint height)
+{
+  g_autofree guint8 *rgb = g_malloc0 ((gsize) width * height * 3);
+
+  return fake_image_encode_png (rgb, width, height);
+}
+
+static Reply *
+post_flux2_with_image (const char *part_name,
+                       GBytes     *image)
+{
+  g_autofree char *path = run_path (NULL, "@cf/black-forest-labs/flux-2-dev");
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
+  g_autoptr(SoupMessage) msg = new_message (SOUP_METHOD_POST, path);
+  g_autoptr(GBytes) body = NULL;
+
+  soup_multipart_append_form_string (multipart, "prompt", "The cat of the picture, in a garden");
+  soup_multipart_append_form_string (multipart, "steps", "25");
+  soup_multipart_append_form_file (multipart, part_name, "reference.png", "image/png", image);
+  soup_multipart_to_message (multipart, soup_message_get_request_headers (msg), &body);
+  soup_message_set_request_body_from_bytes (msg, NULL, body);
+
+  return send_message (msg);
+}
+
+/* Reference images are decoded and measured, as the model would. */
+static void
+test_flux2_reference_parts (void)
+{
+  g_autoptr(GBytes) fits = tiny_png (512, 300);
+  g_autoptr(GBytes) too_wide = tiny_png (513, 10);
+  g_autoptr(GBytes) cut = g_bytes_new_from_bytes (fits, 0, g_bytes_get_size (fits) - 12);
+  g_autoptr(GBytes) text = g_bytes_new_static ("\x89PNG not really", 16);
+  g_autoptr(Reply) ok = post_flux2_with_image ("input_image_3", fits);
+  g_autoptr(Reply) wide = post_flux2_with_image ("input_image_0", too_wide);
+  g_autoptr(Reply) unknown = post_flux2_with_image ("input_image_4", fits);
+  g_autoptr(Reply) truncated = post_flux2_with_image ("input_image_0", cut);
+  g_autoptr(Reply) fake = post_flux2_with_image ("input_image_0", text);
+  g_autoptr(JsonObject) envelope = NULL;
+
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (ok->headers, "x-fake-reference-images"), ==, "512x300");
+
+  g_assert_cmpuint (wide->status, ==, 400);
+  envelope = parse_object (wide->body);
+  g_assert_cmpint (first_error_code (envelope), ==, 5004);
+  g_assert_nonnull (strstr (first_error_message (envelope), "513x10"));
+  g_clear_pointer (&envelope, json_object_unref);
+
+  /* Only input_image_0…3 exist. */
+  g_assert_cmpuint (unknown->status, ==, 400);
+  envelope = parse_object (unknown->body);
+  g_assert_nonnull (strstr (first_error_message (envelope), "input_image_4"));
+  g_clear_pointer (&envelope, json_object_unref);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      Reply *reply = i == 0 ? truncated : fake;
+
+      g_assert_cmpuint (reply->status, ==, 400);
+      envelope = parse_object (reply->body);
+      g_assert_cmpint (first_error_code (envelope), ==, 5004);
+      g_assert_nonnull (strstr (first_error_message (envelope), "is not a PNG, JPEG or WebP image"));
+      g_clear_pointer (&envelope, json_object_unref);
+    }
+}
+
+/* img2img fields against Stable Diffusion's schema. */
+static void
+test_img2img_fields (void)
+{
+  g_autofree char *path = run_path (NULL, "@cf/stabilityai/stable-diffusion-xl-base-1.0");
+  g_autoptr(GBytes) picture = tiny_png (40, 30);
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (picture, NULL), g_bytes_get_size (picture));
+  g_autofree char *good = g_strdup_printf ("{\"prompt\":\"the same, at night\",\"image_b64\":\"%s\",\"strength\":0.5}", b64);
+  g_autofree char *strong = g_strdup_printf ("{\"prompt\":\"the same, at night\",\"image_b64\":\"%s\",\"strength\":1.5}", b64);
+  g_autofree char *typo = g_strdup_printf ("{\"prompt\":\"the same, at night\",\"image_base64\":\"%s\"}", b64);
+  g_autofree char *as_number = g_strdup ("{\"prompt\":\"the same, at night\",\"image_b64\":42}");
+  g_autofree char *not_base64 = g_strdup ("{\"prompt\":\"the same, at night\",\"image_b64\":\"###\"}");
+  g_autofree char *not_picture = g_strdup ("{\"prompt\":\"the same, at night\",\"image_b64\":\"aGVsbG8gd29ybGQh\"}");
+  const char *refused[] = { strong, typo, as_number, not_base64, not_picture };
+  const char *mentions[] = { "strength", "image_base64", "image_b64", "base64", "image_b64" };
+  g_autoptr(Reply) reply = post_json (path, good);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (reply->headers, "Content-Type"), ==, "image/png");
+  g_assert_cmpstr (soup_message_headers_get_one (reply->headers, "x-fake-reference-images"), ==, "40x30");
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(Reply) bad = post_json (path, refused[i]);
+      g_autoptr(JsonObject) envelope = parse_object (bad->body);
+
+      g_test_message ("%s", refused[i]);
+      g_assert_cmpuint (bad->status, ==, 400);
+      g_assert_nonnull (strstr (first_error_message (envelope), mentions[i]));
+    }
+}
+
 static void
 test_text_answer (void)
 {
@@ -755,6 +858,8 @@ main (int   argc,
   g_test_add_func ("/fake-server/schnell-image", test_schnell_image);
   g_test_add_func ("/fake-server/png-bytes", test_png_bytes);
   g_test_add_func ("/fake-server/flux2-multipart", test_flux2_multipart);
+  g_test_add_func ("/fake-server/flux2-reference-parts", test_flux2_reference_parts);
+  g_test_add_func ("/fake-server/img2img-fields", test_img2img_fields);
   g_test_add_func ("/fake-server/text-answer", test_text_answer);
   g_test_add_func ("/fake-server/stream-done", test_stream_done);
   g_test_add_func ("/fake-server/cut-stream", test_cut_stream);

@@ -5,11 +5,14 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "cfai-error.h"
 #include "cfai-image-run.h"
 #include "cfai-image-response.h"
 #include "cfai-test-server.h"
 #include "cfai-test-home.h"
+#include "fake-image.h"
 
 static CfaiTestServer *server;
 
@@ -41,6 +44,21 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
+/* Runs @request to the end; the run is returned done or failed. */
+static CfaiImageRun *
+run_request (const char        *scenario,
+             CfaiImageRequest  *request,
+             GError           **error)
+{
+  g_autoptr(CfaiClient) client = make_client (scenario);
+  g_autoptr(GAsyncResult) result = NULL;
+  CfaiImageRun *run = cfai_image_run_new (client, request, NULL);
+
+  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), error);
+  return run;
+}
+
 static GBytes *
 generate (const char           *scenario,
           const char           *model,
@@ -61,6 +79,164 @@ generate (const char           *scenario,
     return NULL;
   *mime = g_strdup (cfai_image_run_get_mime_type (run));
   return g_bytes_ref (cfai_image_run_get_image (run));
+}
+
+/* A genuine picture of any size (the fake's own renderer stops at 64). */
+static GBytes *
+make_picture (guint    width,
+              guint    height,
+              gboolean jpeg)
+{
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+
+  for (gsize i = 0; i < (gsize) width * height * 3; i++)
+    rgb[i] = (guint8) (i * 7 + i / 3);
+
+  return jpeg ? fake_image_encode_jpeg (rgb, width, height) : fake_image_encode_png (rgb, width, height);
+}
+
+static GBytes *
+cut_in_half (GBytes *bytes)
+{
+  return g_bytes_new_from_bytes (bytes, 0, g_bytes_get_size (bytes) / 2);
+}
+
+static void
+test_reference_images (void)
+{
+  static const char * const models[] = {
+    "@cf/black-forest-labs/flux-2-dev",
+    "@cf/black-forest-labs/flux-2-klein-4b",
+    "@cf/black-forest-labs/flux-2-klein-9b",
+  };
+  g_autoptr(GBytes) largest = make_picture (512, 384, FALSE);
+  g_autoptr(GBytes) small = make_picture (64, 48, TRUE);
+  g_autoptr(GBytes) too_big = make_picture (600, 400, FALSE);
+  g_autoptr(GBytes) cut = cut_in_half (largest);
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (models[i]);
+      g_autoptr(CfaiImageRun) run = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", models[i]);
+      cfai_image_request_set_prompt (request, "The dog of the first picture on the beach of the second");
+      cfai_image_request_add_reference_image (request, largest, NULL);
+      cfai_image_request_add_reference_image (request, small, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (cfai_image_run_get_image (run));
+      g_clear_object (&run);
+
+      /* The fake decodes what it gets, as the model does: a picture over
+       * 512×512 is refused (the UI scales first), so is one cut short. */
+      cfai_image_request_clear_reference_images (request);
+      cfai_image_request_add_reference_image (request, too_big, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "512x512"));
+      g_assert_null (cfai_image_run_get_image (run));
+      g_clear_error (&error);
+      g_clear_object (&run);
+
+      cfai_image_request_clear_reference_images (request);
+      cfai_image_request_add_reference_image (request, cut, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "input_image_0"));
+    }
+}
+
+static void
+test_img2img (void)
+{
+  static const char * const models[] = {
+    "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    "@cf/bytedance/stable-diffusion-xl-lightning",
+    "@cf/lykon/dreamshaper-8-lcm",
+  };
+  g_autoptr(GBytes) picture = make_picture (640, 480, FALSE);
+  g_autoptr(GBytes) cut = cut_in_half (picture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (models[i]);
+      g_autoptr(CfaiImageRun) run = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", models[i]);
+      cfai_image_request_set_prompt (request, "The same street at night, wet asphalt, neon signs");
+      cfai_image_request_add_reference_image (request, picture, "image/png");
+      cfai_image_request_set_strength (request, 0.55);
+      run = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (cfai_image_run_get_mime_type (run), ==, "image/png");
+      g_clear_object (&run);
+
+      cfai_image_request_clear_reference_images (request);
+      cfai_image_request_add_reference_image (request, cut, NULL);
+      run = run_request (NULL, request, &error);
+      g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "image_b64"));
+    }
+}
+
+/* Workers AI does not say which seed it used, so the run always sends
+ * one: the seed it reports makes the same picture again. */
+static void
+test_seed_always_sent (void)
+{
+  static const char * const models[] = {
+    "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    "@cf/black-forest-labs/flux-2-dev",
+    "@cf/leonardo/phoenix-1.0",
+    "@cf/leonardo/lucid-origin",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (models[i]);
+      g_autoptr(CfaiImageRun) first = NULL;
+      g_autoptr(CfaiImageRun) again = NULL;
+      g_autoptr(CfaiImageRun) other = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 seed;
+
+      g_test_message ("%s", models[i]);
+      cfai_image_request_set_prompt (request, "A paper boat on a puddle, morning light");
+      first = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      seed = cfai_image_run_get_seed (first);
+      g_assert_cmpint (seed, >=, 0);
+      g_assert_cmpint (seed, <=, G_MAXINT32);
+      /* The request itself is not changed. */
+      g_assert_cmpint (cfai_image_request_get_seed (request), ==, -1);
+
+      cfai_image_request_set_seed (request, seed);
+      again = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cfai_image_run_get_seed (again), ==, seed);
+      g_assert_true (g_bytes_equal (cfai_image_run_get_image (first), cfai_image_run_get_image (again)));
+
+      /* Another seed, another picture. */
+      cfai_image_request_set_seed (request, seed == 0 ? 1 : seed - 1);
+      other = run_request (NULL, request, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_bytes_equal (cfai_image_run_get_image (first), cfai_image_run_get_image (other)));
+    }
+
+  /* FLUX.1 [schnell] takes no seed: nothing to report. */
+  {
+    g_autoptr(CfaiImageRequest) request = cfai_image_request_new ("@cf/black-forest-labs/flux-1-schnell");
+    g_autoptr(CfaiImageRun) run = NULL;
+    g_autoptr(GError) error = NULL;
+
+    cfai_image_request_set_prompt (request, "A paper boat on a puddle, morning light");
+    run = run_request (NULL, request, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (cfai_image_run_get_seed (run), ==, -1);
+  }
 }
 
 static void
@@ -364,6 +540,9 @@ main (int   argc,
   g_test_add_func ("/image-generator/rules-from-live-schema", test_rules_from_live_schema);
   g_test_add_func ("/image-generator/unknown-model-schema", test_unknown_model_schema);
   g_test_add_func ("/image-generator/errors", test_image_errors);
+  g_test_add_func ("/image-generator/reference-images", test_reference_images);
+  g_test_add_func ("/image-generator/img2img", test_img2img);
+  g_test_add_func ("/image-generator/seed-always-sent", test_seed_always_sent);
   g_test_add_func ("/image-generator/run-properties", test_image_run_properties);
   g_test_add_func ("/image-generator/run-cancel", test_image_run_cancel);
   g_test_add_func ("/image-generator/model-result-recorded", test_image_model_result_recorded);

@@ -29,6 +29,15 @@
 
 /* Helpers */
 
+static char *
+base64_of (GBytes *bytes)
+{
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+
+  return g_base64_encode (data, length);
+}
+
 static GBytes *
 load_fixture (const char *name)
 {
@@ -635,6 +644,17 @@ assert_same_rules (CfaiImageModelRules *a,
                    cfai_image_model_rules_get_output_content_type (b));
   g_assert_cmpstr (cfai_image_model_rules_get_output_field (a), ==, cfai_image_model_rules_get_output_field (b));
   g_assert_cmpint (cfai_image_model_rules_get_steps_fixed (a), ==, cfai_image_model_rules_get_steps_fixed (b));
+  g_assert_cmpint (cfai_image_model_rules_get_reference_kind (a), ==, cfai_image_model_rules_get_reference_kind (b));
+  g_assert_cmpuint (cfai_image_model_rules_get_max_reference_images (a), ==,
+                    cfai_image_model_rules_get_max_reference_images (b));
+  {
+    guint wa = 0, ha = 0, wb = 0, hb = 0;
+
+    g_assert_cmpint (cfai_image_model_rules_get_reference_max_size (a, &wa, &ha), ==,
+                     cfai_image_model_rules_get_reference_max_size (b, &wb, &hb));
+    g_assert_cmpuint (wa, ==, wb);
+    g_assert_cmpuint (ha, ==, hb);
+  }
 
   for (guint field = 0; field < CFAI_IMAGE_N_FIELDS; field++)
     assert_same_field (a, b, field);
@@ -771,6 +791,396 @@ test_schema_errors (void)
   g_assert_null (cfai_image_model_rules_lookup (NULL));
 }
 
+
+/* Reference images */
+
+/* The parts of a multipart body, in order. */
+typedef struct
+{
+  char   *name;
+  char   *filename;
+  char   *content_type;
+  GBytes *body;
+} Part;
+
+static void
+part_free (gpointer data)
+{
+  Part *part = data;
+
+  g_free (part->name);
+  g_free (part->filename);
+  g_free (part->content_type);
+  g_bytes_unref (part->body);
+  g_free (part);
+}
+
+static GPtrArray *
+build_parts (CfaiImageRequest *request)
+{
+  g_autofree char *content_type = NULL;
+  g_autoptr(GBytes) body = build (request, NULL, &content_type);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(SoupMultipart) multipart = NULL;
+  GPtrArray *parts = g_ptr_array_new_with_free_func (part_free);
+
+  soup_message_headers_replace (headers, "Content-Type", content_type);
+  multipart = soup_multipart_new_from_message (headers, body);
+  g_assert_nonnull (multipart);
+
+  for (int i = 0; i < soup_multipart_get_length (multipart); i++)
+    {
+      SoupMessageHeaders *part_headers = NULL;
+      GBytes *part_body = NULL;
+      g_autofree char *disposition = NULL;
+      g_autoptr(GHashTable) params = NULL;
+      Part *part = g_new0 (Part, 1);
+
+      g_assert_true (soup_multipart_get_part (multipart, i, &part_headers, &part_body));
+      g_assert_true (soup_message_headers_get_content_disposition (part_headers, &disposition, &params));
+      part->name = g_strdup (g_hash_table_lookup (params, "name"));
+      part->filename = g_strdup (g_hash_table_lookup (params, "filename"));
+      part->content_type = g_strdup (soup_message_headers_get_content_type (part_headers, NULL));
+      part->body = g_bytes_ref (part_body);
+      g_ptr_array_add (parts, part);
+    }
+
+  return parts;
+}
+
+static void
+build_fails_with_rules (CfaiImageRequest    *request,
+                        CfaiImageModelRules *rules,
+                        const char          *field,
+                        const char          *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *content_type = NULL;
+  GBytes *body = NULL;
+
+  g_assert_false (cfai_image_request_build (request, rules, &content_type, &body, &error));
+  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (cfai_error_get_field (error), ==, field);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_null (body);
+}
+
+static void
+test_rules_references (void)
+{
+  static const struct {
+    const char             *model;
+    CfaiImageReferenceKind  kind;
+    guint                   max;
+    guint                   side;   /* 0: no limit */
+  } expected[] = {
+    { FLUX1, CFAI_IMAGE_REFERENCE_NONE, 0, 0 },
+    { FLUX2_DEV, CFAI_IMAGE_REFERENCE_PARTS, 4, 512 },
+    { FLUX2_KLEIN_4B, CFAI_IMAGE_REFERENCE_PARTS, 4, 512 },
+    { FLUX2_KLEIN_9B, CFAI_IMAGE_REFERENCE_PARTS, 4, 512 },
+    { SDXL, CFAI_IMAGE_REFERENCE_IMG2IMG, 1, 0 },
+    { SDXL_LIGHTNING, CFAI_IMAGE_REFERENCE_IMG2IMG, 1, 0 },
+    { DREAMSHAPER, CFAI_IMAGE_REFERENCE_IMG2IMG, 1, 0 },
+    { PHOENIX, CFAI_IMAGE_REFERENCE_NONE, 0, 0 },
+    { LUCID, CFAI_IMAGE_REFERENCE_NONE, 0, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(CfaiImageModelRules) rules = cfai_image_model_rules_lookup (expected[i].model);
+      guint width = 0;
+      guint height = 0;
+      double value = 0;
+
+      g_test_message ("%s", expected[i].model);
+      g_assert_cmpint (cfai_image_model_rules_get_reference_kind (rules), ==, expected[i].kind);
+      g_assert_cmpuint (cfai_image_model_rules_get_max_reference_images (rules), ==, expected[i].max);
+      g_assert_cmpint (cfai_image_model_rules_get_reference_max_size (rules, &width, &height), ==,
+                       expected[i].side != 0);
+      g_assert_cmpuint (width, ==, expected[i].side);
+      g_assert_cmpuint (height, ==, expected[i].side);
+
+      /* Strength exactly where img2img is. */
+      if (expected[i].kind == CFAI_IMAGE_REFERENCE_IMG2IMG)
+        {
+          g_assert_cmpstr (cfai_image_model_rules_get_field_name (rules, CFAI_IMAGE_FIELD_STRENGTH), ==, "strength");
+          g_assert_false (cfai_image_model_rules_get_field_is_integer (rules, CFAI_IMAGE_FIELD_STRENGTH));
+          g_assert_true (cfai_image_model_rules_get_minimum (rules, CFAI_IMAGE_FIELD_STRENGTH, &value));
+          g_assert_cmpfloat (value, ==, 0);
+          g_assert_true (cfai_image_model_rules_get_maximum (rules, CFAI_IMAGE_FIELD_STRENGTH, &value));
+          g_assert_cmpfloat (value, ==, 1);
+          g_assert_true (cfai_image_model_rules_get_default (rules, CFAI_IMAGE_FIELD_STRENGTH, &value));
+          g_assert_cmpfloat (value, ==, 1);
+        }
+      else
+        g_assert_null (cfai_image_model_rules_get_field_name (rules, CFAI_IMAGE_FIELD_STRENGTH));
+    }
+}
+
+/* img2img is read from the schema, not from the model's name: a model we
+ * have never heard of with Stable Diffusion's schema takes a picture. */
+static void
+test_rules_img2img_from_schema (void)
+{
+  g_autoptr(JsonNode) schema = load_schema (SDXL);
+  g_autoptr(JsonNode) without = parse_json ("{\"type\":\"object\",\"properties\":{"
+                                            "\"prompt\":{\"type\":\"string\"},"
+                                            "\"strength\":{\"type\":\"number\"}}}");
+  g_autoptr(CfaiImageModelRules) rules = NULL;
+  g_autoptr(CfaiImageModelRules) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  double value = 0;
+
+  rules = cfai_image_model_rules_new_from_schema ("@cf/runwayml/stable-diffusion-v1-5-img2img", schema, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfai_image_model_rules_get_reference_kind (rules), ==, CFAI_IMAGE_REFERENCE_IMG2IMG);
+  g_assert_cmpuint (cfai_image_model_rules_get_max_reference_images (rules), ==, 1);
+  g_assert_false (cfai_image_model_rules_get_reference_max_size (rules, NULL, NULL));
+  /* "A value between 0 and 1" is all the schema says about the range. */
+  g_assert_true (cfai_image_model_rules_get_maximum (rules, CFAI_IMAGE_FIELD_STRENGTH, &value));
+  g_assert_cmpfloat (value, ==, 1);
+
+  /* Strength without image_b64 is not img2img and is not sent. */
+  plain = cfai_image_model_rules_new_from_schema ("@cf/example/plain", without, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfai_image_model_rules_get_reference_kind (plain), ==, CFAI_IMAGE_REFERENCE_NONE);
+  g_assert_cmpuint (cfai_image_model_rules_get_max_reference_images (plain), ==, 0);
+  g_assert_null (cfai_image_model_rules_get_field_name (plain, CFAI_IMAGE_FIELD_STRENGTH));
+}
+
+static void
+test_flux2_reference_images (void)
+{
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new (FLUX2_DEV);
+  g_autoptr(GBytes) png = load_fixture ("tiny.png");
+  g_autoptr(GBytes) jpeg = load_fixture ("tiny.jpg");
+  g_autoptr(GBytes) text = g_bytes_new_static ("not a picture", 13);
+  g_autoptr(GPtrArray) parts = NULL;
+  const char *mime = NULL;
+
+  cfai_image_request_set_prompt (request, "the cat from the first picture in the room of the second");
+  cfai_image_request_add_reference_image (request, png, NULL);
+  cfai_image_request_add_reference_image (request, jpeg, "image/jpeg");
+  g_assert_cmpuint (cfai_image_request_get_n_reference_images (request), ==, 2);
+  g_assert_true (cfai_image_request_get_reference_image (request, 0, &mime) == png);
+  g_assert_cmpstr (mime, ==, "image/png");
+
+  parts = build_parts (request);
+  g_assert_cmpuint (parts->len, ==, 4);
+  g_assert_cmpstr (((Part *) parts->pdata[0])->name, ==, "prompt");
+  g_assert_cmpstr (((Part *) parts->pdata[1])->name, ==, "steps");
+  for (guint i = 0; i < 2; i++)
+    {
+      Part *part = parts->pdata[2 + i];
+      g_autofree char *name = g_strdup_printf ("input_image_%u", i);
+
+      /* File parts, typed, with the bytes unchanged. */
+      g_assert_cmpstr (part->name, ==, name);
+      g_assert_nonnull (part->filename);
+      g_assert_true (g_str_has_prefix (part->filename, name));
+      g_assert_cmpstr (part->content_type, ==, i == 0 ? "image/png" : "image/jpeg");
+      g_assert_true (g_bytes_equal (part->body, i == 0 ? png : jpeg));
+    }
+  g_clear_pointer (&parts, g_ptr_array_unref);
+
+  /* Four is the most. */
+  cfai_image_request_add_reference_image (request, png, NULL);
+  cfai_image_request_add_reference_image (request, png, NULL);
+  parts = build_parts (request);
+  g_assert_cmpuint (parts->len, ==, 6);
+  g_assert_cmpstr (((Part *) parts->pdata[5])->name, ==, "input_image_3");
+
+  cfai_image_request_add_reference_image (request, jpeg, NULL);
+  build_fails (request, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES,
+               "FLUX.2 [dev] takes at most 4 reference images; remove 1.");
+
+  /* Bytes that are not a picture are named, whatever their label says. */
+  cfai_image_request_clear_reference_images (request);
+  g_assert_cmpuint (cfai_image_request_get_n_reference_images (request), ==, 0);
+  cfai_image_request_add_reference_image (request, png, NULL);
+  cfai_image_request_add_reference_image (request, text, "image/png");
+  build_fails (request, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES,
+               "Reference image 2 is not a PNG, JPEG or WebP picture.");
+}
+
+static void
+test_img2img (void)
+{
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new (SDXL);
+  g_autoptr(GBytes) png = load_fixture ("tiny.png");
+  g_autofree char *expected = base64_of (png);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  cfai_image_request_set_prompt (request, "the same street at night, rain");
+
+  /* Strength alone does nothing without a picture, so it is not sent. */
+  cfai_image_request_set_strength (request, 0.4);
+  object = build_json (request, &root);
+  assert_json_members (object, (const char * const[]) { "prompt", "num_steps", NULL });
+  g_clear_pointer (&root, json_node_unref);
+
+  cfai_image_request_add_reference_image (request, png, NULL);
+  object = build_json (request, &root);
+  assert_json_members (object, (const char * const[]) { "prompt", "num_steps", "image_b64", "strength", NULL });
+  g_assert_cmpstr (json_object_get_string_member (object, "image_b64"), ==, expected);
+  g_assert_cmpfloat (json_object_get_double_member (object, "strength"), ==, 0.4);
+  g_clear_pointer (&root, json_node_unref);
+
+  /* Unset, the model's own default applies. */
+  cfai_image_request_set_strength (request, -1);
+  object = build_json (request, &root);
+  assert_json_members (object, (const char * const[]) { "prompt", "num_steps", "image_b64", NULL });
+  g_clear_pointer (&root, json_node_unref);
+
+  cfai_image_request_set_strength (request, 0);
+  object = build_json (request, &root);
+  g_assert_cmpfloat (json_object_get_double_member (object, "strength"), ==, 0);
+  g_clear_pointer (&root, json_node_unref);
+
+  cfai_image_request_set_strength (request, 1.5);
+  build_fails (request, "strength", "Strength must be between 0 and 1 for Stable Diffusion XL.");
+  cfai_image_request_set_strength (request, 1);
+
+  cfai_image_request_add_reference_image (request, png, NULL);
+  build_fails (request, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES,
+               "Stable Diffusion XL takes at most 1 reference image; remove 1.");
+}
+
+static void
+test_no_reference_images (void)
+{
+  static const char * const models[] = { FLUX1, PHOENIX, LUCID };
+  static const char * const names[] = { "FLUX.1 [schnell]", "Phoenix 1.0", "Lucid Origin" };
+  g_autoptr(GBytes) png = load_fixture ("tiny.png");
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(CfaiImageRequest) request = cfai_image_request_new (models[i]);
+      g_autofree char *message =
+        g_strdup_printf ("%s does not take reference images. Remove them, or choose a model that takes them.",
+                         names[i]);
+
+      cfai_image_request_set_prompt (request, HAMBURGER);
+      cfai_image_request_add_reference_image (request, png, NULL);
+      build_fails (request, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES, message);
+    }
+
+  /* An unknown multipart model: its schema does not say, so none. */
+  {
+    g_autoptr(JsonNode) schema = load_schema (FLUX2_DEV);
+    g_autoptr(CfaiImageModelRules) rules = NULL;
+    g_autoptr(CfaiImageRequest) request = cfai_image_request_new ("@cf/black-forest-labs/flux-2-pro");
+    g_autoptr(GError) error = NULL;
+
+    rules = cfai_image_model_rules_new_from_schema ("@cf/black-forest-labs/flux-2-pro", schema, &error);
+    g_assert_no_error (error);
+    cfai_image_request_set_prompt (request, "a fox");
+    cfai_image_request_add_reference_image (request, png, NULL);
+    build_fails_with_rules (request, rules, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES,
+                            "flux-2-pro does not take reference images. Remove them, or choose a model that takes them.");
+  }
+}
+
+static void
+test_pick_seed (void)
+{
+  g_autoptr(JsonNode) narrow = parse_json ("{\"type\":\"object\",\"properties\":{"
+                                           "\"prompt\":{\"type\":\"string\"},"
+                                           "\"seed\":{\"type\":\"integer\",\"minimum\":10,\"maximum\":12}}}");
+  g_autoptr(CfaiImageModelRules) rules = NULL;
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new (PHOENIX);
+  g_autoptr(GError) error = NULL;
+  gboolean seen[3] = { FALSE, FALSE, FALSE };
+  const char * const *ids = cfai_image_model_rules_list_builtin ();
+  guint notified = 0;
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(CfaiImageModelRules) builtin = cfai_image_model_rules_lookup (ids[i]);
+
+      for (guint n = 0; n < 100; n++)
+        {
+          gint64 seed = cfai_image_model_rules_pick_seed (builtin);
+
+          /* FLUX.1 [schnell] takes no seed; the others get one that fits
+           * an int32, as the service reads it. */
+          if (cfai_image_model_rules_get_field_name (builtin, CFAI_IMAGE_FIELD_SEED) == NULL)
+            g_assert_cmpint (seed, ==, -1);
+          else
+            g_assert_true (seed >= 0 && seed <= G_MAXINT32);
+        }
+    }
+
+  rules = cfai_image_model_rules_new_from_schema ("@cf/example/narrow", narrow, &error);
+  g_assert_no_error (error);
+  for (guint n = 0; n < 300; n++)
+    {
+      gint64 seed = cfai_image_model_rules_pick_seed (rules);
+
+      g_assert_true (seed >= 10 && seed <= 12);
+      seen[seed - 10] = TRUE;
+    }
+  g_assert_true (seen[0] && seen[1] && seen[2]);
+
+  g_signal_connect (request, "notify::seed", G_CALLBACK (count_notify), &notified);
+  g_assert_cmpint (cfai_image_request_pick_seed (request, rules), ==, cfai_image_request_get_seed (request));
+  g_assert_true (cfai_image_request_get_seed (request) >= 10);
+  g_assert_cmpuint (notified, ==, 1);
+
+  cfai_image_request_set_model (request, FLUX1);
+  g_assert_cmpint (cfai_image_request_pick_seed (request, NULL), ==, -1);
+  g_assert_cmpint (cfai_image_request_get_seed (request), ==, -1);
+}
+
+static void
+test_request_copy (void)
+{
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new (SDXL);
+  g_autoptr(CfaiImageRequest) copy = NULL;
+  g_autoptr(GBytes) png = load_fixture ("tiny.png");
+  const char *mime = NULL;
+  guint notified = 0;
+
+  cfai_image_request_set_prompt (request, "a harbour");
+  cfai_image_request_set_negative_prompt (request, "boats");
+  cfai_image_request_set_steps (request, 12);
+  cfai_image_request_set_width (request, 768);
+  cfai_image_request_set_height (request, 512);
+  cfai_image_request_set_seed (request, 99);
+  cfai_image_request_set_guidance (request, 6.5);
+  cfai_image_request_set_strength (request, 0.25);
+  g_signal_connect (request, "notify::n-reference-images", G_CALLBACK (count_notify), &notified);
+  cfai_image_request_add_reference_image (request, png, NULL);
+  g_assert_cmpuint (notified, ==, 1);
+
+  copy = cfai_image_request_copy (request);
+  g_assert_cmpstr (cfai_image_request_get_model (copy), ==, SDXL);
+  g_assert_cmpstr (cfai_image_request_get_prompt (copy), ==, "a harbour");
+  g_assert_cmpstr (cfai_image_request_get_negative_prompt (copy), ==, "boats");
+  g_assert_cmpuint (cfai_image_request_get_steps (copy), ==, 12);
+  g_assert_cmpuint (cfai_image_request_get_width (copy), ==, 768);
+  g_assert_cmpuint (cfai_image_request_get_height (copy), ==, 512);
+  g_assert_cmpint (cfai_image_request_get_seed (copy), ==, 99);
+  g_assert_cmpfloat (cfai_image_request_get_guidance (copy), ==, 6.5);
+  g_assert_cmpfloat (cfai_image_request_get_strength (copy), ==, 0.25);
+  g_assert_cmpuint (cfai_image_request_get_n_reference_images (copy), ==, 1);
+  g_assert_true (g_bytes_equal (cfai_image_request_get_reference_image (copy, 0, &mime), png));
+  g_assert_cmpstr (mime, ==, "image/png");
+
+  /* The two go their own ways. */
+  cfai_image_request_clear_reference_images (request);
+  g_assert_cmpuint (notified, ==, 2);
+  cfai_image_request_clear_reference_images (request);
+  g_assert_cmpuint (notified, ==, 2);
+  cfai_image_request_set_prompt (request, "a lake");
+  g_assert_cmpuint (cfai_image_request_get_n_reference_images (copy), ==, 1);
+  g_assert_cmpstr (cfai_image_request_get_prompt (copy), ==, "a harbour");
+
+  g_object_set (copy, "strength", -3.0, NULL);
+  g_assert_cmpfloat (cfai_image_request_get_strength (copy), ==, -1.0);
+}
+
 /* Answers */
 
 static void
@@ -820,15 +1230,6 @@ assert_not_an_image (guint       status,
   g_assert_true (g_str_has_prefix (error->message, "The server's answer is not an image ("));
   if (detail != NULL && strstr (error->message, detail) == NULL)
     g_error ("“%s” does not mention “%s”", error->message, detail);
-}
-
-static char *
-base64_of (GBytes *bytes)
-{
-  gsize length = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &length);
-
-  return g_base64_encode (data, length);
 }
 
 static GBytes *
@@ -1018,6 +1419,13 @@ main (int   argc,
   g_test_add_func ("/image-request/bad-prompts", test_bad_prompts);
   g_test_add_func ("/image-request/unknown-model", test_unknown_model);
   g_test_add_func ("/image-request/properties", test_request_properties);
+  g_test_add_func ("/image-request/flux-2/reference-images", test_flux2_reference_images);
+  g_test_add_func ("/image-request/img2img", test_img2img);
+  g_test_add_func ("/image-request/no-reference-images", test_no_reference_images);
+  g_test_add_func ("/image-request/pick-seed", test_pick_seed);
+  g_test_add_func ("/image-request/copy", test_request_copy);
+  g_test_add_func ("/image-model-rules/references", test_rules_references);
+  g_test_add_func ("/image-model-rules/img2img-from-schema", test_rules_img2img_from_schema);
   g_test_add_func ("/image-model-rules/schema-agrees-with-builtin", test_schema_agrees_with_builtin);
   g_test_add_func ("/image-model-rules/schema-details", test_schema_details);
   g_test_add_func ("/image-model-rules/unknown-multipart", test_schema_unknown_multipart);

@@ -579,7 +579,7 @@ test_defaults_not_retired (void)
       g_assert_nonnull (cfai_model_catalog_lookup (catalog, id));
       n++;
     }
-  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (n, ==, 3);  /* chat, image, prompt enhancement */
   g_assert_finalize_object (catalog);
 }
 

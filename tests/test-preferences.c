@@ -166,7 +166,7 @@ fixture_set_up (Fixture       *fixture,
   GSettings *settings = cfai_application_get_settings (app);
   const char *keys[] = {
     "gateway-enabled", "gateway-id", "gateway-cache-ttl", "gateway-skip-cache",
-    "gateway-metadata", "default-chat-model", "default-image-model",
+    "gateway-metadata", "default-chat-model", "default-image-model", "prompt-enhance-model",
     "default-max-tokens", "default-temperature", "default-system-prompt",
   };
 
@@ -224,6 +224,7 @@ test_defaults_round_trip (Fixture       *fixture,
   GtkTextBuffer *prompt = gtk_text_view_get_buffer (prefs_child (fixture, "system_prompt_view"));
   g_autofree char *chat_model = NULL;
   g_autofree char *image_model = NULL;
+  g_autofree char *enhance_model = NULL;
   g_autofree char *system_prompt = NULL;
   g_autofree char *shown_prompt = NULL;
 
@@ -231,6 +232,7 @@ test_defaults_round_trip (Fixture       *fixture,
   /* The default models are chosen with the model picker. */
   cfai_model_picker_set_selected_model_id (prefs_child (fixture, "chat_model_picker"), "@cf/qwen/qwq-32b");
   cfai_model_picker_set_selected_model_id (prefs_child (fixture, "image_model_picker"), "@cf/leonardo/phoenix-1.0");
+  cfai_model_picker_set_selected_model_id (prefs_child (fixture, "enhance_model_picker"), "@cf/openai/gpt-oss-20b");
   adw_spin_row_set_value (prefs_child (fixture, "max_tokens_row"), 4096);
   adw_spin_row_set_value (prefs_child (fixture, "temperature_row"), 1.3);
   gtk_text_buffer_set_text (prompt, "Answer in one paragraph.", -1);
@@ -240,6 +242,8 @@ test_defaults_round_trip (Fixture       *fixture,
   system_prompt = g_settings_get_string (settings, "default-system-prompt");
   g_assert_cmpstr (chat_model, ==, "@cf/qwen/qwq-32b");
   g_assert_cmpstr (image_model, ==, "@cf/leonardo/phoenix-1.0");
+  enhance_model = g_settings_get_string (settings, "prompt-enhance-model");
+  g_assert_cmpstr (enhance_model, ==, "@cf/openai/gpt-oss-20b");
   g_assert_cmpint (g_settings_get_int (settings, "default-max-tokens"), ==, 4096);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "default-temperature"), 1.3, 1e-9);
   g_assert_cmpstr (system_prompt, ==, "Answer in one paragraph.");
@@ -247,6 +251,7 @@ test_defaults_round_trip (Fixture       *fixture,
   /* Keys → rows */
   g_settings_set_string (settings, "default-chat-model", "@cf/meta/llama-3.1-8b-instruct");
   g_settings_set_string (settings, "default-image-model", "@cf/black-forest-labs/flux-1-schnell");
+  g_settings_set_string (settings, "prompt-enhance-model", "@cf/zai-org/glm-4.7-flash");
   g_settings_set_int (settings, "default-max-tokens", 512);
   g_settings_set_double (settings, "default-temperature", 0.2);
   g_settings_set_string (settings, "default-system-prompt", "Be brief.");
@@ -255,6 +260,8 @@ test_defaults_round_trip (Fixture       *fixture,
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (prefs_child (fixture, "chat_model_picker")), ==, "@cf/meta/llama-3.1-8b-instruct");
   g_assert_cmpstr (cfai_model_picker_get_selected_model_id (prefs_child (fixture, "image_model_picker")), ==, "@cf/black-forest-labs/flux-1-schnell");
   g_assert_cmpstr (cfai_model_picker_get_task (prefs_child (fixture, "image_model_picker")), ==, CFAI_MODEL_TASK_TEXT_TO_IMAGE);
+  g_assert_cmpstr (cfai_model_picker_get_selected_model_id (prefs_child (fixture, "enhance_model_picker")), ==, "@cf/zai-org/glm-4.7-flash");
+  g_assert_cmpstr (cfai_model_picker_get_task (prefs_child (fixture, "enhance_model_picker")), ==, CFAI_MODEL_TASK_TEXT_GENERATION);
   g_assert_cmpfloat (adw_spin_row_get_value (prefs_child (fixture, "max_tokens_row")), ==, 512);
   g_assert_cmpfloat_with_epsilon (adw_spin_row_get_value (prefs_child (fixture, "temperature_row")), 0.2, 1e-9);
   g_object_get (prompt, "text", &shown_prompt, NULL);

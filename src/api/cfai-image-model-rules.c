@@ -40,6 +40,9 @@ struct _CfaiImageModelRules
   char                   *output_content_type;
   char                   *output_field;
   FieldRule               fields[CFAI_IMAGE_N_FIELDS];
+  CfaiImageReferenceKind  reference;
+  guint                   max_references;
+  guint                   reference_max_side;  /* 0: no documented limit */
 };
 
 G_DEFINE_BOXED_TYPE (CfaiImageModelRules, cfai_image_model_rules,
@@ -52,7 +55,8 @@ G_DEFINE_BOXED_TYPE (CfaiImageModelRules, cfai_image_model_rules,
  * "multipart", so their fields come from Cloudflare's launch notes
  * (changelog 2025-11-25 for [dev]: width 256–1920 default 1024, height
  * 256–1920 default 768; 2026-01-28 for [klein] 9B: steps fixed at 4, like
- * the 4B). */
+ * the 4B), and so do their reference images (up to four, each at most
+ * 512×512: docs/workers-ai.md, "2026 changes"). */
 typedef struct
 {
   const char *name;
@@ -70,13 +74,16 @@ typedef struct
   CfaiImageOutputKind     output;
   const char             *output_content_type;
   BuiltinField            fields[CFAI_IMAGE_N_FIELDS];
+  CfaiImageReferenceKind  reference;
+  guint                   max_references;
+  guint                   reference_max_side;
 } BuiltinModel;
 
 #define INT_FIELD(name, flags, min, max, def) { name, (flags) | FIELD_IS_INTEGER, min, max, def }
 #define PROMPT_FIELD(flags, min, max) { "prompt", (flags) | FIELD_REQUIRED, min, max, 0 }
 #define NO_FIELD { NULL, 0, 0, 0, 0 }
 
-#define SDXL_FIELDS \
+#define SDXL_INPUT \
   { \
     [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0), \
     [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = { "negative_prompt", 0, 0, 0, 0 }, \
@@ -85,9 +92,12 @@ typedef struct
     [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 256, 2048, 0), \
     [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", 0, 0, 0, 0), \
     [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", FIELD_HAS_DEFAULT, 0, 0, 7.5 }, \
-  }
+    /* The range is only in the description ("A value between 0 and 1"). */ \
+    [CFAI_IMAGE_FIELD_STRENGTH] = { "strength", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM | FIELD_HAS_DEFAULT, 0, 1, 1 }, \
+  }, \
+  CFAI_IMAGE_REFERENCE_IMG2IMG, 1, 0
 
-#define FLUX2_KLEIN_FIELDS \
+#define FLUX2_KLEIN_INPUT \
   { \
     [CFAI_IMAGE_FIELD_PROMPT] = PROMPT_FIELD (FIELD_HAS_MINIMUM, 1, 0), \
     [CFAI_IMAGE_FIELD_NEGATIVE_PROMPT] = NO_FIELD, \
@@ -96,7 +106,8 @@ typedef struct
     [CFAI_IMAGE_FIELD_HEIGHT] = INT_FIELD ("height", FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM, 256, 1920, 0), \
     [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", 0, 0, 0, 0), \
     [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", 0, 0, 0, 0 }, \
-  }
+  }, \
+  CFAI_IMAGE_REFERENCE_PARTS, 4, 512
 
 static const BuiltinModel builtin_models[] = {
   {
@@ -128,31 +139,32 @@ static const BuiltinModel builtin_models[] = {
       [CFAI_IMAGE_FIELD_SEED] = INT_FIELD ("seed", 0, 0, 0, 0),
       [CFAI_IMAGE_FIELD_GUIDANCE] = { "guidance", 0, 0, 0, 0 },
     },
+    CFAI_IMAGE_REFERENCE_PARTS, 4, 512,
   },
   {
     "@cf/black-forest-labs/flux-2-klein-4b", "FLUX.2 [klein] 4B",
     CFAI_IMAGE_INPUT_MULTIPART, CFAI_IMAGE_OUTPUT_JSON_BASE64, "application/json",
-    FLUX2_KLEIN_FIELDS,
+    FLUX2_KLEIN_INPUT,
   },
   {
     "@cf/black-forest-labs/flux-2-klein-9b", "FLUX.2 [klein] 9B",
     CFAI_IMAGE_INPUT_MULTIPART, CFAI_IMAGE_OUTPUT_JSON_BASE64, "application/json",
-    FLUX2_KLEIN_FIELDS,
+    FLUX2_KLEIN_INPUT,
   },
   {
     "@cf/stabilityai/stable-diffusion-xl-base-1.0", "Stable Diffusion XL",
     CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_BINARY, "image/png",
-    SDXL_FIELDS,
+    SDXL_INPUT,
   },
   {
     "@cf/bytedance/stable-diffusion-xl-lightning", "SDXL-Lightning",
     CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_BINARY, "image/png",
-    SDXL_FIELDS,
+    SDXL_INPUT,
   },
   {
     "@cf/lykon/dreamshaper-8-lcm", "DreamShaper 8 LCM",
     CFAI_IMAGE_INPUT_JSON, CFAI_IMAGE_OUTPUT_BINARY, "image/png",
-    SDXL_FIELDS,
+    SDXL_INPUT,
   },
   {
     "@cf/leonardo/phoenix-1.0", "Phoenix 1.0",
@@ -230,6 +242,15 @@ copy_builtin_fields (CfaiImageModelRules *self,
 }
 
 static void
+copy_builtin_references (CfaiImageModelRules *self,
+                         const BuiltinModel  *builtin)
+{
+  self->reference = builtin->reference;
+  self->max_references = builtin->max_references;
+  self->reference_max_side = builtin->reference_max_side;
+}
+
+static void
 copy_builtin_output (CfaiImageModelRules *self,
                      const BuiltinModel  *builtin)
 {
@@ -263,6 +284,7 @@ cfai_image_model_rules_lookup (const char *model_id)
   self->display_name = g_strdup (builtin->display_name);
   self->input = builtin->input;
   copy_builtin_fields (self, builtin);
+  copy_builtin_references (self, builtin);
   copy_builtin_output (self, builtin);
 
   return self;
@@ -328,6 +350,43 @@ parse_default_from_description (const char *description,
   return FALSE;
 }
 
+/* Stable Diffusion's strength says its range only in prose ("A value
+ * between 0 and 1 indicating …"); without it a UI could not offer a
+ * slider, and the request could not refuse 1.5 before a round trip. */
+static gboolean
+parse_range_from_description (const char *description,
+                              double     *minimum,
+                              double     *maximum)
+{
+  g_autofree char *lower = NULL;
+  const char *found;
+  char *end = NULL;
+  double low;
+  double high;
+
+  if (description == NULL)
+    return FALSE;
+
+  lower = g_ascii_strdown (description, -1);
+  found = strstr (lower, "between ");
+  if (found == NULL)
+    return FALSE;
+
+  found += strlen ("between ");
+  low = g_ascii_strtod (found, &end);
+  if (end == found || !isfinite (low) || !g_str_has_prefix (end, " and "))
+    return FALSE;
+
+  found = end + strlen (" and ");
+  high = g_ascii_strtod (found, &end);
+  if (end == found || !isfinite (high) || high < low)
+    return FALSE;
+
+  *minimum = low;
+  *maximum = high;
+  return TRUE;
+}
+
 static void
 read_field (FieldRule  *rule,
             const char *name,
@@ -351,6 +410,11 @@ read_field (FieldRule  *rule,
     rule->flags |= FIELD_HAS_MINIMUM;
   if (cfai_json_get_number (property, max_member, &rule->maximum))
     rule->flags |= FIELD_HAS_MAXIMUM;
+
+  if (!is_text && (rule->flags & (FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM)) == 0 &&
+      parse_range_from_description (cfai_json_get_string (property, "description"),
+                                    &rule->minimum, &rule->maximum))
+    rule->flags |= FIELD_HAS_MINIMUM | FIELD_HAS_MAXIMUM;
 
   if (!is_text)
     {
@@ -472,6 +536,7 @@ cfai_image_model_rules_new_from_schema (const char  *model_id,
       if (builtin != NULL)
         {
           copy_builtin_fields (self, builtin);
+          copy_builtin_references (self, builtin);
         }
       else
         {
@@ -521,6 +586,21 @@ cfai_image_model_rules_new_from_schema (const char  *model_id,
           if ((property = cfai_json_get_object (properties, numeric[i].name)))
             read_field (&self->fields[numeric[i].field], numeric[i].name, property, FALSE,
                         is_required (schema, numeric[i].name));
+        }
+
+      /* img2img: the Stable Diffusion schemas take the picture as a base64
+       * string, and also as "image", an array of byte values, which would
+       * be four times the size in JSON; we send the string.  Strength
+       * belongs to img2img and is only read when it is there.  No
+       * schema states a size limit for the picture. */
+      if ((property = cfai_json_get_object (properties, "image_b64")) &&
+          g_strcmp0 (cfai_json_get_string (property, "type"), "string") == 0)
+        {
+          self->reference = CFAI_IMAGE_REFERENCE_IMG2IMG;
+          self->max_references = 1;
+          if ((property = cfai_json_get_object (properties, "strength")))
+            read_field (&self->fields[CFAI_IMAGE_FIELD_STRENGTH], "strength", property, FALSE,
+                        is_required (schema, "strength"));
         }
     }
 
@@ -730,6 +810,101 @@ cfai_image_model_rules_get_steps_fixed (CfaiImageModelRules *self)
          (steps->flags & FIELD_HAS_MINIMUM) != 0 &&
          (steps->flags & FIELD_HAS_MAXIMUM) != 0 &&
          steps->minimum == steps->maximum;
+}
+
+/**
+ * cfai_image_model_rules_get_reference_kind:
+ *
+ * Returns: how the model takes reference images: as multipart file parts
+ *   (FLUX.2), as one img2img picture with a strength (Stable Diffusion,
+ *   when its schema has `image_b64`), or not at all
+ */
+CfaiImageReferenceKind
+cfai_image_model_rules_get_reference_kind (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, CFAI_IMAGE_REFERENCE_NONE);
+
+  return self->reference;
+}
+
+/**
+ * cfai_image_model_rules_get_max_reference_images:
+ *
+ * Returns: how many reference images a request may carry: 4 for FLUX.2,
+ *   1 for img2img, 0 for a model that takes none (a request with one is
+ *   then refused)
+ */
+guint
+cfai_image_model_rules_get_max_reference_images (CfaiImageModelRules *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->max_references;
+}
+
+/**
+ * cfai_image_model_rules_get_reference_max_size:
+ * @max_width: (out) (optional): the widest reference image the model takes
+ * @max_height: (out) (optional): the tallest
+ *
+ * The api layer has no image decoder, so it never resizes: a UI scales a
+ * larger picture down to fit within this size (keeping its aspect ratio)
+ * before cfai_image_request_add_reference_image().
+ *
+ * Returns: %TRUE when the model documents a limit (512×512 for FLUX.2),
+ *   %FALSE when it states none
+ */
+gboolean
+cfai_image_model_rules_get_reference_max_size (CfaiImageModelRules *self,
+                                               guint               *max_width,
+                                               guint               *max_height)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->reference_max_side == 0)
+    return FALSE;
+
+  if (max_width != NULL)
+    *max_width = self->reference_max_side;
+  if (max_height != NULL)
+    *max_height = self->reference_max_side;
+
+  return TRUE;
+}
+
+/**
+ * cfai_image_model_rules_pick_seed:
+ *
+ * A random seed the model accepts.  Workers AI does not say which seed it
+ * chose when none was sent, so CfAI always sends one (see
+ * #CfaiImageRun:seed) and every picture can be made again.  Seeds stay
+ * within the model's minimum and maximum, and below 2³¹: the service
+ * reads numbers as int32 (its error 1000 says so), so larger seeds are a
+ * risk with no benefit.
+ *
+ * Returns: a seed, or -1 when the model takes no seed (FLUX.1 [schnell])
+ */
+gint64
+cfai_image_model_rules_pick_seed (CfaiImageModelRules *self)
+{
+  double minimum = 0;
+  double maximum = G_MAXINT32;
+  gint64 low;
+  gint64 high;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  if (self->fields[CFAI_IMAGE_FIELD_SEED].name == NULL)
+    return -1;
+
+  cfai_image_model_rules_get_minimum (self, CFAI_IMAGE_FIELD_SEED, &minimum);
+  cfai_image_model_rules_get_maximum (self, CFAI_IMAGE_FIELD_SEED, &maximum);
+  low = (gint64) ceil (CLAMP (minimum, 0, G_MAXINT32));
+  high = (gint64) floor (CLAMP (maximum, 0, G_MAXINT32));
+  if (high < low)
+    return -1;
+
+  return low + (gint64) (g_random_double () * (double) (high - low + 1)) % (high - low + 1);
 }
 
 gboolean

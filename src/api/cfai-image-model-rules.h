@@ -37,9 +37,18 @@ typedef enum
   CFAI_IMAGE_FIELD_HEIGHT,
   CFAI_IMAGE_FIELD_SEED,
   CFAI_IMAGE_FIELD_GUIDANCE,
+  CFAI_IMAGE_FIELD_STRENGTH,       /* img2img only: 0 keeps the reference, 1 ignores it */
 } CfaiImageField;
 
-#define CFAI_IMAGE_N_FIELDS (CFAI_IMAGE_FIELD_GUIDANCE + 1)
+#define CFAI_IMAGE_N_FIELDS (CFAI_IMAGE_FIELD_STRENGTH + 1)
+
+/* How a model takes reference images, if at all. */
+typedef enum
+{
+  CFAI_IMAGE_REFERENCE_NONE,
+  CFAI_IMAGE_REFERENCE_PARTS,      /* FLUX.2: multipart file parts input_image_0…3 */
+  CFAI_IMAGE_REFERENCE_IMG2IMG,    /* Stable Diffusion: one image as "image_b64", with "strength" */
+} CfaiImageReferenceKind;
 
 #define CFAI_TYPE_IMAGE_MODEL_RULES (cfai_image_model_rules_get_type ())
 
@@ -75,6 +84,12 @@ gboolean                cfai_image_model_rules_get_default         (CfaiImageMod
                                                                     CfaiImageField        field,
                                                                     double               *default_value);
 gboolean                cfai_image_model_rules_get_steps_fixed     (CfaiImageModelRules  *self);
+CfaiImageReferenceKind  cfai_image_model_rules_get_reference_kind  (CfaiImageModelRules  *self);
+guint                   cfai_image_model_rules_get_max_reference_images (CfaiImageModelRules *self);
+gboolean                cfai_image_model_rules_get_reference_max_size (CfaiImageModelRules *self,
+                                                                    guint                *max_width,
+                                                                    guint                *max_height);
+gint64                  cfai_image_model_rules_pick_seed           (CfaiImageModelRules  *self);
 
 void                    cfai_image_model_rules_fetch_async         (CfaiClient           *client,
                                                                     const char           *model_id,

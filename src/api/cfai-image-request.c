@@ -12,13 +12,16 @@
 
 #include "cfai-error.h"
 #include "cfai-image-request.h"
+#include "cfai-image-response.h"
 
 /* The properties hold what the user asked for, whatever the model; the
  * model's rules decide at build time what is sent.  A setting the model
  * does not take (a width for FLUX.1 [schnell], a negative prompt for Flux)
  * is left out rather than refused, so switching models in the UI keeps
  * working; a value the model takes but would refuse is an error naming
- * the field, so the user sees it before a round trip. */
+ * the field, so the user sees it before a round trip.  Reference images
+ * are the exception: a model that takes none is refused, because the user
+ * would otherwise get a picture that silently ignored theirs. */
 struct _CfaiImageRequest
 {
   GObject  parent_instance;
@@ -29,9 +32,17 @@ struct _CfaiImageRequest
   guint    steps;
   guint    width;
   guint    height;
-  gint64   seed;
-  double   guidance;
+  gint64     seed;
+  double     guidance;
+  double     strength;
+  GPtrArray *references;  /* Reference */
 };
+
+typedef struct
+{
+  GBytes *image;
+  char   *mime_type;
+} Reference;
 
 G_DEFINE_FINAL_TYPE (CfaiImageRequest, cfai_image_request, G_TYPE_OBJECT)
 
@@ -45,10 +56,22 @@ enum {
   PROP_HEIGHT,
   PROP_SEED,
   PROP_GUIDANCE,
+  PROP_STRENGTH,
+  PROP_N_REFERENCE_IMAGES,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+reference_free (gpointer data)
+{
+  Reference *reference = data;
+
+  g_bytes_unref (reference->image);
+  g_free (reference->mime_type);
+  g_free (reference);
+}
 
 static void
 cfai_image_request_finalize (GObject *object)
@@ -58,6 +81,7 @@ cfai_image_request_finalize (GObject *object)
   g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->prompt, g_free);
   g_clear_pointer (&self->negative_prompt, g_free);
+  g_clear_pointer (&self->references, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cfai_image_request_parent_class)->finalize (object);
 }
@@ -102,6 +126,14 @@ cfai_image_request_get_property (GObject    *object,
 
     case PROP_GUIDANCE:
       g_value_set_double (value, self->guidance);
+      break;
+
+    case PROP_STRENGTH:
+      g_value_set_double (value, self->strength);
+      break;
+
+    case PROP_N_REFERENCE_IMAGES:
+      g_value_set_uint (value, self->references->len);
       break;
 
     default:
@@ -149,6 +181,10 @@ cfai_image_request_set_property (GObject      *object,
 
     case PROP_GUIDANCE:
       cfai_image_request_set_guidance (self, g_value_get_double (value));
+      break;
+
+    case PROP_STRENGTH:
+      cfai_image_request_set_strength (self, g_value_get_double (value));
       break;
 
     default:
@@ -242,6 +278,28 @@ cfai_image_request_class_init (CfaiImageRequestClass *klass)
                          -G_MAXDOUBLE, G_MAXDOUBLE, -1.0,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * CfaiImageRequest:strength:
+   *
+   * For img2img, how far the picture may move away from the reference
+   * image: 0 keeps it, 1 ignores it.  Any negative value leaves it to the
+   * model.  Sent only with a reference image, to models that take it.
+   */
+  properties[PROP_STRENGTH] =
+    g_param_spec_double ("strength", NULL, NULL,
+                         -G_MAXDOUBLE, G_MAXDOUBLE, -1.0,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CfaiImageRequest:n-reference-images:
+   *
+   * How many reference images the request carries.
+   */
+  properties[PROP_N_REFERENCE_IMAGES] =
+    g_param_spec_uint ("n-reference-images", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -250,6 +308,8 @@ cfai_image_request_init (CfaiImageRequest *self)
 {
   self->seed = -1;
   self->guidance = -1.0;
+  self->strength = -1.0;
+  self->references = g_ptr_array_new_with_free_func (reference_free);
 }
 
 CfaiImageRequest *
@@ -429,6 +489,172 @@ cfai_image_request_set_guidance (CfaiImageRequest *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUIDANCE]);
 }
 
+double
+cfai_image_request_get_strength (CfaiImageRequest *self)
+{
+  g_return_val_if_fail (CFAI_IS_IMAGE_REQUEST (self), -1.0);
+
+  return self->strength;
+}
+
+void
+cfai_image_request_set_strength (CfaiImageRequest *self,
+                                 double            strength)
+{
+  g_return_if_fail (CFAI_IS_IMAGE_REQUEST (self));
+  g_return_if_fail (!isnan (strength));
+
+  if (strength < 0)
+    strength = -1.0;
+
+  if (self->strength == strength)
+    return;
+
+  self->strength = strength;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STRENGTH]);
+}
+
+/**
+ * cfai_image_request_add_reference_image:
+ * @image: the picture's bytes (PNG, JPEG or WebP), already scaled to fit
+ *   cfai_image_model_rules_get_reference_max_size()
+ * @mime_type: (nullable): its type; %NULL reads it from the bytes
+ *
+ * Appends a reference image: an `input_image_N` part for FLUX.2, the
+ * img2img picture (`image_b64`) for Stable Diffusion.  Whether the model
+ * takes it, and how many, is checked by cfai_image_request_build(), so a
+ * UI can keep the images while the user switches models.
+ */
+void
+cfai_image_request_add_reference_image (CfaiImageRequest *self,
+                                        GBytes           *image,
+                                        const char       *mime_type)
+{
+  Reference *reference;
+
+  g_return_if_fail (CFAI_IS_IMAGE_REQUEST (self));
+  g_return_if_fail (image != NULL);
+
+  if (mime_type == NULL)
+    mime_type = cfai_image_response_sniff_mime (g_bytes_get_data (image, NULL), g_bytes_get_size (image));
+
+  reference = g_new0 (Reference, 1);
+  reference->image = g_bytes_ref (image);
+  reference->mime_type = g_strdup (mime_type);
+  g_ptr_array_add (self->references, reference);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REFERENCE_IMAGES]);
+}
+
+void
+cfai_image_request_clear_reference_images (CfaiImageRequest *self)
+{
+  g_return_if_fail (CFAI_IS_IMAGE_REQUEST (self));
+
+  if (self->references->len == 0)
+    return;
+
+  g_ptr_array_set_size (self->references, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REFERENCE_IMAGES]);
+}
+
+guint
+cfai_image_request_get_n_reference_images (CfaiImageRequest *self)
+{
+  g_return_val_if_fail (CFAI_IS_IMAGE_REQUEST (self), 0);
+
+  return self->references->len;
+}
+
+/**
+ * cfai_image_request_get_reference_image:
+ * @index: less than cfai_image_request_get_n_reference_images()
+ * @mime_type: (out) (optional) (nullable): its type, %NULL when the bytes
+ *   are not a picture CfAI recognises
+ *
+ * Returns: (transfer none): the image's bytes
+ */
+GBytes *
+cfai_image_request_get_reference_image (CfaiImageRequest  *self,
+                                        guint              index,
+                                        const char       **mime_type)
+{
+  Reference *reference;
+
+  g_return_val_if_fail (CFAI_IS_IMAGE_REQUEST (self), NULL);
+  g_return_val_if_fail (index < self->references->len, NULL);
+
+  reference = g_ptr_array_index (self->references, index);
+  if (mime_type != NULL)
+    *mime_type = reference->mime_type;
+
+  return reference->image;
+}
+
+/**
+ * cfai_image_request_pick_seed:
+ * @rules: (nullable): the model's rules; %NULL uses the built-in rules of
+ *   the request's model
+ *
+ * Sets a new random seed the model accepts ("Vary seed"); see
+ * cfai_image_model_rules_pick_seed().  For a model that takes no seed, or
+ * one without rules, the seed becomes -1.
+ *
+ * Returns: the new seed
+ */
+gint64
+cfai_image_request_pick_seed (CfaiImageRequest    *self,
+                              CfaiImageModelRules *rules)
+{
+  g_autoptr(CfaiImageModelRules) builtin = NULL;
+  gint64 seed = -1;
+
+  g_return_val_if_fail (CFAI_IS_IMAGE_REQUEST (self), -1);
+
+  if (rules == NULL)
+    rules = builtin = cfai_image_model_rules_lookup (self->model);
+  if (rules != NULL)
+    seed = cfai_image_model_rules_pick_seed (rules);
+
+  cfai_image_request_set_seed (self, seed);
+
+  return seed;
+}
+
+/**
+ * cfai_image_request_copy:
+ *
+ * A new request with the same settings and reference images (the images'
+ * bytes are shared, not copied): what a queue keeps while the user goes
+ * on editing, or what "Reuse settings" starts from.
+ *
+ * Returns: (transfer full): the copy
+ */
+CfaiImageRequest *
+cfai_image_request_copy (CfaiImageRequest *self)
+{
+  CfaiImageRequest *copy;
+
+  g_return_val_if_fail (CFAI_IS_IMAGE_REQUEST (self), NULL);
+
+  copy = cfai_image_request_new (self->model);
+  copy->prompt = g_strdup (self->prompt);
+  copy->negative_prompt = g_strdup (self->negative_prompt);
+  copy->steps = self->steps;
+  copy->width = self->width;
+  copy->height = self->height;
+  copy->seed = self->seed;
+  copy->guidance = self->guidance;
+  copy->strength = self->strength;
+  for (guint i = 0; i < self->references->len; i++)
+    {
+      Reference *reference = g_ptr_array_index (self->references, i);
+
+      cfai_image_request_add_reference_image (copy, reference->image, reference->mime_type);
+    }
+
+  return copy;
+}
+
 /* Building the body */
 
 typedef enum
@@ -436,22 +662,48 @@ typedef enum
   VALUE_TEXT,
   VALUE_INTEGER,
   VALUE_NUMBER,
+  VALUE_FILE,      /* multipart only: a file part */
 } ValueKind;
 
 typedef struct
 {
   const char *name;
   ValueKind   kind;
-  const char *text;
+  const char *text;     /* VALUE_FILE: the part's Content-Type */
   gint64      integer;
   double      number;
+  GBytes     *file;
 } BodyField;
+
+/* Room for every field and four reference images. */
+#define BODY_MAX_FIELDS (CFAI_IMAGE_N_FIELDS + 4)
 
 typedef struct
 {
-  BodyField fields[CFAI_IMAGE_N_FIELDS];
-  guint     n_fields;
+  BodyField  fields[BODY_MAX_FIELDS];
+  guint      n_fields;
+  GPtrArray *owned;     /* strings the fields point into */
 } Body;
+
+static void
+body_clear (Body *body)
+{
+  g_clear_pointer (&body->owned, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Body, body_clear)
+
+/* Keeps @text alive as long as the body, and returns it. */
+static const char *
+body_own (Body *body,
+          char *text)
+{
+  if (body->owned == NULL)
+    body->owned = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (body->owned, text);
+
+  return text;
+}
 
 static void
 body_add (Body       *body,
@@ -471,6 +723,7 @@ body_add (Body       *body,
   field->text = text;
   field->integer = integer;
   field->number = number;
+  field->file = NULL;
 }
 
 static void
@@ -572,6 +825,15 @@ set_range_error (GError              **error,
         message = g_strdup_printf (_("Guidance must be at least %s for %s."), min, model);
       else
         message = g_strdup_printf (_("Guidance must be at most %s for %s."), max, model);
+      break;
+
+    case CFAI_IMAGE_FIELD_STRENGTH:
+      if (has_min && has_max)
+        message = g_strdup_printf (_("Strength must be between %s and %s for %s."), min, max, model);
+      else if (has_min)
+        message = g_strdup_printf (_("Strength must be at least %s for %s."), min, model);
+      else
+        message = g_strdup_printf (_("Strength must be at most %s for %s."), max, model);
       break;
 
     default:
@@ -803,6 +1065,111 @@ add_guidance (Body                 *body,
   return TRUE;
 }
 
+static const char *
+extension_for (const char *mime_type)
+{
+  if (g_strcmp0 (mime_type, "image/jpeg") == 0)
+    return "jpg";
+  if (g_strcmp0 (mime_type, "image/webp") == 0)
+    return "webp";
+  return "png";
+}
+
+static gboolean
+add_references (Body                 *body,
+                CfaiImageModelRules  *rules,
+                GPtrArray            *references,
+                double                strength,
+                GError              **error)
+{
+  const char *model = cfai_image_model_rules_get_display_name (rules);
+  guint max = cfai_image_model_rules_get_max_reference_images (rules);
+  CfaiImageReferenceKind kind = cfai_image_model_rules_get_reference_kind (rules);
+  const char *name;
+
+  if (references->len == 0)
+    return TRUE;
+
+  if (kind == CFAI_IMAGE_REFERENCE_NONE || max == 0)
+    {
+      set_field_error (error, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES,
+                       g_strdup_printf (_("%s does not take reference images. Remove them, or choose a model that takes them."),
+                                        model));
+      return FALSE;
+    }
+
+  if (references->len > max)
+    {
+      set_field_error (error, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES,
+                       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "%s takes at most %u reference image; remove %u.",
+                                                     "%s takes at most %u reference images; remove %u.",
+                                                     max),
+                                        model, max, references->len - max));
+      return FALSE;
+    }
+
+  /* The bytes decide the type: a UI's label could be wrong, and a part
+   * that is not a picture would only be refused by the server. */
+  for (guint i = 0; i < references->len; i++)
+    {
+      Reference *reference = g_ptr_array_index (references, i);
+
+      if (cfai_image_response_sniff_mime (g_bytes_get_data (reference->image, NULL),
+                                          g_bytes_get_size (reference->image)) == NULL)
+        {
+          set_field_error (error, CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES,
+                           g_strdup_printf (_("Reference image %u is not a PNG, JPEG or WebP picture."), i + 1));
+          return FALSE;
+        }
+    }
+
+  switch (kind)
+    {
+    case CFAI_IMAGE_REFERENCE_PARTS:
+      for (guint i = 0; i < references->len; i++)
+        {
+          Reference *reference = g_ptr_array_index (references, i);
+          const char *mime = cfai_image_response_sniff_mime (g_bytes_get_data (reference->image, NULL),
+                                                             g_bytes_get_size (reference->image));
+          BodyField *field;
+
+          g_assert (body->n_fields < G_N_ELEMENTS (body->fields));
+          field = &body->fields[body->n_fields++];
+          field->name = body_own (body, g_strdup_printf ("input_image_%u", i));
+          field->kind = VALUE_FILE;
+          field->text = mime;
+          field->file = reference->image;
+        }
+      return TRUE;
+
+    case CFAI_IMAGE_REFERENCE_IMG2IMG:
+      {
+        Reference *reference = g_ptr_array_index (references, 0);
+        gsize length;
+        const guint8 *data = g_bytes_get_data (reference->image, &length);
+
+        body_add (body, "image_b64", VALUE_TEXT, body_own (body, g_base64_encode (data, length)), 0, 0);
+
+        name = cfai_image_model_rules_get_field_name (rules, CFAI_IMAGE_FIELD_STRENGTH);
+        if (name == NULL)
+          return TRUE;
+        if (strength < 0)
+          return add_missing_required (body, rules, CFAI_IMAGE_FIELD_STRENGTH, VALUE_NUMBER, error);
+        if (!check_range (rules, CFAI_IMAGE_FIELD_STRENGTH, strength, error))
+          return FALSE;
+        body_add (body, name, VALUE_NUMBER, NULL, 0, strength);
+        return TRUE;
+      }
+
+    case CFAI_IMAGE_REFERENCE_NONE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return FALSE;
+}
+
 static GBytes *
 body_to_json (const Body *body)
 {
@@ -828,6 +1195,7 @@ body_to_json (const Body *body)
           json_object_set_double_member (object, field->name, field->number);
           break;
 
+        case VALUE_FILE:
         default:
           g_assert_not_reached ();
         }
@@ -869,6 +1237,14 @@ body_to_multipart (const Body  *body,
           soup_multipart_append_form_string (multipart, field->name, number);
           break;
 
+        case VALUE_FILE:
+          {
+            g_autofree char *filename = g_strdup_printf ("%s.%s", field->name, extension_for (field->text));
+
+            soup_multipart_append_form_file (multipart, field->name, filename, field->text, field->file);
+          }
+          break;
+
         default:
           g_assert_not_reached ();
         }
@@ -892,9 +1268,13 @@ body_to_multipart (const Body  *body,
  * @out_body: (out): the request body
  *
  * Checks the request against what the model accepts and encodes it as
- * the model wants it: JSON, or multipart/form-data for FLUX.2.  Errors
- * are %CFAI_ERROR_INVALID_INPUT with the offending field's wire name set
- * (see cfai_error_get_field()).
+ * the model wants it: JSON, or multipart/form-data for FLUX.2, with the
+ * reference images as file parts (FLUX.2) or a base64 `image_b64` and
+ * its `strength` (img2img).  Errors are %CFAI_ERROR_INVALID_INPUT with
+ * the offending field's wire name set (see cfai_error_get_field()), or
+ * %CFAI_IMAGE_REQUEST_FIELD_REFERENCE_IMAGES for reference images the
+ * model does not take (more than cfai_image_model_rules_get_max_reference_images(),
+ * or any for a model that takes none).
  *
  * Returns: %TRUE on success
  */
@@ -906,7 +1286,7 @@ cfai_image_request_build (CfaiImageRequest     *self,
                           GError              **error)
 {
   g_autoptr(CfaiImageModelRules) builtin = NULL;
-  Body body = { 0 };
+  g_auto(Body) body = { 0 };
 
   g_return_val_if_fail (CFAI_IS_IMAGE_REQUEST (self), FALSE);
   g_return_val_if_fail (out_content_type != NULL, FALSE);
@@ -937,7 +1317,8 @@ cfai_image_request_build (CfaiImageRequest     *self,
       !add_integer (&body, rules, CFAI_IMAGE_FIELD_WIDTH, self->width != 0, self->width, error) ||
       !add_integer (&body, rules, CFAI_IMAGE_FIELD_HEIGHT, self->height != 0, self->height, error) ||
       !add_integer (&body, rules, CFAI_IMAGE_FIELD_SEED, self->seed >= 0, self->seed, error) ||
-      !add_guidance (&body, rules, self->guidance, error))
+      !add_guidance (&body, rules, self->guidance, error) ||
+      !add_references (&body, rules, self->references, self->strength, error))
     return FALSE;
 
   switch (cfai_image_model_rules_get_input_encoding (rules))

@@ -21,6 +21,7 @@ struct _CfaiImageRun
   CfaiRun              parent_instance;
 
   CfaiImageRequest    *request;
+  CfaiImageRequest    *sent;
   CfaiImageModelRules *rules;
 
   GBytes              *image;
@@ -48,6 +49,7 @@ cfai_image_run_finalize (GObject *object)
   CfaiImageRun *self = CFAI_IMAGE_RUN (object);
 
   g_clear_object (&self->request);
+  g_clear_object (&self->sent);
   g_clear_pointer (&self->rules, cfai_image_model_rules_unref);
   g_clear_pointer (&self->image, g_bytes_unref);
   g_clear_pointer (&self->mime_type, g_free);
@@ -140,16 +142,29 @@ cfai_image_run_start (CfaiRun *run,
   g_autoptr(GTask) task = task_in;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(CfaiImageRequest) sent = cfai_image_request_copy (self->request);
+  g_autoptr(CfaiImageModelRules) builtin = NULL;
   g_autofree char *content_type = NULL;
+  CfaiImageModelRules *rules = self->rules;
 
-  if (!cfai_image_request_build (self->request, self->rules, &content_type, &body, &error))
+  if (rules == NULL)
+    rules = builtin = cfai_image_model_rules_lookup (cfai_image_request_get_model (sent));
+
+  /* Workers AI does not say which seed it chose, so a picture made
+   * without one could never be made again: pick it here, for every run
+   * of a request without a seed (a queue of four gets four seeds). */
+  if (cfai_image_request_get_seed (sent) < 0 && rules != NULL)
+    cfai_image_request_pick_seed (sent, rules);
+
+  if (!cfai_image_request_build (sent, self->rules, &content_type, &body, &error))
     {
       _cfai_run_return (task, g_steal_pointer (&error));
       return;
     }
 
   /* What was sent, not what the request holds by the time it ends. */
-  self->seed = cfai_image_request_get_seed (self->request);
+  g_set_object (&self->sent, sent);
+  self->seed = cfai_image_request_get_seed (sent);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEED]);
   _cfai_run_send_async (run, FALSE, content_type, body, NULL, g_steal_pointer (&task), on_posted);
 }
@@ -191,8 +206,10 @@ cfai_image_run_class_init (CfaiImageRunClass *klass)
   /**
    * CfaiImageRun:seed:
    *
-   * The seed sent, from the request when the run started; -1 when none
-   * was sent and the model chose one (Workers AI does not say which).
+   * The seed sent: the request's when the run started, or one picked at
+   * random within the model's range when the request had none (-1), so
+   * every picture can be made again.  -1 only for a model that takes no
+   * seed (FLUX.1 [schnell]).
    */
   properties[PROP_SEED] =
     g_param_spec_int64 ("seed", NULL, NULL, -1, G_MAXINT64, -1,
@@ -236,6 +253,22 @@ cfai_image_run_get_request (CfaiImageRun *self)
 {
   g_return_val_if_fail (CFAI_IS_IMAGE_RUN (self), NULL);
   return self->request;
+}
+
+/**
+ * cfai_image_run_get_sent_request:
+ *
+ * What the gallery saves with the picture: a copy of the request taken
+ * when the run started, with the seed that was sent (#CfaiImageRun:seed).
+ *
+ * Returns: (transfer none) (nullable): the request as sent, %NULL before
+ *   the run started or when it could not be built
+ */
+CfaiImageRequest *
+cfai_image_run_get_sent_request (CfaiImageRun *self)
+{
+  g_return_val_if_fail (CFAI_IS_IMAGE_RUN (self), NULL);
+  return self->sent;
 }
 
 /**

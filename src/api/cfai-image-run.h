@@ -18,6 +18,7 @@ CfaiImageRun     *cfai_image_run_new           (CfaiClient          *client,
                                                 CfaiImageRequest    *request,
                                                 CfaiImageModelRules *rules);
 CfaiImageRequest *cfai_image_run_get_request   (CfaiImageRun        *self);
+CfaiImageRequest *cfai_image_run_get_sent_request (CfaiImageRun     *self);
 GBytes           *cfai_image_run_get_image     (CfaiImageRun        *self);
 const char       *cfai_image_run_get_mime_type (CfaiImageRun        *self);
 gint64            cfai_image_run_get_seed      (CfaiImageRun        *self);

@@ -81,54 +81,8 @@ static guint signals[N_SIGNALS];
 static void cfai_chat_store_schedule_flush (CfaiChatStore *self,
                                             gboolean       urgent);
 
-/* Worker jobs over GTask.  These tasks have no source object: the worker
- * may drop a task's last reference, and that must never be the store's
- * (the store joins the worker when it goes).  Callbacks get the store, or
- * the conversation, as a reference in user_data, dropped on the main
- * thread. */
-
-typedef void (*TaskFunc) (GTask        *task,
-                          CfaiDatabase *db);
-
-typedef struct
-{
-  GTask    *task;
-  TaskFunc  func;
-} TaskJob;
-
-static void
-task_job_free (gpointer data)
-{
-  TaskJob *job = data;
-
-  g_clear_object (&job->task);
-  g_free (job);
-}
-
-static void
-task_job_run (CfaiDatabase *db,
-              const GError *open_error,
-              gpointer      data)
-{
-  TaskJob *job = data;
-
-  if (db == NULL)
-    g_task_return_error (job->task, g_error_copy (open_error));
-  else
-    job->func (job->task, db);
-}
-
-static void
-cfai_chat_store_push_task (CfaiChatStore *self,
-                           GTask         *task,
-                           TaskFunc       func)
-{
-  TaskJob *job = g_new0 (TaskJob, 1);
-
-  job->task = g_object_ref (task);
-  job->func = func;
-  cfai_store_worker_push (self->worker, task_job_run, job, task_job_free);
-}
+/* Worker jobs are GTasks without a source object: see
+ * cfai_store_worker_push_task(). */
 
 static int
 compare_conversations (gconstpointer a,
@@ -290,7 +244,7 @@ cfai_chat_store_load_async (CfaiChatStore       *self,
   /* Not cancellable once started: the store must end up loaded either way. */
   inner = g_task_new (NULL, NULL, load_cb, g_steal_pointer (&task));
   g_task_set_source_tag (inner, load_in_worker);
-  cfai_chat_store_push_task (self, inner, load_in_worker);
+  cfai_store_worker_push_task (self->worker, inner, load_in_worker);
 }
 
 gboolean
@@ -657,7 +611,7 @@ cfai_chat_store_start_flush (CfaiChatStore *self)
   task = g_task_new (NULL, NULL, flush_cb, g_object_ref (self));
   g_task_set_source_tag (task, cfai_chat_store_start_flush);
   g_task_set_task_data (task, write, (GDestroyNotify) cfai_store_write_free);
-  cfai_chat_store_push_task (self, task, write_in_worker);
+  cfai_store_worker_push_task (self->worker, task, write_in_worker);
 }
 
 static gboolean
@@ -869,7 +823,7 @@ cfai_chat_store_load_messages (CfaiChatStore       *self,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cfai_chat_store_load_messages);
   g_task_set_task_data (task, request, g_free);
-  cfai_chat_store_push_task (self, task, load_messages_in_worker);
+  cfai_store_worker_push_task (self->worker, task, load_messages_in_worker);
 }
 
 GPtrArray *
@@ -879,6 +833,14 @@ cfai_chat_store_load_messages_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The image store shares the worker, and with it the connection. */
+CfaiStoreWorker *
+cfai_chat_store_get_worker (CfaiChatStore *self)
+{
+  g_return_val_if_fail (CFAI_IS_CHAT_STORE (self), NULL);
+  return self->worker;
 }
 
 /* Testing */
@@ -974,7 +936,7 @@ cfai_chat_store_dispose (GObject *object)
     cfai_store_worker_push (self->worker, final_write_in_worker,
                             cfai_chat_store_take_write (self, NULL),
                             (GDestroyNotify) cfai_store_write_free);
-  g_clear_pointer (&self->worker, cfai_store_worker_free);
+  g_clear_pointer (&self->worker, cfai_store_worker_unref);
 
   if (self->by_id != NULL)
     {

@@ -144,6 +144,38 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL);"
   "CREATE INDEX usage_by_time ON usage(created_at);"
   "CREATE INDEX usage_by_conversation ON usage(conversation_id);",
+
+  /* 2 → 3: the image gallery.  The pictures are files under the data
+   * folder's images/ (file_name is relative to it, so the folder can
+   * move); params is every setting as JSON (cfai_image_request_to_json),
+   * seed the one sent (NULL for a model without seeds), width and height
+   * the picture's own, estimated_cost in USD.  Reference images are files
+   * too, named by their content so that four pictures made from one
+   * reference share it; a file is removed with the last image using it. */
+  "CREATE TABLE images ("
+  "  id INTEGER PRIMARY KEY,"
+  "  prompt TEXT NOT NULL,"
+  "  negative_prompt TEXT,"
+  "  model TEXT NOT NULL,"
+  "  params TEXT NOT NULL CHECK (json_valid(params)),"
+  "  seed INTEGER,"
+  "  width INTEGER NOT NULL CHECK (width > 0),"
+  "  height INTEGER NOT NULL CHECK (height > 0),"
+  "  mime_type TEXT NOT NULL,"
+  "  file_name TEXT NOT NULL UNIQUE,"
+  "  created_at INTEGER NOT NULL,"
+  "  estimated_cost REAL);"
+  /* The gallery lists newest first, all or one model's. */
+  "CREATE INDEX images_newest ON images(created_at DESC, id DESC);"
+  "CREATE INDEX images_by_model ON images(model, created_at DESC, id DESC);"
+  "CREATE TABLE image_references ("
+  "  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL CHECK (position >= 0),"
+  "  file_name TEXT NOT NULL,"
+  "  mime_type TEXT NOT NULL,"
+  "  PRIMARY KEY (image_id, position)) WITHOUT ROWID;"
+  /* Is a reference file still used by another image? */
+  "CREATE INDEX image_references_by_file ON image_references(file_name);",
 };
 
 void

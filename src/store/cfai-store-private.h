@@ -12,6 +12,7 @@
 #include "cfai-chat-request.h"
 #include "cfai-chat-store.h"
 #include "cfai-database.h"
+#include "cfai-store-worker.h"
 
 G_BEGIN_DECLS
 
@@ -156,6 +157,8 @@ void                 cfai_chat_store_load_messages      (CfaiChatStore    *self,
                                                          gpointer          user_data);
 GPtrArray           *cfai_chat_store_load_messages_finish (GAsyncResult   *result,
                                                          GError          **error);
+
+CfaiStoreWorker     *cfai_chat_store_get_worker         (CfaiChatStore    *self);
 
 /* For tests: runs @sql on the worker's connection and waits for it. */
 gboolean             cfai_chat_store_exec_for_testing   (CfaiChatStore    *self,

@@ -5,6 +5,9 @@
  * thread.  So one thread owns the connection and runs jobs from a queue in
  * the order they were pushed: a later save always lands after an earlier
  * one, which is what makes "the latest text wins" hold without locks.
+ * The chat store and the image store share one worker, and so one
+ * connection: chats and images live in the same file, and two
+ * connections would race each other's schema upgrades.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +17,7 @@
 
 struct _CfaiStoreWorker
 {
+  gatomicrefcount ref_count;
   GThread     *thread;
   GAsyncQueue *queue;
   char        *path;
@@ -64,6 +68,7 @@ cfai_store_worker_new (const char *path)
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_new0 (CfaiStoreWorker, 1);
+  g_atomic_ref_count_init (&self->ref_count);
   self->path = g_strdup (path);
   self->queue = g_async_queue_new ();
   self->thread = g_thread_new ("cfai-store", cfai_store_worker_main, self);
@@ -89,12 +94,69 @@ cfai_store_worker_push (CfaiStoreWorker     *self,
   g_async_queue_push (self->queue, job);
 }
 
-/* Runs every job already pushed, then stops the thread.  Blocks: only for
- * shutdown, where the last save must reach the disk before we exit. */
-void
-cfai_store_worker_free (CfaiStoreWorker *self)
+typedef struct
 {
-  if (self == NULL)
+  GTask             *task;
+  CfaiStoreTaskFunc  func;
+} TaskJob;
+
+static void
+task_job_free (gpointer data)
+{
+  TaskJob *job = data;
+
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+static void
+task_job_run (CfaiDatabase *db,
+              const GError *open_error,
+              gpointer      data)
+{
+  TaskJob *job = data;
+
+  if (db == NULL)
+    g_task_return_error (job->task, g_error_copy (open_error));
+  else
+    job->func (job->task, db);
+}
+
+/* These tasks should have no source object: the worker may drop a task's
+ * last reference, and that must never be a store's (a store joins the
+ * worker when it goes).  Callbacks get what they update as a reference in
+ * user_data, dropped on the main thread. */
+void
+cfai_store_worker_push_task (CfaiStoreWorker   *self,
+                             GTask             *task,
+                             CfaiStoreTaskFunc  func)
+{
+  TaskJob *job = g_new0 (TaskJob, 1);
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (G_IS_TASK (task));
+
+  job->task = g_object_ref (task);
+  job->func = func;
+  cfai_store_worker_push (self, task_job_run, job, task_job_free);
+}
+
+CfaiStoreWorker *
+cfai_store_worker_ref (CfaiStoreWorker *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+/* The last reference runs every job already pushed, then stops the
+ * thread.  Blocks: only for shutdown, where the last save must reach the
+ * disk before we exit. */
+void
+cfai_store_worker_unref (CfaiStoreWorker *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   g_async_queue_push (self->queue, g_new0 (Job, 1));

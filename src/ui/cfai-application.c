@@ -21,6 +21,7 @@ struct _CfaiApplication
   CfaiModelCatalog *catalog;
   CfaiChatStore    *chat_store;
   GError           *chat_store_error;
+  CfaiImageStore   *image_store;
   GCancellable     *cancellable;
   gboolean          loading_credentials;
 };
@@ -284,6 +285,21 @@ on_chat_store_loaded (GObject      *source,
 }
 
 static void
+on_image_store_loaded (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CfaiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The same database as the chats: its error is theirs, and says so. */
+  if (!cfai_image_store_load_finish (CFAI_IMAGE_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      self->chat_store_error == NULL)
+    cfai_application_set_chat_store_error (self, error);
+}
+
+static void
 on_chat_store_save_failed (CfaiChatStore   *store,
                            const GError    *error,
                            CfaiApplication *self)
@@ -321,6 +337,12 @@ cfai_application_startup (GApplication *app)
                              G_CALLBACK (on_chat_store_save_failed), self, 0);
     cfai_chat_store_load_async (self->chat_store, self->cancellable,
                                 on_chat_store_loaded, g_object_ref (self));
+
+    /* The gallery shares the chat store's database and worker thread,
+     * so it is read after the chats (and after any migration). */
+    self->image_store = cfai_image_store_new (self->chat_store);
+    cfai_image_store_load_async (self->image_store, self->cancellable,
+                                 on_image_store_loaded, g_object_ref (self));
   }
 
   self->loading_credentials = TRUE;
@@ -357,7 +379,8 @@ cfai_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  /* Its last save is written before it goes. */
+  /* Its last save is written before it goes; the gallery shares its worker. */
+  g_clear_object (&self->image_store);
   g_clear_object (&self->chat_store);
   g_clear_error (&self->chat_store_error);
   g_clear_object (&self->catalog);
@@ -481,6 +504,20 @@ cfai_application_get_chat_store (CfaiApplication *self)
 {
   g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
   return self->chat_store;
+}
+
+/**
+ * cfai_application_get_image_store:
+ *
+ * Returns: (transfer none) (nullable): the gallery, once the application
+ *   has started
+ */
+CfaiImageStore *
+cfai_application_get_image_store (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+
+  return self->image_store;
 }
 
 const GError *

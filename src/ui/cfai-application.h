@@ -9,6 +9,7 @@
 #include "cfai-chat-store.h"
 #include "cfai-client.h"
 #include "cfai-credentials.h"
+#include "cfai-image-store.h"
 #include "cfai-model-catalog.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ CfaiCredentials         *cfai_application_get_credentials     (CfaiApplication  
 CfaiModelCatalog        *cfai_application_get_catalog         (CfaiApplication  *self);
 CfaiChatStore           *cfai_application_get_chat_store      (CfaiApplication  *self);
 const GError            *cfai_application_get_chat_store_error (CfaiApplication *self);
+CfaiImageStore          *cfai_application_get_image_store  (CfaiApplication  *self);
 gboolean                 cfai_application_get_has_credentials (CfaiApplication  *self);
 gboolean                 cfai_application_get_loading_credentials (CfaiApplication *self);
 void                     cfai_application_use_token           (CfaiApplication  *self,

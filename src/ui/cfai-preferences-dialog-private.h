@@ -52,6 +52,7 @@ struct _CfaiPreferencesDialog
   /* Defaults page */
   CfaiModelPicker      *chat_model_picker;
   CfaiModelPicker      *image_model_picker;
+  CfaiModelPicker      *enhance_model_picker;
   AdwSpinRow           *max_tokens_row;
   AdwSpinRow           *temperature_row;
   GtkTextView          *system_prompt_view;

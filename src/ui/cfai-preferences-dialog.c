@@ -31,6 +31,8 @@ bind_defaults (CfaiPreferencesDialog *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "default-image-model", self->image_model_picker, "selected-model-id",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "prompt-enhance-model", self->enhance_model_picker, "selected-model-id",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "default-max-tokens", self->max_tokens_row, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "default-temperature", self->temperature_row, "value",
@@ -155,6 +157,7 @@ cfai_preferences_dialog_class_init (CfaiPreferencesDialogClass *klass)
                                                RESOURCE_PATH "/ui/cfai-preferences-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, chat_model_picker);
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, image_model_picker);
+  gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, enhance_model_picker);
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, max_tokens_row);
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, temperature_row);
   gtk_widget_class_bind_template_child (widget_class, CfaiPreferencesDialog, system_prompt_view);

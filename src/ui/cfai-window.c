@@ -8,6 +8,7 @@
 
 #include "cfai-chat-page.h"
 #include "cfai-chat-row.h"
+#include "cfai-image-studio.h"
 #include "cfai-model-picker.h"
 #include "cfai-welcome-page.h"
 #include "cfai-window.h"
@@ -30,7 +31,9 @@ struct _CfaiWindow
   GtkStack             *content_stack;
   AdwNavigationPage    *content_page;
   CfaiModelPicker      *chat_model_picker;
+  GtkStack             *header_title_stack;
   GtkWidget            *busy_spinner;
+  GtkWidget            *studio;         /* made the first time Images is shown */
 
   GtkSingleSelection   *chat_selection;
   GHashTable           *pages;          /* conversation id → CfaiChatPage */
@@ -189,6 +192,7 @@ cfai_window_show_welcome (CfaiWindow *self)
   g_binding_group_set_source (self->page_bindings, NULL);
   g_binding_group_set_source (self->conversation_bindings, NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "welcome");
+  gtk_stack_set_visible_child_name (self->header_title_stack, "picker");
   adw_navigation_page_set_title (self->content_page, _("Welcome"));
   gtk_window_set_title (GTK_WINDOW (self), _("CfAI"));
   gtk_widget_set_visible (self->busy_spinner, FALSE);
@@ -223,9 +227,51 @@ cfai_window_show_conversation (CfaiWindow       *self,
 
   g_settings_unbind (self->chat_model_picker, "selected-model-id");
   gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (page));
+  gtk_stack_set_visible_child_name (self->header_title_stack, "picker");
   g_binding_group_set_source (self->page_bindings, page);
   g_binding_group_set_source (self->conversation_bindings, conversation);
   adw_navigation_split_view_set_show_content (self->split_view, TRUE);
+}
+
+/* The studio lives as long as the window, so its queue carries on while
+ * chats are shown; the header names it, as it picks its model itself. */
+static void
+cfai_window_show_studio (CfaiWindow *self)
+{
+  if (self->studio == NULL)
+    {
+      self->studio = cfai_image_studio_new ();
+      gtk_stack_add_named (self->content_stack, self->studio, "studio");
+    }
+
+  g_settings_unbind (self->chat_model_picker, "selected-model-id");
+  gtk_stack_set_visible_child (self->content_stack, self->studio);
+  gtk_stack_set_visible_child_name (self->header_title_stack, "title");
+  g_binding_group_set_source (self->conversation_bindings, NULL);
+  g_binding_group_set_source (self->page_bindings, self->studio);
+  adw_navigation_split_view_set_show_content (self->split_view, TRUE);
+}
+
+static void
+on_section_changed (CfaiWindow *self)
+{
+  const char *section = adw_view_stack_get_visible_child_name (self->section_stack);
+  CfaiConversation *conversation;
+
+  if (g_strcmp0 (section, "images") == 0)
+    {
+      cfai_window_show_studio (self);
+      return;
+    }
+
+  if (self->studio == NULL || gtk_stack_get_visible_child (self->content_stack) != self->studio)
+    return;
+
+  conversation = gtk_single_selection_get_selected_item (self->chat_selection);
+  if (conversation != NULL)
+    cfai_window_show_conversation (self, conversation);
+  else
+    cfai_window_show_welcome (self);
 }
 
 static guint
@@ -249,6 +295,10 @@ on_selected_chat_changed (CfaiWindow *self)
 {
   CfaiConversation *conversation = gtk_single_selection_get_selected_item (self->chat_selection);
 
+  /* The store re-sorts while answers stream; that must not take the
+   * studio away. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->section_stack), "images") == 0)
+    return;
   if (conversation != NULL)
     cfai_window_show_conversation (self, conversation);
 }
@@ -548,6 +598,7 @@ cfai_window_dispose (GObject *object)
   g_clear_object (&self->conversation_bindings);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_object (&self->chat_selection);
+  self->studio = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_WINDOW);
 
@@ -578,6 +629,7 @@ cfai_window_class_init (CfaiWindowClass *klass)
   g_type_ensure (CFAI_TYPE_CHAT_PAGE);
   g_type_ensure (CFAI_TYPE_CHAT_ROW);
   g_type_ensure (CFAI_TYPE_CONVERSATION);
+  g_type_ensure (CFAI_TYPE_IMAGE_STUDIO);
   g_type_ensure (CFAI_TYPE_MODEL_PICKER);
   g_type_ensure (CFAI_TYPE_WELCOME_PAGE);
 
@@ -594,6 +646,7 @@ cfai_window_class_init (CfaiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, content_page);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, chat_model_picker);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, header_title_stack);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, busy_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_chat_activated);
 
@@ -648,6 +701,8 @@ cfai_window_init (CfaiWindow *self)
   g_binding_group_bind (self->conversation_bindings, "model", self->chat_model_picker,
                         "selected-model-id", G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   cfai_window_show_welcome (self);
+  g_signal_connect_object (self->section_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_section_changed), self, G_CONNECT_SWAPPED);
   self->application_signals = g_signal_group_new (CFAI_TYPE_APPLICATION);
   g_signal_group_connect_swapped (self->application_signals, "notify::has-credentials",
                                   G_CALLBACK (cfai_window_update_view), self);

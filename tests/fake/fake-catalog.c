@@ -7,6 +7,12 @@
  *  - flux-2-* take multipart/form-data, and their file only says
  *    "multipart"; the form fields are checked against MULTIPART_SCHEMA,
  *    written from the table in docs/workers-ai.md.
+ *  - text-to-image JSON schemas are checked strictly: a field the schema
+ *    does not list is refused (flux-1-schnell's own schema says
+ *    additionalProperties false; the others do not say), so a client bug
+ *    such as img2img fields sent to a model without img2img fails a test
+ *    instead of being ignored.  Stable Diffusion's "strength" gets the
+ *    range its description states in prose ("A value between 0 and 1").
  *  - gpt-oss files only describe the Responses API (`input`), but the
  *    models also take `prompt`/`messages` (reported); such models get
  *    CHAT_SCHEMA as an alternative.
@@ -242,6 +248,39 @@ has_variant_property (JsonNode   *schema,
 }
 
 static void
+tighten_image_schema (JsonNode *schema)
+{
+  JsonObject *object;
+  JsonNode *properties;
+  JsonNode *strength;
+
+  if (schema == NULL || !JSON_NODE_HOLDS_OBJECT (schema))
+    return;
+
+  object = json_node_get_object (schema);
+  if (!json_object_has_member (object, "additionalProperties"))
+    json_object_set_boolean_member (object, "additionalProperties", FALSE);
+
+  properties = json_object_get_member (object, "properties");
+  if (properties == NULL || !JSON_NODE_HOLDS_OBJECT (properties))
+    return;
+
+  strength = json_object_get_member (json_node_get_object (properties), "strength");
+  if (strength != NULL && JSON_NODE_HOLDS_OBJECT (strength))
+    {
+      JsonObject *property = json_node_get_object (strength);
+      const char *description = object_get_string (property, "description");
+
+      if (description != NULL && strstr (description, "between 0 and 1") != NULL &&
+          !json_object_has_member (property, "minimum") && !json_object_has_member (property, "maximum"))
+        {
+          json_object_set_int_member (property, "minimum", 0);
+          json_object_set_int_member (property, "maximum", 1);
+        }
+    }
+}
+
+static void
 classify (FakeModel  *model,
           JsonObject *file)
 {
@@ -311,7 +350,11 @@ classify (FakeModel  *model,
     model->kind = FAKE_MODEL_OTHER;
 
   if (model->input_schema == NULL && input != NULL)
-    model->input_schema = json_node_copy (input);
+    {
+      model->input_schema = json_node_copy (input);
+      if (model->kind == FAKE_MODEL_IMAGE)
+        tighten_image_schema (model->input_schema);
+    }
 
   node = property_value (file, "context_window");
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
  * down; the requested size is reported separately. */
 #define FAKE_IMAGE_MAX_SIDE 64
 
+/* FLUX.2 reference images may be at most this wide and tall
+ * (docs/workers-ai.md, "2026 changes"). */
+#define FAKE_REFERENCE_MAX_SIDE 512
+
 guint8 *fake_image_render      (const char   *prompt,
                                 gint64        seed,
                                 guint         requested_width,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <string.h>
 
 #include "fake-image.h"
@@ -65,15 +66,57 @@ parse_json_body (const FakeRequest *req)
   return json_node_copy (root);
 }
 
+/* gdk-pixbuf shows a PNG or JPEG cut short as far as it goes; the
+ * model's decoder (PIL, by default) refuses it, so the fake looks for
+ * each format's end: the IEND chunk, the EOI marker, the RIFF size. */
 static gboolean
-looks_like_image (GBytes *bytes)
+ends_whole (GBytes *bytes)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
 
-  return (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0) ||
-         (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0) ||
-         (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0);
+  if (len >= 8 && memcmp (data, "\x89PNG", 4) == 0)
+    return len >= 20 && memcmp (data + len - 8, "IEND", 4) == 0;
+  if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    return data[len - 2] == 0xff && data[len - 1] == 0xd9;
+  if (len >= 12 && memcmp (data, "RIFF", 4) == 0)
+    return (gsize) (data[4] | data[5] << 8 | data[6] << 16 | (guint32) data[7] << 24) + 8 == len;
+
+  return FALSE;
+}
+
+/* The model decodes what it is given: so does the fake, with a real
+ * decoder (not the client's sniffing), so a picture cut short or one
+ * that only starts like a PNG is refused as the service would. */
+static gboolean
+decode_picture (GBytes *bytes,
+                int    *width,
+                int    *height)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  gboolean written = gdk_pixbuf_loader_write_bytes (loader, bytes, NULL);
+  /* Closed in any case: an unclosed loader warns when it goes. */
+  gboolean closed = gdk_pixbuf_loader_close (loader, NULL);
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+
+  if (!written || !closed || pixbuf == NULL || !ends_whole (bytes))
+    return FALSE;
+
+  *width = gdk_pixbuf_get_width (pixbuf);
+  *height = gdk_pixbuf_get_height (pixbuf);
+  return TRUE;
+}
+
+/* What reference images the request carried, "WxH" each, comma-separated,
+ * so tests can see what arrived. */
+static void
+note_reference (GString *seen,
+                int      width,
+                int      height)
+{
+  if (seen->len > 0)
+    g_string_append_c (seen, ',');
+  g_string_append_printf (seen, "%dx%d", width, height);
 }
 
 /* Form fields are strings; numbers are coerced to what the schema wants
@@ -85,6 +128,7 @@ parse_multipart_body (const FakeRequest *req,
   g_autoptr(GBytes) body = fake_request_body (req);
   g_autoptr(SoupMultipart) multipart = NULL;
   g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(GString) seen = g_string_new (NULL);
   JsonNode *root;
   int n;
 
@@ -120,15 +164,33 @@ parse_multipart_body (const FakeRequest *req,
           return NULL;
         }
 
-      if (g_str_has_prefix (name, "input_image_"))
+      /* Reference images: a name the schema does not list (input_image_4)
+       * is refused below with the other unknown fields. */
+      if (g_str_has_prefix (name, "input_image_") && fake_model_get_input_property (model, name) != NULL)
         {
-          if (!looks_like_image (part))
+          int width;
+          int height;
+
+          if (!decode_picture (part, &width, &height))
             {
               g_autofree char *message = g_strdup_printf ("Invalid input: '%s' is not a PNG, JPEG or WebP image", name);
 
               fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004, message);
               return NULL;
             }
+
+          /* docs/workers-ai.md: each reference image at most 512×512. */
+          if (width > FAKE_REFERENCE_MAX_SIDE || height > FAKE_REFERENCE_MAX_SIDE)
+            {
+              g_autofree char *message =
+                g_strdup_printf ("Invalid input: '%s' is %dx%d; input images must be at most %dx%d",
+                                 name, width, height, FAKE_REFERENCE_MAX_SIDE, FAKE_REFERENCE_MAX_SIDE);
+
+              fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004, message);
+              return NULL;
+            }
+
+          note_reference (seen, width, height);
           text = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", g_bytes_get_size (part));
           json_object_set_string_member (fields, name, text);
           continue;
@@ -165,10 +227,73 @@ parse_multipart_body (const FakeRequest *req,
       json_object_set_string_member (fields, name, text);
     }
 
+  if (seen->len > 0)
+    fake_set_header (req, "x-fake-reference-images", seen->str);
+
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, fields);
 
   return root;
+}
+
+static gboolean
+is_base64 (const char *text)
+{
+  gsize len = strlen (text);
+
+  if (len == 0 || len % 4 != 0)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (g_ascii_isalnum (c) || c == '+' || c == '/')
+        continue;
+      /* Padding, at the end only. */
+      if (c == '=' && i >= len - 2 && (i == len - 1 || text[len - 1] == '='))
+        continue;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* img2img: the schema only says "string"; the model needs a picture. */
+static gboolean
+check_img2img (const FakeRequest *req,
+               JsonObject        *body)
+{
+  const char *base64 = fake_json_string (body, "image_b64");
+  g_autoptr(GBytes) picture = NULL;
+  g_autoptr(GString) seen = g_string_new (NULL);
+  guint8 *data;
+  gsize len;
+  int width;
+  int height;
+
+  if (base64 == NULL)
+    return TRUE;
+
+  if (!is_base64 (base64))
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004,
+                          "Invalid input: 'image_b64' is not valid base64");
+      return FALSE;
+    }
+
+  data = g_base64_decode (base64, &len);
+  picture = g_bytes_new_take (data, len);
+  if (!decode_picture (picture, &width, &height))
+    {
+      fake_send_ai_error (req, SOUP_STATUS_BAD_REQUEST, 5004,
+                          "Invalid input: 'image_b64' is not a base64-encoded PNG, JPEG or WebP image");
+      return FALSE;
+    }
+
+  note_reference (seen, width, height);
+  fake_set_header (req, "x-fake-reference-images", seen->str);
+  return TRUE;
 }
 
 /* Checks a body against the model schema; answers and returns FALSE when
@@ -402,6 +527,27 @@ run_text (const FakeRequest *req,
 
 /* Images ------------------------------------------------------------------ */
 
+/* With slow-image the answer takes about two seconds to arrive, long
+ * enough for a queue to fill and for a cancel to close the transfer. */
+#define SLOW_IMAGE_PIECES 20
+#define SLOW_IMAGE_DELAY_MS 100
+
+static void
+send_image_bytes (const FakeRequest *req,
+                  const char        *content_type,
+                  GBytes            *body)
+{
+  if (!fake_scenario_is (req, "slow-image"))
+    {
+      fake_send_bytes (req, SOUP_STATUS_OK, content_type, body);
+      return;
+    }
+
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
+                                         content_type, NULL);
+  fake_stream_start_body (req->msg, body, SLOW_IMAGE_PIECES, SLOW_IMAGE_DELAY_MS);
+}
+
 static gint64
 image_dimension (const FakeModel *model,
                  JsonObject      *body,
@@ -489,11 +635,11 @@ run_image (const FakeRequest *req,
   switch (output)
     {
     case FAKE_IMAGE_PNG_BYTES:
-      fake_send_bytes (req, SOUP_STATUS_OK, "image/png", image);
+      send_image_bytes (req, "image/png", image);
       break;
 
     case FAKE_IMAGE_JPEG_BYTES:
-      fake_send_bytes (req, SOUP_STATUS_OK, "image/jpeg", image);
+      send_image_bytes (req, "image/jpeg", image);
       break;
 
     case FAKE_IMAGE_JSON_JPEG:
@@ -503,9 +649,16 @@ run_image (const FakeRequest *req,
         JsonObject *result = json_object_new ();
         JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
+        g_autoptr(JsonNode) envelope = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        char *text;
+
         json_object_set_string_member (result, "image", base64);
         json_node_take_object (node, result);
-        fake_send_json (req, SOUP_STATUS_OK, fake_envelope_success (node, NULL, NULL));
+        envelope = fake_envelope_success (node, NULL, NULL);
+        text = json_to_string (envelope, FALSE);
+        bytes = g_bytes_new_take (text, strlen (text));
+        send_image_bytes (req, "application/json", bytes);
       }
       break;
 
@@ -619,6 +772,8 @@ fake_handle_run (const FakeRequest *req,
       return run_text (req, model, body);
 
     case FAKE_MODEL_IMAGE:
+      if (!model->multipart && !check_img2img (req, json_node_get_object (body)))
+        return FALSE;
       run_image (req, model, body);
       return FALSE;
 

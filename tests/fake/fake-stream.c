@@ -20,7 +20,8 @@
 typedef struct
 {
   SoupServerMessage *msg;
-  GPtrArray         *events;      /* data payloads, "[DONE]" included */
+  GPtrArray         *events;      /* data payloads, "[DONE]" included; GBytes pieces when raw */
+  gboolean           raw;         /* a plain body written in pieces, not events */
   FakeStreamOptions  options;
   guint              next;        /* index of the next event */
   guint              source_id;
@@ -171,11 +172,20 @@ write_next (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  {
-    g_autofree char *event = format_event (self, g_ptr_array_index (self->events, self->next));
+  if (self->raw)
+    {
+      GBytes *piece = g_ptr_array_index (self->events, self->next);
+      gsize len;
+      const char *data = g_bytes_get_data (piece, &len);
 
-    append (self, event, strlen (event));
-  }
+      append (self, data, len);
+    }
+  else
+    {
+      g_autofree char *event = format_event (self, g_ptr_array_index (self->events, self->next));
+
+      append (self, event, strlen (event));
+    }
   self->next++;
   soup_server_message_unpause (self->msg);
 
@@ -213,6 +223,33 @@ fake_stream_start (SoupServerMessage       *msg,
   /* Headers go out now; the body follows from the main loop. */
   soup_server_message_pause (msg);
   self->source_id = g_timeout_add (self->options.delay_ms, write_next, self);
+}
+
+/**
+ * fake_stream_start_body:
+ * @body: the whole response body (its Content-Type is the caller's to set)
+ * @n_pieces: how many pieces to write it in
+ *
+ * Writes @body over time, one piece every @delay_ms, the way a large
+ * image arrives over a slow link.  A client that gives up in the middle
+ * closes the connection, and that is counted as for streams.
+ */
+void
+fake_stream_start_body (SoupServerMessage *msg,
+                        GBytes            *body,
+                        guint              n_pieces,
+                        guint              delay_ms)
+{
+  FakeStreamOptions options = { delay_ms, FALSE, -1, FALSE };
+  GPtrArray *pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gsize size = g_bytes_get_size (body);
+  gsize step = MAX (1, (size + n_pieces - 1) / MAX (n_pieces, 1));
+
+  for (gsize offset = 0; offset < size; offset += step)
+    g_ptr_array_add (pieces, g_bytes_new_from_bytes (body, offset, MIN (step, size - offset)));
+
+  fake_stream_start (msg, pieces, &options);
+  ((FakeStream *) g_queue_peek_tail (&live_streams))->raw = TRUE;
 }
 
 guint

@@ -20,6 +20,10 @@ typedef struct
 void fake_stream_start    (SoupServerMessage       *msg,
                            GPtrArray               *events,
                            const FakeStreamOptions *options);
+void  fake_stream_start_body              (SoupServerMessage       *msg,
+                                           GBytes                  *body,
+                                           guint                    n_pieces,
+                                           guint                    delay_ms);
 void  fake_stream_shutdown               (void);
 guint fake_stream_get_n_live             (void);
 guint fake_stream_get_n_closed_by_client (void);
