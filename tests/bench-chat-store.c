@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cfai-chat-store.h"
+#include "cfai-test-async.h"
 #include "cfai-test-home.h"
 
 #define DEFAULT_MESSAGES 5000
@@ -39,40 +40,6 @@ static const CfaiConversationDefaults defaults = {
   .top_p = CFAI_UNSET,
   .seed = CFAI_UNSET,
 };
-
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static double
-ms_since (gint64 start)
-{
-  return (g_get_monotonic_time () - start) / 1000.0;
-}
-
-static double
-rss_mb (void)
-{
-  g_autofree char *statm = NULL;
-  unsigned long size = 0, resident = 0;
-
-  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL) ||
-      sscanf (statm, "%lu %lu", &size, &resident) != 2)
-    return -1;
-  return resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
-}
 
 static char *
 answer_text (guint i)
@@ -100,8 +67,8 @@ build (const char *path,
   CfaiConversation *conversation;
   gint64 start;
 
-  cfai_chat_store_load_async (store, NULL, got_result, &result);
-  g_assert_true (cfai_chat_store_load_finish (store, wait_for (&result), &error));
+  cfai_chat_store_load_async (store, NULL, cfai_test_got_result, &result);
+  g_assert_true (cfai_chat_store_load_finish (store, cfai_test_wait_for (&result), &error));
   g_clear_object (&result);
 
   start = g_get_monotonic_time ();
@@ -126,11 +93,11 @@ build (const char *path,
           cfai_message_set_state (message, CFAI_MESSAGE_STATE_COMPLETE);
         }
     }
-  g_print ("create %u messages in memory:       %8.1f ms\n", n_messages, ms_since (start));
+  g_print ("create %u messages in memory:       %8.1f ms\n", n_messages, cfai_bench_ms_since (start));
 
-  cfai_chat_store_flush_async (store, NULL, got_result, &result);
-  g_assert_true (cfai_chat_store_flush_finish (store, wait_for (&result), &error));
-  g_print ("  ... and saved (one transaction):     %8.1f ms\n", ms_since (start));
+  cfai_chat_store_flush_async (store, NULL, cfai_test_got_result, &result);
+  g_assert_true (cfai_chat_store_flush_finish (store, cfai_test_wait_for (&result), &error));
+  g_print ("  ... and saved (one transaction):     %8.1f ms\n", cfai_bench_ms_since (start));
   g_clear_object (&result);
 
   while (g_main_context_iteration (NULL, FALSE))
@@ -154,7 +121,7 @@ flush_done (GObject      *object,
 {
   Saving *saving = user_data;
   g_autoptr(GError) error = NULL;
-  double ms = ms_since (saving->save_started);
+  double ms = cfai_bench_ms_since (saving->save_started);
 
   g_assert_true (cfai_chat_store_flush_finish (CFAI_CHAT_STORE (object), result, &error));
   saving->saves++;
@@ -186,13 +153,13 @@ main (int   argc,
 
   build (path, n_messages);
 
-  rss_before = rss_mb ();
+  rss_before = cfai_bench_rss_mb ();
   store = cfai_chat_store_new (path);
   start = g_get_monotonic_time ();
-  cfai_chat_store_load_async (store, NULL, got_result, &result);
-  g_assert_true (cfai_chat_store_load_finish (store, wait_for (&result), &error));
+  cfai_chat_store_load_async (store, NULL, cfai_test_got_result, &result);
+  g_assert_true (cfai_chat_store_load_finish (store, cfai_test_wait_for (&result), &error));
   g_clear_object (&result);
-  g_print ("list conversations:                  %8.1f ms\n", ms_since (start));
+  g_print ("list conversations:                  %8.1f ms\n", cfai_bench_ms_since (start));
 
   conversation = g_list_model_get_item (cfai_chat_store_get_conversations (store), 0);
   g_object_unref (conversation);   /* the store keeps it */
@@ -200,7 +167,7 @@ main (int   argc,
   g_assert_cmpuint (cfai_conversation_get_message_count (conversation), ==, n_messages);
 
   start = g_get_monotonic_time ();
-  cfai_conversation_load_async (conversation, NULL, got_result, &result);
+  cfai_conversation_load_async (conversation, NULL, cfai_test_got_result, &result);
   while (result == NULL)
     {
       gint64 before = g_get_monotonic_time ();
@@ -211,12 +178,12 @@ main (int   argc,
           g_usleep (100);
           continue;
         }
-      open_worst_iteration_ms = MAX (open_worst_iteration_ms, ms_since (before));
+      open_worst_iteration_ms = MAX (open_worst_iteration_ms, cfai_bench_ms_since (before));
       if (first_page_ms < 0 && g_list_model_get_n_items (messages) > 0)
-        first_page_ms = ms_since (start);
+        first_page_ms = cfai_bench_ms_since (start);
     }
   g_assert_true (cfai_conversation_load_finish (conversation, result, &error));
-  all_ms = ms_since (start);
+  all_ms = cfai_bench_ms_since (start);
   g_clear_object (&result);
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, n_messages);
   {
@@ -231,7 +198,7 @@ main (int   argc,
   g_print ("open the chat: all %u messages:    %8.1f ms\n", n_messages, all_ms);
   g_print ("  longest main-loop iteration:       %8.2f ms\n", open_worst_iteration_ms);
   g_print ("RSS after load:                      %8.1f MB (%.1f MB before opening)\n",
-           rss_mb (), rss_before);
+           cfai_bench_rss_mb (), rss_before);
 
   /* Stream an answer with the chat open; saves happen by themselves. */
   cfai_conversation_add_message (conversation, CFAI_CHAT_ROLE_USER, "One more, a long one.");
@@ -249,7 +216,7 @@ main (int   argc,
           next_token += G_USEC_PER_SEC / TOKENS_PER_SECOND;
         }
       g_main_context_iteration (NULL, FALSE);
-      iteration_ms = ms_since (before);
+      iteration_ms = cfai_bench_ms_since (before);
       worst_iteration_ms = MAX (worst_iteration_ms, iteration_ms);
       g_usleep (500);
     }
@@ -278,8 +245,8 @@ main (int   argc,
     }
 
   cfai_message_set_state (answer, CFAI_MESSAGE_STATE_COMPLETE);
-  cfai_chat_store_flush_async (store, NULL, got_result, &result);
-  g_assert_true (cfai_chat_store_flush_finish (store, wait_for (&result), &error));
+  cfai_chat_store_flush_async (store, NULL, cfai_test_got_result, &result);
+  g_assert_true (cfai_chat_store_flush_finish (store, cfai_test_wait_for (&result), &error));
   g_clear_object (&result);
   while (g_main_context_iteration (NULL, FALSE))
     ;

@@ -12,6 +12,7 @@
 #include "cfai-database.h"
 #include "cfai-error.h"
 #include "cfai-store-private.h"
+#include "cfai-test-async.h"
 #include "cfai-test-home.h"
 
 #define MODEL "@cf/meta/llama-3.1-8b-instruct"
@@ -58,30 +59,14 @@ static const CfaiConversationDefaults defaults = {
 
 /* Async calls made synchronous by spinning the default main context. */
 
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static gboolean
 store_load (CfaiChatStore  *store,
             GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cfai_chat_store_load_async (store, NULL, got_result, &result);
-  return cfai_chat_store_load_finish (store, wait_for (&result), error);
+  cfai_chat_store_load_async (store, NULL, cfai_test_got_result, &result);
+  return cfai_chat_store_load_finish (store, cfai_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -90,8 +75,8 @@ store_flush (CfaiChatStore  *store,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cfai_chat_store_flush_async (store, NULL, got_result, &result);
-  return cfai_chat_store_flush_finish (store, wait_for (&result), error);
+  cfai_chat_store_flush_async (store, NULL, cfai_test_got_result, &result);
+  return cfai_chat_store_flush_finish (store, cfai_test_wait_for (&result), error);
 }
 
 static void
@@ -100,8 +85,8 @@ conversation_load (CfaiConversation *conversation)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cfai_conversation_load_async (conversation, NULL, got_result, &result);
-  cfai_conversation_load_finish (conversation, wait_for (&result), &error);
+  cfai_conversation_load_async (conversation, NULL, cfai_test_got_result, &result);
+  cfai_conversation_load_finish (conversation, cfai_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_true (cfai_conversation_get_loaded (conversation));
 }
@@ -769,12 +754,12 @@ test_lazy_load (Fixture       *fixture,
   messages = cfai_conversation_get_messages (conversation);
   g_assert_cmpuint (cfai_conversation_get_message_count (conversation), ==, 130);
 
-  cfai_conversation_load_async (conversation, NULL, got_result, &result);
+  cfai_conversation_load_async (conversation, NULL, cfai_test_got_result, &result);
   /* Asking twice waits for the same load. */
   {
     g_autoptr(GAsyncResult) second = NULL;
 
-    cfai_conversation_load_async (conversation, NULL, got_result, &second);
+    cfai_conversation_load_async (conversation, NULL, cfai_test_got_result, &second);
     while (result == NULL)
       {
         guint n = g_list_model_get_n_items (messages);
@@ -783,7 +768,7 @@ test_lazy_load (Fixture       *fixture,
           first_batch = n;
         g_main_context_iteration (NULL, TRUE);
       }
-    g_assert_true (cfai_conversation_load_finish (conversation, wait_for (&second), &error));
+    g_assert_true (cfai_conversation_load_finish (conversation, cfai_test_wait_for (&second), &error));
     g_assert_no_error (error);
   }
   g_assert_true (cfai_conversation_load_finish (conversation, result, &error));

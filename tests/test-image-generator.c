@@ -10,8 +10,9 @@
 #include "cfai-error.h"
 #include "cfai-image-run.h"
 #include "cfai-image-response.h"
-#include "cfai-test-server.h"
+#include "cfai-test-async.h"
 #include "cfai-test-home.h"
+#include "cfai-test-server.h"
 #include "fake-image.h"
 
 static CfaiTestServer *server;
@@ -28,22 +29,6 @@ make_client (const char *scenario)
   return client;
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 /* Runs @request to the end; the run is returned done or failed. */
 static CfaiImageRun *
 run_request (const char        *scenario,
@@ -54,8 +39,8 @@ run_request (const char        *scenario,
   g_autoptr(GAsyncResult) result = NULL;
   CfaiImageRun *run = cfai_image_run_new (client, request, NULL);
 
-  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
-  cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), error);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
+  cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), error);
   return run;
 }
 
@@ -74,8 +59,8 @@ generate (const char           *scenario,
 
   cfai_image_request_set_prompt (request, prompt);
   run = cfai_image_run_new (client, request, rules);
-  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
-  if (!cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), error))
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
+  if (!cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), error))
     return NULL;
   *mime = g_strdup (cfai_image_run_get_mime_type (run));
   return g_bytes_ref (cfai_image_run_get_image (run));
@@ -287,8 +272,8 @@ test_rules_from_live_schema (void)
       g_autofree char *mime = NULL;
       double live_max, builtin_max;
 
-      cfai_image_model_rules_fetch_async (client, models[i], NULL, store_result, &result);
-      live = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
+      cfai_image_model_rules_fetch_async (client, models[i], NULL, cfai_test_got_result, &result);
+      live = cfai_image_model_rules_fetch_finish (client, cfai_test_wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_nonnull (live);
 
@@ -318,8 +303,8 @@ test_unknown_model_schema (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CfaiImageModelRules) rules = NULL;
 
-  cfai_image_model_rules_fetch_async (client, "@cf/nobody/no-such-model", NULL, store_result, &result);
-  rules = cfai_image_model_rules_fetch_finish (client, wait_for (&result), &error);
+  cfai_image_model_rules_fetch_async (client, "@cf/nobody/no-such-model", NULL, cfai_test_got_result, &result);
+  rules = cfai_image_model_rules_fetch_finish (client, cfai_test_wait_for (&result), &error);
   g_assert_null (rules);
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_NO_SUCH_MODEL);
 }
@@ -411,11 +396,11 @@ test_image_run_properties (void)
   g_assert_true (cfai_image_run_get_request (run) == request);
 
   g_signal_connect (run, "notify", G_CALLBACK (log_notify), names);
-  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
   g_assert_cmpint (cfai_run_get_state (CFAI_RUN (run)), ==, CFAI_RUN_STATE_RUNNING);
   /* Later edits are for the next run. */
   cfai_image_request_set_seed (request, 7);
-  g_assert_true (cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error));
+  g_assert_true (cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), &error));
   g_assert_no_error (error);
 
   g_assert_cmpuint (names->len, >=, 5);
@@ -464,9 +449,9 @@ test_image_run_cancel (void)
 
   cfai_image_request_set_prompt (request, "A lighthouse on a cliff at dusk, oil painting");
   run = cfai_image_run_new (client, request, NULL);
-  cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
   g_timeout_add (200, cancel_run, run);
-  g_assert_false (cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error));
+  g_assert_false (cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 0.9);
   g_assert_cmpint (cfai_run_get_state (CFAI_RUN (run)), ==, CFAI_RUN_STATE_CANCELLED);
@@ -514,8 +499,8 @@ test_image_model_result_recorded (void)
       cfai_image_request_set_prompt (request, "A lighthouse on a cliff at dusk, oil painting");
       g_signal_connect (client, "model-result", G_CALLBACK (count_model_result), errors);
       run = cfai_image_run_new (client, request, NULL);
-      cfai_run_execute_async (CFAI_RUN (run), NULL, store_result, &result);
-      cfai_run_execute_finish (CFAI_RUN (run), wait_for (&result), &error);
+      cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
+      cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), &error);
       g_assert_cmpuint (errors->len, ==, 1);
       if (i == 1)
         g_assert_error ((GError *) g_ptr_array_index (errors, 0), CFAI_ERROR, CFAI_ERROR_PAID_PLAN_REQUIRED);

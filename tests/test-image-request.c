@@ -108,22 +108,33 @@ build (CfaiImageRequest    *request,
   return body;
 }
 
+/* @message NULL: any message. */
 static void
-build_fails (CfaiImageRequest *request,
-             const char       *field,
-             const char       *message)
+build_fails_with_rules (CfaiImageRequest    *request,
+                        CfaiImageModelRules *rules,
+                        const char          *field,
+                        const char          *message)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *content_type = NULL;
   GBytes *body = NULL;
 
-  g_assert_false (cfai_image_request_build (request, NULL, &content_type, &body, &error));
+  g_assert_false (cfai_image_request_build (request, rules, &content_type, &body, &error));
   g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
   g_assert_cmpstr (cfai_error_get_field (error), ==, field);
   if (message != NULL)
     g_assert_cmpstr (error->message, ==, message);
   g_assert_null (body);
   g_assert_null (content_type);
+}
+
+/* With the built-in rules. */
+static void
+build_fails (CfaiImageRequest *request,
+             const char       *field,
+             const char       *message)
+{
+  build_fails_with_rules (request, NULL, field, message);
 }
 
 /* Builds with the built-in rules and parses the JSON body back. */
@@ -148,16 +159,36 @@ build_json (CfaiImageRequest *request,
   return json_node_get_object (*root_out);
 }
 
-/* Builds a multipart body and reads it back as name → value. */
-static GHashTable *
-build_multipart (CfaiImageRequest    *request,
-                 CfaiImageModelRules *rules)
+/* The parts of a multipart body, in order. */
+typedef struct
+{
+  char   *name;
+  char   *filename;
+  char   *content_type;
+  GBytes *body;
+} Part;
+
+static void
+part_free (gpointer data)
+{
+  Part *part = data;
+
+  g_free (part->name);
+  g_free (part->filename);
+  g_free (part->content_type);
+  g_bytes_unref (part->body);
+  g_free (part);
+}
+
+static GPtrArray *
+build_parts (CfaiImageRequest    *request,
+             CfaiImageModelRules *rules)
 {
   g_autofree char *content_type = NULL;
   g_autoptr(GBytes) body = build (request, rules, &content_type);
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr(SoupMultipart) multipart = NULL;
-  GHashTable *fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GPtrArray *parts = g_ptr_array_new_with_free_func (part_free);
 
   g_assert_true (g_str_has_prefix (content_type, "multipart/form-data;"));
   g_assert_nonnull (strstr (content_type, "boundary="));
@@ -171,21 +202,39 @@ build_multipart (CfaiImageRequest    *request,
       SoupMessageHeaders *part_headers = NULL;
       GBytes *part_body = NULL;
       g_autofree char *disposition = NULL;
-      GHashTable *params = NULL;
-      const char *name;
-      gsize length = 0;
-      const char *data;
+      g_autoptr(GHashTable) params = NULL;
+      Part *part = g_new0 (Part, 1);
 
       g_assert_true (soup_multipart_get_part (multipart, i, &part_headers, &part_body));
       g_assert_true (soup_message_headers_get_content_disposition (part_headers, &disposition, &params));
       g_assert_cmpstr (disposition, ==, "form-data");
-      name = g_hash_table_lookup (params, "name");
-      g_assert_nonnull (name);
-      g_assert_false (g_hash_table_contains (fields, name));
+      g_assert_nonnull (g_hash_table_lookup (params, "name"));
+      part->name = g_strdup (g_hash_table_lookup (params, "name"));
+      part->filename = g_strdup (g_hash_table_lookup (params, "filename"));
+      part->content_type = g_strdup (soup_message_headers_get_content_type (part_headers, NULL));
+      part->body = g_bytes_ref (part_body);
+      g_ptr_array_add (parts, part);
+    }
 
-      data = g_bytes_get_data (part_body, &length);
-      g_hash_table_insert (fields, g_strdup (name), g_strndup (data, length));
-      g_hash_table_unref (params);
+  return parts;
+}
+
+/* Builds a multipart body and reads it back as name → value. */
+static GHashTable *
+build_multipart (CfaiImageRequest    *request,
+                 CfaiImageModelRules *rules)
+{
+  g_autoptr(GPtrArray) parts = build_parts (request, rules);
+  GHashTable *fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      Part *part = g_ptr_array_index (parts, i);
+      gsize length = 0;
+      const char *data = g_bytes_get_data (part->body, &length);
+
+      g_assert_false (g_hash_table_contains (fields, part->name));
+      g_hash_table_insert (fields, g_strdup (part->name), g_strndup (data, length));
     }
 
   return fields;
@@ -794,77 +843,6 @@ test_schema_errors (void)
 
 /* Reference images */
 
-/* The parts of a multipart body, in order. */
-typedef struct
-{
-  char   *name;
-  char   *filename;
-  char   *content_type;
-  GBytes *body;
-} Part;
-
-static void
-part_free (gpointer data)
-{
-  Part *part = data;
-
-  g_free (part->name);
-  g_free (part->filename);
-  g_free (part->content_type);
-  g_bytes_unref (part->body);
-  g_free (part);
-}
-
-static GPtrArray *
-build_parts (CfaiImageRequest *request)
-{
-  g_autofree char *content_type = NULL;
-  g_autoptr(GBytes) body = build (request, NULL, &content_type);
-  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  g_autoptr(SoupMultipart) multipart = NULL;
-  GPtrArray *parts = g_ptr_array_new_with_free_func (part_free);
-
-  soup_message_headers_replace (headers, "Content-Type", content_type);
-  multipart = soup_multipart_new_from_message (headers, body);
-  g_assert_nonnull (multipart);
-
-  for (int i = 0; i < soup_multipart_get_length (multipart); i++)
-    {
-      SoupMessageHeaders *part_headers = NULL;
-      GBytes *part_body = NULL;
-      g_autofree char *disposition = NULL;
-      g_autoptr(GHashTable) params = NULL;
-      Part *part = g_new0 (Part, 1);
-
-      g_assert_true (soup_multipart_get_part (multipart, i, &part_headers, &part_body));
-      g_assert_true (soup_message_headers_get_content_disposition (part_headers, &disposition, &params));
-      part->name = g_strdup (g_hash_table_lookup (params, "name"));
-      part->filename = g_strdup (g_hash_table_lookup (params, "filename"));
-      part->content_type = g_strdup (soup_message_headers_get_content_type (part_headers, NULL));
-      part->body = g_bytes_ref (part_body);
-      g_ptr_array_add (parts, part);
-    }
-
-  return parts;
-}
-
-static void
-build_fails_with_rules (CfaiImageRequest    *request,
-                        CfaiImageModelRules *rules,
-                        const char          *field,
-                        const char          *message)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *content_type = NULL;
-  GBytes *body = NULL;
-
-  g_assert_false (cfai_image_request_build (request, rules, &content_type, &body, &error));
-  g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
-  g_assert_cmpstr (cfai_error_get_field (error), ==, field);
-  g_assert_cmpstr (error->message, ==, message);
-  g_assert_null (body);
-}
-
 static void
 test_rules_references (void)
 {
@@ -965,7 +943,7 @@ test_flux2_reference_images (void)
   g_assert_true (cfai_image_request_get_reference_image (request, 0, &mime) == png);
   g_assert_cmpstr (mime, ==, "image/png");
 
-  parts = build_parts (request);
+  parts = build_parts (request, NULL);
   g_assert_cmpuint (parts->len, ==, 4);
   g_assert_cmpstr (((Part *) parts->pdata[0])->name, ==, "prompt");
   g_assert_cmpstr (((Part *) parts->pdata[1])->name, ==, "steps");
@@ -986,7 +964,7 @@ test_flux2_reference_images (void)
   /* Four is the most. */
   cfai_image_request_add_reference_image (request, png, NULL);
   cfai_image_request_add_reference_image (request, png, NULL);
-  parts = build_parts (request);
+  parts = build_parts (request, NULL);
   g_assert_cmpuint (parts->len, ==, 6);
   g_assert_cmpstr (((Part *) parts->pdata[5])->name, ==, "input_image_3");
 

@@ -14,14 +14,19 @@
 #include "cfai-chat-store.h"
 #include "cfai-database.h"
 #include "cfai-image-metadata.h"
+#include "cfai-image-run.h"
 #include "cfai-image-store.h"
 #include "cfai-store-private.h"
+#include "cfai-test-async.h"
 #include "cfai-test-home.h"
+#include "cfai-test-server.h"
 #include "fake-image.h"
 
 #define SDXL "@cf/stabilityai/stable-diffusion-xl-base-1.0"
 #define PHOENIX "@cf/leonardo/phoenix-1.0"
 #define FLUX2 "@cf/black-forest-labs/flux-2-dev"
+
+static CfaiTestServer *server;
 
 typedef struct
 {
@@ -34,22 +39,6 @@ typedef struct
 } Fixture;
 
 static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
 open_stores (Fixture *fixture)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -57,8 +46,8 @@ open_stores (Fixture *fixture)
 
   fixture->chats = cfai_chat_store_new (fixture->db_path);
   fixture->store = cfai_image_store_new_full (fixture->chats, fixture->images_dir, fixture->thumbnails_dir);
-  cfai_image_store_load_async (fixture->store, NULL, got_result, &result);
-  g_assert_true (cfai_image_store_load_finish (fixture->store, wait_for (&result), &error));
+  cfai_image_store_load_async (fixture->store, NULL, cfai_test_got_result, &result);
+  g_assert_true (cfai_image_store_load_finish (fixture->store, cfai_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_true (cfai_image_store_get_loaded (fixture->store));
 }
@@ -150,8 +139,8 @@ add (Fixture           *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cfai_image_store_add_async (fixture->store, request, image, 0.0021, NULL, got_result, &result);
-  return cfai_image_store_add_finish (fixture->store, wait_for (&result), error);
+  cfai_image_store_add_async (fixture->store, request, image, 0.0021, NULL, cfai_test_got_result, &result);
+  return cfai_image_store_add_finish (fixture->store, cfai_test_wait_for (&result), error);
 }
 
 static CfaiImageRecord *
@@ -524,8 +513,8 @@ test_delete_undo_commit (Fixture       *fixture,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    cfai_image_store_commit_delete_async (fixture->store, records[1], NULL, got_result, &result);
-    g_assert_true (cfai_image_store_commit_delete_finish (fixture->store, wait_for (&result), &error));
+    cfai_image_store_commit_delete_async (fixture->store, records[1], NULL, cfai_test_got_result, &result);
+    g_assert_true (cfai_image_store_commit_delete_finish (fixture->store, cfai_test_wait_for (&result), &error));
     g_assert_no_error (error);
   }
   g_assert_false (g_file_test (middle_path, G_FILE_TEST_EXISTS));
@@ -565,8 +554,8 @@ test_delete_fails (Fixture       *fixture,
   cfai_image_store_delete (fixture->store, record);
   g_assert_cmpuint (n_records (fixture), ==, 0);
   g_assert_true (cfai_chat_store_exec_for_testing (fixture->chats, "PRAGMA query_only = 1;", NULL));
-  cfai_image_store_commit_delete_async (fixture->store, record, NULL, got_result, &result);
-  g_assert_false (cfai_image_store_commit_delete_finish (fixture->store, wait_for (&result), &error));
+  cfai_image_store_commit_delete_async (fixture->store, record, NULL, cfai_test_got_result, &result);
+  g_assert_false (cfai_image_store_commit_delete_finish (fixture->store, cfai_test_wait_for (&result), &error));
   g_assert_error (error, CFAI_DATABASE_ERROR, CFAI_DATABASE_ERROR_READ_ONLY);
   g_assert_cmpuint (n_records (fixture), ==, 1);
   g_assert_true (g_file_test (cfai_image_record_get_path (record), G_FILE_TEST_EXISTS));
@@ -693,8 +682,8 @@ test_pages (Fixture       *fixture,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    cfai_image_store_load_async (fixture->store, NULL, got_result, &result);
-    g_assert_true (cfai_image_store_load_finish (fixture->store, wait_for (&result), &error));
+    cfai_image_store_load_async (fixture->store, NULL, cfai_test_got_result, &result);
+    g_assert_true (cfai_image_store_load_finish (fixture->store, cfai_test_wait_for (&result), &error));
     g_assert_no_error (error);
   }
   g_signal_handlers_disconnect_by_data (cfai_image_store_get_images (fixture->store), sizes);
@@ -909,16 +898,72 @@ test_database_too_new (Fixture       *fixture,
 
   fixture->chats = cfai_chat_store_new (fixture->db_path);
   fixture->store = cfai_image_store_new_full (fixture->chats, fixture->images_dir, fixture->thumbnails_dir);
-  cfai_image_store_load_async (fixture->store, NULL, got_result, &result);
-  g_assert_false (cfai_image_store_load_finish (fixture->store, wait_for (&result), &error));
+  cfai_image_store_load_async (fixture->store, NULL, cfai_test_got_result, &result);
+  g_assert_false (cfai_image_store_load_finish (fixture->store, cfai_test_wait_for (&result), &error));
   g_assert_error (error, CFAI_DATABASE_ERROR, CFAI_DATABASE_ERROR_TOO_NEW);
   g_assert_true (cfai_image_store_get_loaded (fixture->store));
+}
+
+/* From the studio to the gallery: a run against the fake server, saved
+ * with the request as sent, keeps the seed the run picked. */
+static void
+test_run_to_gallery (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *base = cfai_test_server_api_base (server, NULL);
+  g_autoptr(CfaiClient) client = cfai_client_new ();
+  g_autoptr(CfaiImageRequest) request = cfai_image_request_new (FLUX2);
+  g_autoptr(GBytes) reference = make_picture (64, 48, FALSE, 100);
+  g_autoptr(CfaiImageRun) run = NULL;
+  g_autoptr(CfaiImageRecord) record = NULL;
+  g_autoptr(CfaiImageRequest) again = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) texts = NULL;
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seed = NULL;
+  CfaiImageRequest *sent;
+
+  cfai_credentials_set_api_base_url (cfai_client_get_credentials (client), base);
+  cfai_credentials_set_account_id (cfai_client_get_credentials (client), "test-account");
+  cfai_credentials_set_api_token (cfai_client_get_credentials (client), "test-token");
+
+  cfai_image_request_set_prompt (request, "The dog of the picture on a beach at sunset");
+  cfai_image_request_add_reference_image (request, reference, NULL);
+  run = cfai_image_run_new (client, request, NULL);
+  g_assert_null (cfai_image_run_get_sent_request (run));
+  cfai_run_execute_async (CFAI_RUN (run), NULL, cfai_test_got_result, &result);
+  g_assert_true (cfai_run_execute_finish (CFAI_RUN (run), cfai_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+
+  sent = cfai_image_run_get_sent_request (run);
+  g_assert_nonnull (sent);
+  g_assert_true (sent != request);
+  g_assert_cmpint (cfai_image_request_get_seed (sent), ==, cfai_image_run_get_seed (run));
+  g_assert_cmpint (cfai_image_request_get_seed (sent), >=, 0);
+  g_assert_cmpint (cfai_image_request_get_seed (request), ==, -1);
+
+  record = add_ok (fixture, sent, cfai_image_run_get_image (run));
+  g_assert_cmpint (cfai_image_record_get_seed (record), ==, cfai_image_run_get_seed (run));
+  g_assert_cmpuint (g_strv_length ((char **) cfai_image_record_get_reference_paths (record)), ==, 1);
+
+  saved = read_bytes (cfai_image_record_get_path (record));
+  texts = cfai_image_metadata_read (saved, &error);
+  g_assert_no_error (error);
+  seed = g_strdup_printf ("%" G_GINT64_FORMAT, cfai_image_run_get_seed (run));
+  g_assert_cmpstr (g_hash_table_lookup (texts, CFAI_IMAGE_TEXT_SEED), ==, seed);
+
+  /* "Reuse settings" makes the same picture again. */
+  again = cfai_image_record_dup_request (record);
+  g_assert_cmpint (cfai_image_request_get_seed (again), ==, cfai_image_run_get_seed (run));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
   cfai_test_isolate_home ("cfai-test-image-store");
 
@@ -937,10 +982,14 @@ main (int   argc,
   ADD ("disk-full", test_disk_full);
   ADD ("database-error", test_database_error);
   ADD ("database-too-new", test_database_too_new);
+  ADD ("run-to-gallery", test_run_to_gallery);
   g_test_add_func ("/image-store/migration", test_migration);
   g_test_add_func ("/image-metadata/bytes", test_metadata_bytes);
   g_test_add_func ("/image-metadata/bad-crc", test_metadata_bad_crc);
 #undef ADD
 
-  return g_test_run ();
+  server = cfai_test_server_start ();
+  ret = g_test_run ();
+  cfai_test_server_stop (server);
+  return ret;
 }

@@ -22,11 +22,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "cfai-image-metadata.h"
 #include "cfai-image-response.h"
@@ -217,6 +214,12 @@ load_page_in_worker (GTask        *task,
   GPtrArray *rows;
 
   rows = cfai_image_sql_load_page (db, page->before_created_at, page->before_id, page->limit, &error);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      CfaiImageRow *row = g_ptr_array_index (rows, i);
+
+      row->search_key = cfai_image_fold_for_search (row->prompt);
+    }
   if (rows == NULL)
     g_task_return_error (task, error);
   else
@@ -347,128 +350,17 @@ cfai_image_store_load_finish (CfaiImageStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Files */
-
-static void
-set_file_error (GError     **error,
-                int          saved_errno,
-                const char  *path)
-{
-  switch (saved_errno)
-    {
-    case ENOSPC:
-#ifdef EDQUOT
-    case EDQUOT:
-#endif
-    /* A file-size limit (ulimit -f) is as much "no room" as a full disk. */
-    case EFBIG:
-      g_set_error (error, CFAI_IMAGE_STORE_ERROR, CFAI_IMAGE_STORE_ERROR_FULL,
-                   _("There is no room on the disk for “%s”. Free some space, then save the picture again."),
-                   path);
-      break;
-
-    case EACCES:
-    case EPERM:
-    case EROFS:
-    case ENOTDIR:
-    case EEXIST:
-      g_set_error (error, CFAI_IMAGE_STORE_ERROR, CFAI_IMAGE_STORE_ERROR_READ_ONLY,
-                   _("CfAI may not save pictures as “%s”. Check that its folder is a folder you "
-                     "may write to, and that the disk is not mounted read-only."),
-                   path);
-      break;
-
-    default:
-      g_set_error (error, CFAI_IMAGE_STORE_ERROR, CFAI_IMAGE_STORE_ERROR_IO,
-                   _("The disk reported an error while saving “%s” (%s). Check the disk, then "
-                     "save the picture again."),
-                   path, g_strerror (saved_errno));
-      break;
-    }
-}
-
-/* Writes next to @path, flushes, then renames: a crash or a full disk
- * leaves no half picture under the final name.  Not g_file_set_contents():
- * its errors do not tell a quota or file-size limit from other failures. */
-static gboolean
-write_file (const char  *path,
-            GBytes      *bytes,
-            GError     **error)
-{
-  g_autofree char *part = g_strconcat (path, ".part", NULL);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  int saved_errno = 0;
-  int fd;
-
-  fd = g_open (part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      set_file_error (error, errno, path);
-      return FALSE;
-    }
-
-  while (len > 0)
-    {
-      gssize written = write (fd, data, len);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written <= 0)
-        {
-          saved_errno = written < 0 ? errno : ENOSPC;
-          break;
-        }
-      data += written;
-      len -= written;
-    }
-
-  if (saved_errno == 0 && fdatasync (fd) != 0)
-    saved_errno = errno;
-  if (close (fd) != 0 && saved_errno == 0)
-    saved_errno = errno;
-  if (saved_errno == 0 && g_rename (part, path) != 0)
-    saved_errno = errno;
-
-  if (saved_errno != 0)
-    {
-      g_unlink (part);
-      set_file_error (error, saved_errno, path);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-make_folder (const char  *path,
-             GError     **error)
-{
-  if (g_mkdir_with_parents (path, 0700) != 0)
-    {
-      set_file_error (error, errno, path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static const char *
-extension_for (const char *mime_type)
-{
-  if (g_str_equal (mime_type, "image/jpeg"))
-    return ".jpg";
-  if (g_str_equal (mime_type, "image/webp"))
-    return ".webp";
-  return ".png";
-}
-
 /* Adding */
 
+/* Everything the worker needs; the main thread only gathers it.  The
+ * work that grows with the picture (copying it with its texts, hashing
+ * the references) is the worker's: a 1920×1920 PNG is megabytes. */
 typedef struct
 {
-  CfaiImageRow *row;
-  GBytes       *image;        /* with its settings embedded */
-  GPtrArray    *references;   /* GBytes, as the row's reference_files */
+  CfaiImageRow *row;          /* reference_files filled in by the worker */
+  GBytes       *image;        /* as the model answered */
+  GPtrArray    *texts;        /* char *: key, value, key, value… */
+  GPtrArray    *references;   /* GBytes */
   char         *images_dir;
   GCancellable *cancellable;
 } AddJob;
@@ -478,10 +370,33 @@ add_job_free (AddJob *job)
 {
   cfai_image_row_free (job->row);
   g_bytes_unref (job->image);
+  g_ptr_array_unref (job->texts);
   g_ptr_array_unref (job->references);
   g_free (job->images_dir);
   g_clear_object (&job->cancellable);
   g_free (job);
+}
+
+/* Content-named, so one reference used for four pictures is one file. */
+static void
+name_references (AddJob *job)
+{
+  g_autoptr(GStrvBuilder) files = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) mimes = g_strv_builder_new ();
+
+  for (guint i = 0; i < job->references->len; i++)
+    {
+      GBytes *reference = g_ptr_array_index (job->references, i);
+      const char *mime = cfai_image_response_sniff_mime (g_bytes_get_data (reference, NULL),
+                                                         g_bytes_get_size (reference));
+      g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, reference);
+
+      g_strv_builder_take (files, g_strconcat ("references/", hash, cfai_image_store_extension_for (mime), NULL));
+      g_strv_builder_add (mimes, mime);
+    }
+
+  job->row->reference_files = g_strv_builder_end (files);
+  job->row->reference_mimes = g_strv_builder_end (mimes);
 }
 
 static void
@@ -492,14 +407,30 @@ add_in_worker (GTask        *task,
   g_autofree char *path = g_build_filename (job->images_dir, job->row->file_name, NULL);
   g_autofree char *references_dir = g_build_filename (job->images_dir, "references", NULL);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (CfaiImageText));
+  g_autoptr(GBytes) file = NULL;
   GError *error = NULL;
 
   /* Not started yet: nothing to undo. */
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
     goto failed;
 
-  if (!make_folder (job->images_dir, &error) ||
-      (job->references->len > 0 && !make_folder (references_dir, &error)))
+  name_references (job);
+  job->row->search_key = cfai_image_fold_for_search (job->row->prompt);
+
+  /* The file alone says how it was made. */
+  for (guint i = 0; i + 1 < job->texts->len; i += 2)
+    {
+      CfaiImageText text = { g_ptr_array_index (job->texts, i), g_ptr_array_index (job->texts, i + 1) };
+
+      g_array_append_val (texts, text);
+    }
+  file = cfai_image_metadata_embed (job->image, (CfaiImageText *) (gpointer) texts->data, texts->len, &error);
+  if (file == NULL)
+    goto failed;
+
+  if (!cfai_image_store_make_folder (job->images_dir, &error) ||
+      (job->references->len > 0 && !cfai_image_store_make_folder (references_dir, &error)))
     goto failed;
 
   /* A reference file is named by its content: when it is there, it is
@@ -510,12 +441,12 @@ add_in_worker (GTask        *task,
 
       if (g_file_test (reference, G_FILE_TEST_EXISTS))
         continue;
-      if (!write_file (reference, g_ptr_array_index (job->references, i), &error))
+      if (!cfai_image_store_write_file (reference, g_ptr_array_index (job->references, i), &error))
         goto failed;
       g_ptr_array_add (written, g_steal_pointer (&reference));
     }
 
-  if (!write_file (path, job->image, &error))
+  if (!cfai_image_store_write_file (path, file, &error))
     goto failed;
   g_ptr_array_add (written, g_steal_pointer (&path));
 
@@ -553,64 +484,6 @@ added (GObject      *object,
   g_task_return_pointer (task, record, g_object_unref);
 }
 
-static char *
-format_number (double value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
-}
-
-/* The "parameters" text other tools read: the prompt, a "Negative
- * prompt:" line, then "Key: value" pairs. */
-static char *
-format_parameters (CfaiImageRequest *request,
-                   guint             width,
-                   guint             height)
-{
-  GString *text = g_string_new (cfai_image_request_get_prompt (request));
-  const char *negative = cfai_image_request_get_negative_prompt (request);
-
-  if (negative != NULL && *negative != '\0')
-    g_string_append_printf (text, "\nNegative prompt: %s", negative);
-
-  g_string_append_c (text, '\n');
-  if (cfai_image_request_get_steps (request) != 0)
-    g_string_append_printf (text, "Steps: %u, ", cfai_image_request_get_steps (request));
-  if (cfai_image_request_get_seed (request) >= 0)
-    g_string_append_printf (text, "Seed: %" G_GINT64_FORMAT ", ", cfai_image_request_get_seed (request));
-  g_string_append_printf (text, "Size: %ux%u, Model: %s", width, height, cfai_image_request_get_model (request));
-  if (cfai_image_request_get_guidance (request) >= 0)
-    {
-      g_autofree char *guidance = format_number (cfai_image_request_get_guidance (request));
-
-      g_string_append_printf (text, ", CFG scale: %s", guidance);
-    }
-  if (cfai_image_request_get_strength (request) >= 0 && cfai_image_request_get_n_reference_images (request) > 0)
-    {
-      g_autofree char *strength = format_number (cfai_image_request_get_strength (request));
-
-      g_string_append_printf (text, ", Denoising strength: %s", strength);
-    }
-  g_string_append (text, ", Version: CfAI " PACKAGE_VERSION);
-
-  return g_string_free (text, FALSE);
-}
-
-static char *
-new_file_name (gint64      created_at,
-               const char *mime_type)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local_usec (created_at);
-  g_autofree char *stamp = g_date_time_format (time, "%Y-%m-%d_%H-%M-%S");
-  g_autofree char *uuid = g_uuid_string_random ();
-
-  /* The time for people browsing the folder, a random part for two
-   * pictures of the same second. */
-  uuid[8] = '\0';
-  return g_strconcat (stamp, "_", uuid, extension_for (mime_type), NULL);
-}
-
 /**
  * cfai_image_store_add_async:
  * @request: the request as sent (cfai_image_run_get_sent_request()): its
@@ -639,9 +512,6 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   g_autoptr(GTask) inner = NULL;
   g_autoptr(JsonObject) settings = NULL;
   g_autoptr(JsonNode) settings_node = NULL;
-  g_autoptr(GStrvBuilder) reference_files = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) reference_mimes = g_strv_builder_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *parameters = NULL;
   g_autofree char *seed = NULL;
   CfaiImageRow *row;
@@ -650,8 +520,6 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   const char *negative;
   guint width = 0;
   guint height = 0;
-  CfaiImageText texts[7];
-  guint n_texts = 0;
 
   g_return_if_fail (CFAI_IS_IMAGE_STORE (self));
   g_return_if_fail (CFAI_IS_IMAGE_REQUEST (request));
@@ -684,11 +552,13 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   row->height = height;
   row->mime_type = g_strdup (mime);
   row->created_at = g_get_real_time ();
-  row->file_name = new_file_name (row->created_at, mime);
+  row->file_name = cfai_image_store_new_file_name (row->created_at, mime);
   row->estimated_cost = estimated_cost;
 
   job = g_new0 (AddJob, 1);
   job->row = row;
+  job->image = g_bytes_ref (image);
+  job->texts = g_ptr_array_new_with_free_func (g_free);
   job->references = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   job->images_dir = g_strdup (self->images_dir);
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -696,45 +566,27 @@ cfai_image_store_add_async (CfaiImageStore      *self,
   for (guint i = 0; i < cfai_image_request_get_n_reference_images (request); i++)
     {
       GBytes *reference = cfai_image_request_get_reference_image (request, i, NULL);
-      const char *reference_mime = cfai_image_response_sniff_mime (g_bytes_get_data (reference, NULL),
-                                                                   g_bytes_get_size (reference));
-      g_autofree char *hash = NULL;
 
       /* The request refused it already; skip rather than fail the picture. */
-      if (reference_mime == NULL)
-        continue;
-
-      hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, reference);
-      g_strv_builder_take (reference_files, g_strconcat ("references/", hash, extension_for (reference_mime), NULL));
-      g_strv_builder_add (reference_mimes, reference_mime);
-      g_ptr_array_add (job->references, g_bytes_ref (reference));
+      if (cfai_image_response_sniff_mime (g_bytes_get_data (reference, NULL), g_bytes_get_size (reference)) != NULL)
+        g_ptr_array_add (job->references, g_bytes_ref (reference));
     }
-  row->reference_files = g_strv_builder_end (reference_files);
-  row->reference_mimes = g_strv_builder_end (reference_mimes);
 
-  /* The file alone says how it was made. */
-  parameters = format_parameters (request, width, height);
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_PARAMETERS, parameters };
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_SOFTWARE, "CfAI " PACKAGE_VERSION };
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_PROMPT, row->prompt };
+#define ADD_TEXT(key, value) \
+  G_STMT_START { \
+    g_ptr_array_add (job->texts, g_strdup (key)); \
+    g_ptr_array_add (job->texts, g_strdup (value)); \
+  } G_STMT_END
+  ADD_TEXT (CFAI_IMAGE_TEXT_PARAMETERS, parameters = cfai_image_store_format_parameters (request, width, height));
+  ADD_TEXT (CFAI_IMAGE_TEXT_SOFTWARE, "CfAI " PACKAGE_VERSION);
+  ADD_TEXT (CFAI_IMAGE_TEXT_PROMPT, row->prompt);
   if (row->negative_prompt != NULL)
-    texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_NEGATIVE_PROMPT, row->negative_prompt };
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_MODEL, row->model };
+    ADD_TEXT (CFAI_IMAGE_TEXT_NEGATIVE_PROMPT, row->negative_prompt);
+  ADD_TEXT (CFAI_IMAGE_TEXT_MODEL, row->model);
   if (row->seed >= 0)
-    {
-      seed = g_strdup_printf ("%" G_GINT64_FORMAT, row->seed);
-      texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_SEED, seed };
-    }
-  texts[n_texts++] = (CfaiImageText) { CFAI_IMAGE_TEXT_SETTINGS, row->params };
-  g_assert (n_texts <= G_N_ELEMENTS (texts));
-  job->image = cfai_image_metadata_embed (image, texts, n_texts, &error);
-
-  if (job->image == NULL)
-    {
-      add_job_free (job);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    ADD_TEXT (CFAI_IMAGE_TEXT_SEED, seed = g_strdup_printf ("%" G_GINT64_FORMAT, row->seed));
+  ADD_TEXT (CFAI_IMAGE_TEXT_SETTINGS, row->params);
+#undef ADD_TEXT
 
   inner = g_task_new (NULL, NULL, added, g_steal_pointer (&task));
   g_task_set_task_data (inner, job, (GDestroyNotify) add_job_free);

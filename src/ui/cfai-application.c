@@ -20,8 +20,8 @@ struct _CfaiApplication
   CfaiClient       *client;
   CfaiModelCatalog *catalog;
   CfaiChatStore    *chat_store;
-  GError           *chat_store_error;
   CfaiImageStore   *image_store;
+  GError           *chat_store_error;
   GCancellable     *cancellable;
   gboolean          loading_credentials;
 };
@@ -284,6 +284,8 @@ on_chat_store_loaded (GObject      *source,
     cfai_application_set_chat_store_error (self, error);
 }
 
+/* The gallery shares the chats' file: a file it cannot read is the one
+ * the chat store already reported. */
 static void
 on_image_store_loaded (GObject      *source,
                        GAsyncResult *result,
@@ -292,7 +294,6 @@ on_image_store_loaded (GObject      *source,
   g_autoptr(CfaiApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* The same database as the chats: its error is theirs, and says so. */
   if (!cfai_image_store_load_finish (CFAI_IMAGE_STORE (source), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       self->chat_store_error == NULL)
@@ -338,8 +339,6 @@ cfai_application_startup (GApplication *app)
     cfai_chat_store_load_async (self->chat_store, self->cancellable,
                                 on_chat_store_loaded, g_object_ref (self));
 
-    /* The gallery shares the chat store's database and worker thread,
-     * so it is read after the chats (and after any migration). */
     self->image_store = cfai_image_store_new (self->chat_store);
     cfai_image_store_load_async (self->image_store, self->cancellable,
                                  on_image_store_loaded, g_object_ref (self));
@@ -379,7 +378,9 @@ cfai_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  /* Its last save is written before it goes; the gallery shares its worker. */
+  /* Its last save is written before it goes. */
+  /* Deletes waiting for their undo are done as it goes; then the last
+   * save of the chats, on the worker they share. */
   g_clear_object (&self->image_store);
   g_clear_object (&self->chat_store);
   g_clear_error (&self->chat_store_error);
@@ -495,6 +496,19 @@ cfai_application_get_catalog (CfaiApplication *self)
 }
 
 /**
+ * cfai_application_get_image_store:
+ *
+ * Returns: (transfer none) (nullable): the gallery, %NULL before startup
+ */
+CfaiImageStore *
+cfai_application_get_image_store (CfaiApplication *self)
+{
+  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
+
+  return self->image_store;
+}
+
+/**
  * cfai_application_get_chat_store:
  *
  * Returns: (transfer none): every conversation, loaded at startup
@@ -504,20 +518,6 @@ cfai_application_get_chat_store (CfaiApplication *self)
 {
   g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
   return self->chat_store;
-}
-
-/**
- * cfai_application_get_image_store:
- *
- * Returns: (transfer none) (nullable): the gallery, once the application
- *   has started
- */
-CfaiImageStore *
-cfai_application_get_image_store (CfaiApplication *self)
-{
-  g_return_val_if_fail (CFAI_IS_APPLICATION (self), NULL);
-
-  return self->image_store;
 }
 
 const GError *

@@ -36,8 +36,8 @@ CfaiClient              *cfai_application_get_client          (CfaiApplication  
 CfaiCredentials         *cfai_application_get_credentials     (CfaiApplication  *self);
 CfaiModelCatalog        *cfai_application_get_catalog         (CfaiApplication  *self);
 CfaiChatStore           *cfai_application_get_chat_store      (CfaiApplication  *self);
+CfaiImageStore          *cfai_application_get_image_store     (CfaiApplication  *self);
 const GError            *cfai_application_get_chat_store_error (CfaiApplication *self);
-CfaiImageStore          *cfai_application_get_image_store  (CfaiApplication  *self);
 gboolean                 cfai_application_get_has_credentials (CfaiApplication  *self);
 gboolean                 cfai_application_get_loading_credentials (CfaiApplication *self);
 void                     cfai_application_use_token           (CfaiApplication  *self,
