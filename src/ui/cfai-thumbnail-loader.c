@@ -515,6 +515,24 @@ cfai_thumbnail_loader_new (guint size,
                        NULL);
 }
 
+/**
+ * cfai_thumbnail_loader_get_default:
+ *
+ * The loader the gallery's cells share, so the memory they use for
+ * thumbnails has one bound however many views show them.
+ *
+ * Returns: (transfer none): the process's loader
+ */
+CfaiThumbnailLoader *
+cfai_thumbnail_loader_get_default (void)
+{
+  static CfaiThumbnailLoader *loader;
+
+  if (g_once_init_enter_pointer (&loader))
+    g_once_init_leave_pointer (&loader, cfai_thumbnail_loader_new (DEFAULT_SIZE, DEFAULT_CAPACITY));
+  return loader;
+}
+
 guint
 cfai_thumbnail_loader_get_size (CfaiThumbnailLoader *self)
 {

@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (CfaiThumbnailLoader, cfai_thumbnail_loader, CFAI, THUMBNAI
 
 CfaiThumbnailLoader *cfai_thumbnail_loader_new          (guint                 size,
                                                          guint                 capacity);
+CfaiThumbnailLoader *cfai_thumbnail_loader_get_default  (void);
 guint                cfai_thumbnail_loader_get_size     (CfaiThumbnailLoader  *self);
 guint                cfai_thumbnail_loader_get_capacity (CfaiThumbnailLoader  *self);
 GdkTexture          *cfai_thumbnail_loader_lookup       (CfaiThumbnailLoader  *self,
