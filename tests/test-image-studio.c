@@ -363,6 +363,14 @@ test_sidebar (Fixture       *fixture,
     g_assert_false (gtk_toggle_button_get_active (hints_button));
     cfai_ui_test_click (GTK_WIDGET (hints_button));
     g_assert_true (gtk_revealer_get_reveal_child (hints));
+    /* After the content's cross-fade. */
+    cfai_ui_test_settle (400);
+    cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-studio-narrow.png");
+
+    /* As narrow as the window goes, the sidebar folded away. */
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+    g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, prompt (fixture), WAIT_MS));
+    cfai_ui_test_settle (SETTLE_MS);
   }
 }
 
