@@ -92,6 +92,9 @@ update_stack (CfaiGallery *self)
 static void
 refilter (CfaiGallery *self)
 {
+  /* The drop-down notifies while the template is built. */
+  if (self->filter == NULL)
+    return;
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_stack (self);
 }
@@ -206,7 +209,12 @@ cfai_gallery_delete (CfaiGallery     *self,
   g_object_set_data_full (G_OBJECT (toast), "record", g_object_ref (record), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_undo), self, 0);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  /* Deleted from the viewer, the Undo is shown there: the viewer covers
+   * the gallery. */
+  if (self->viewer != NULL && gtk_widget_get_mapped (self->viewer))
+    cfai_image_viewer_add_toast (CFAI_IMAGE_VIEWER (self->viewer), toast);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void

@@ -231,6 +231,14 @@ show_position (CfaiImageViewer *self,
   self->position = position;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.previous", position > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.next", position + 1 < n);
+  /* A button that just became insensitive (Newer, at the newest) drops
+   * the focus; the picture takes it, so the keys keep working. */
+  {
+    GtkWidget *focus = adw_dialog_get_focus (ADW_DIALOG (self));
+
+    if (focus == NULL || !gtk_widget_is_sensitive (focus))
+      adw_dialog_set_focus (ADW_DIALOG (self), GTK_WIDGET (self->scroller));
+  }
   if (record == self->record)
     return;
 
@@ -593,8 +601,6 @@ cfai_image_viewer_class_init (CfaiImageViewerClass *klass)
   gtk_widget_class_install_action (widget_class, "viewer.copy", NULL, viewer_copy);
   gtk_widget_class_install_action (widget_class, "viewer.save-as", NULL, viewer_save_as);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "viewer.previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "viewer.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "viewer.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "viewer.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "viewer.zoom-in", NULL);
@@ -631,6 +637,22 @@ cfai_image_viewer_init (CfaiImageViewer *self)
   gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.copy", FALSE);
+
+  /* Left and Right walk the pictures wherever the focus is; without the
+   * capture phase a focused header button would take them to move the
+   * focus instead. */
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Left, 0),
+                                                            gtk_named_action_new ("viewer.previous")));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Right, 0),
+                                                            gtk_named_action_new ("viewer.next")));
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 }
 
 /**
@@ -693,4 +715,22 @@ cfai_image_viewer_get_zoom (CfaiImageViewer *self)
 {
   g_return_val_if_fail (CFAI_IS_IMAGE_VIEWER (self), 0);
   return self->zoom;
+}
+
+/**
+ * cfai_image_viewer_add_toast:
+ * @self: a viewer
+ * @toast: (transfer full): a toast
+ *
+ * Shows @toast over the picture: what concerns the gallery (Undo of a
+ * delete) must be seen while the viewer covers it.
+ */
+void
+cfai_image_viewer_add_toast (CfaiImageViewer *self,
+                             AdwToast        *toast)
+{
+  g_return_if_fail (CFAI_IS_IMAGE_VIEWER (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -20,6 +20,8 @@ CfaiImageRecord *cfai_image_viewer_get_record    (CfaiImageViewer  *self);
 guint            cfai_image_viewer_get_position  (CfaiImageViewer  *self);
 GdkTexture      *cfai_image_viewer_get_texture   (CfaiImageViewer  *self);
 double           cfai_image_viewer_get_zoom      (CfaiImageViewer  *self);
+void             cfai_image_viewer_add_toast     (CfaiImageViewer  *self,
+                                                  AdwToast         *toast);
 void             cfai_image_viewer_save_to_async (CfaiImageViewer  *self,
                                                   GFile            *file,
                                                   GCancellable     *cancellable,
