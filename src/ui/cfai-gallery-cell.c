@@ -14,6 +14,8 @@
 #include "cfai-gallery-cell.h"
 #include "cfai-thumbnail-loader.h"
 
+#define CELL_SIZE 160
+
 struct _CfaiGalleryCell
 {
   GtkWidget        parent_instance;
@@ -66,6 +68,29 @@ on_thumbnail_loaded (GObject      *source,
       return;
     }
   show_texture (self, texture);
+}
+
+/* Every cell has the same size whatever its picture, so a thumbnail
+ * that arrives never makes the grid measure its rows again. */
+static void
+cfai_gallery_cell_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  *minimum = *natural = CELL_SIZE;
+}
+
+static void
+cfai_gallery_cell_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  gtk_widget_allocate (GTK_WIDGET (CFAI_GALLERY_CELL (widget)->picture), width, height, baseline, NULL);
 }
 
 static void
@@ -140,7 +165,8 @@ cfai_gallery_cell_class_init (CfaiGalleryCellClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/cfai-gallery-cell.ui");
   gtk_widget_class_bind_template_child (widget_class, CfaiGalleryCell, picture);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = cfai_gallery_cell_measure;
+  widget_class->size_allocate = cfai_gallery_cell_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "cfai-gallery-cell");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

@@ -5,9 +5,9 @@
  * the cache path the caller gives; later loads read that PNG instead.
  * Decoding runs on one process-wide pool of at most two threads, so a
  * gallery scrolled end to end never has more decoders than the machine
- * has room for beside the frame clock, and the pool takes the newest
- * request first: what was bound last is what is on screen.  A request
- * whose cancellable fires before its turn costs nothing.
+ * has room for beside the frame clock.  Requests are taken in the order
+ * rows were bound, top to bottom; a row scrolled away cancels its
+ * request, and one cancelled before its turn costs nothing.
  *
  * The newest textures stay in memory (least recently used ones go first),
  * so a row bound again while scrolling back shows its thumbnail at once.
@@ -51,7 +51,6 @@ typedef struct
 {
   GFile   *image;
   GFile   *cache;
-  guint64  serial;
 } Request;
 
 G_DEFINE_FINAL_TYPE (CfaiThumbnailLoader, cfai_thumbnail_loader, G_TYPE_OBJECT)
@@ -133,17 +132,35 @@ remember (CfaiThumbnailLoader *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* Thumbnails are handed over in GDK_MEMORY_DEFAULT, the layout the
+ * renderers draw from without converting: the conversion happens here,
+ * once, on the decoding thread, not in every frame that shows them. */
+static GdkTexture *
+native_texture (GdkTexture *texture)
+{
+  g_autoptr(GdkTextureDownloader) downloader = gdk_texture_downloader_new (texture);
+  g_autoptr(GBytes) pixels = NULL;
+  gsize stride = 0;
+
+  gdk_texture_downloader_set_format (downloader, GDK_MEMORY_DEFAULT);
+  pixels = gdk_texture_downloader_download_bytes (downloader, &stride);
+  return gdk_memory_texture_new (gdk_texture_get_width (texture), gdk_texture_get_height (texture),
+                                 GDK_MEMORY_DEFAULT, pixels, stride);
+}
+
 static GdkTexture *
 texture_for_pixbuf (GdkPixbuf *pixbuf)
 {
   g_autoptr(GBytes) pixels = gdk_pixbuf_read_pixel_bytes (pixbuf);
+  g_autoptr(GdkTexture) texture = NULL;
 
   /* GdkPixbuf keeps unpremultiplied 8-bit RGB(A). */
-  return gdk_memory_texture_new (gdk_pixbuf_get_width (pixbuf),
-                                 gdk_pixbuf_get_height (pixbuf),
-                                 gdk_pixbuf_get_has_alpha (pixbuf) ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
-                                 pixels,
-                                 gdk_pixbuf_get_rowstride (pixbuf));
+  texture = gdk_memory_texture_new (gdk_pixbuf_get_width (pixbuf),
+                                    gdk_pixbuf_get_height (pixbuf),
+                                    gdk_pixbuf_get_has_alpha (pixbuf) ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+                                    pixels,
+                                    gdk_pixbuf_get_rowstride (pixbuf));
+  return native_texture (texture);
 }
 
 /* Never scales up: a thumbnail of a small image is the image. */
@@ -192,7 +209,7 @@ decode_scaled (GFile         *image,
                GCancellable  *cancellable,
                GError       **error)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GFileInputStream) stream = NULL;
   g_autofree guchar *buffer = NULL;
   guchar tail[TAIL_SIZE];
@@ -204,6 +221,8 @@ decode_scaled (GFile         *image,
   if (stream == NULL)
     return NULL;
 
+  /* Made only now: a loader must be closed before it goes. */
+  loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared), GINT_TO_POINTER (size));
   buffer = g_malloc (READ_CHUNK);
 
@@ -293,9 +312,16 @@ read_cache (GFile        *cache,
 
   texture = gdk_texture_new_from_file (cache, &error);
   if (texture == NULL)
-    g_debug ("Thumbnail cache %s is not usable, making it again: %s",
-             g_file_peek_path (cache), error->message);
-  return texture;
+    {
+      g_debug ("Thumbnail cache %s is not usable, making it again: %s",
+               g_file_peek_path (cache), error->message);
+      return NULL;
+    }
+  {
+    g_autoptr(GdkTexture) read = texture;
+
+    return native_texture (read);
+  }
 }
 
 static void
@@ -308,7 +334,9 @@ write_cache (GFile        *cache,
   g_autofree char *png = NULL;
   gsize length = 0;
 
-  if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &error, NULL) ||
+  /* The lightest compression: a thumbnail is small anyway, and the
+   * encoding is most of what making one costs. */
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &error, "compression", "1", NULL) ||
       (!g_file_make_directory_with_parents (parent, cancellable, &error) &&
        !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS)))
     goto fail;
@@ -375,18 +403,6 @@ fail:
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
-/* Newest first: a higher serial sorts earlier. */
-static int
-newest_first (gconstpointer a,
-              gconstpointer b,
-              gpointer      user_data)
-{
-  Request *ra = g_task_get_task_data ((GTask *) a);
-  Request *rb = g_task_get_task_data ((GTask *) b);
-
-  return ra->serial < rb->serial ? 1 : ra->serial > rb->serial ? -1 : 0;
-}
-
 /* One pool for every loader, so two galleries never decode more than
  * MAX_THREADS images at a time between them.  It lives as long as the
  * process: a loader can be finalized on one of its threads. */
@@ -400,7 +416,6 @@ get_pool (void)
       GThreadPool *new_pool = g_thread_pool_new_full (load_in_thread, NULL, g_object_unref,
                                                       MAX_THREADS, FALSE, NULL);
 
-      g_thread_pool_set_sort_function (new_pool, newest_first, NULL);
       g_once_init_leave_pointer (&pool, new_pool);
     }
 
@@ -597,7 +612,6 @@ cfai_thumbnail_loader_load_async (CfaiThumbnailLoader *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  static guint64 serial;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   Request *request;
@@ -620,8 +634,6 @@ cfai_thumbnail_loader_load_async (CfaiThumbnailLoader *self,
   request = g_new0 (Request, 1);
   request->image = g_object_ref (image);
   request->cache = cache != NULL ? g_object_ref (cache) : NULL;
-  /* Only the main thread asks for thumbnails. */
-  request->serial = ++serial;
   g_task_set_task_data (task, request, request_free);
 
   g_thread_pool_push (get_pool (), g_steal_pointer (&task), NULL);
