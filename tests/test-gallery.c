@@ -142,6 +142,12 @@ open_window (CfaiApplication *application)
   return window;
 }
 
+static gboolean
+stack_settled (gpointer data)
+{
+  return !gtk_stack_get_transition_running (data);
+}
+
 /* Images, then Gallery in the sidebar, as a click on the row does it. */
 static CfaiGallery *
 open_gallery (CfaiWindow *window)
@@ -153,6 +159,7 @@ open_gallery (CfaiWindow *window)
   visible = gtk_stack_get_visible_child (window_child (window, "content_stack"));
   g_assert_true (CFAI_IS_GALLERY (visible));
   g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, visible, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (stack_settled, window_child (window, "content_stack"), WAIT_MS));
   return CFAI_GALLERY (visible);
 }
 
@@ -555,7 +562,8 @@ test_viewer (Fixture       *fixture,
     g_assert_cmpstr (prompt, ==, prompts[0]);
   }
 
-  adw_dialog_close (ADW_DIALOG (viewer));
+  /* Escape closes it. */
+  cfai_ui_test_press_key (GTK_WIDGET (viewer), GDK_KEY_Escape, 0);
   g_assert_true (cfai_ui_test_wait_until (no_dialog, fixture->window, WAIT_MS));
 }
 

@@ -330,6 +330,14 @@ viewer_zoom (GtkWidget  *widget,
 }
 
 static void
+viewer_close (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  adw_dialog_close (ADW_DIALOG (widget));
+}
+
+static void
 viewer_copy (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
@@ -599,6 +607,7 @@ cfai_image_viewer_class_init (CfaiImageViewerClass *klass)
   for (guint i = 0; i < G_N_ELEMENTS (emitted); i++)
     gtk_widget_class_install_action (widget_class, emitted[i], NULL, viewer_emit);
   gtk_widget_class_install_action (widget_class, "viewer.copy", NULL, viewer_copy);
+  gtk_widget_class_install_action (widget_class, "viewer.close", NULL, viewer_close);
   gtk_widget_class_install_action (widget_class, "viewer.save-as", NULL, viewer_save_as);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "viewer.zoom-in", NULL);
@@ -640,7 +649,7 @@ cfai_image_viewer_init (CfaiImageViewer *self)
 
   /* Left and Right walk the pictures wherever the focus is; without the
    * capture phase a focused header button would take them to move the
-   * focus instead. */
+   * focus instead.  Escape closes, whatever holds the focus. */
   {
     GtkEventController *keys = gtk_shortcut_controller_new ();
 
@@ -651,6 +660,9 @@ cfai_image_viewer_init (CfaiImageViewer *self)
     gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
                                           gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Right, 0),
                                                             gtk_named_action_new ("viewer.next")));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                            gtk_named_action_new ("viewer.close")));
     gtk_widget_add_controller (GTK_WIDGET (self), keys);
   }
 }
