@@ -3,9 +3,10 @@
  * A thumbnail is decoded from its image once, scaled while it is decoded
  * (JPEG decodes straight to the smaller size), and written as a PNG to
  * the cache path the caller gives; later loads read that PNG instead.
- * Decoding runs on one process-wide pool of at most two threads, so a
- * gallery scrolled end to end never has more decoders than the machine
- * has room for beside the frame clock.  Requests are taken in the order
+ * Decoding runs on one process-wide thread: on a two-core machine the
+ * main thread keeps a core to itself while a gallery is scrolled end to
+ * end (in bench-gallery, 25–100 frames per pass went over 32 ms with two
+ * decoding threads, 4–9 with one, and thumbnails still keep up).  Requests are taken in the order
  * rows were bound, top to bottom; a row scrolled away cancels its
  * request, and one cancelled before its turn costs nothing.
  *
@@ -24,7 +25,7 @@
 
 #define DEFAULT_SIZE      256
 #define DEFAULT_CAPACITY  200
-#define MAX_THREADS       2
+#define MAX_THREADS       1
 #define READ_CHUNK        (64 * 1024)
 #define TAIL_SIZE         12
 
