@@ -21,6 +21,7 @@ struct _CfaiImageStudio
   GCancellable        *rules_cancellable;   /* the schema being fetched, if any */
   CfaiImageQueue      *queue;
   CfaiPromptHints     *hints;
+  GListStore          *shown_hints;  /* what the hints list shows, changed only where the hints did */
   CfaiImageModelRules *rules;
   guint                hints_timeout;
 

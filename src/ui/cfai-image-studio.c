@@ -110,6 +110,56 @@ create_hint_row (gpointer item,
   return cfai_prompt_hint_row_new (item);
 }
 
+static gboolean
+same_hint (CfaiPromptHint *a,
+           CfaiPromptHint *b)
+{
+  return cfai_prompt_hint_get_kind (a) == cfai_prompt_hint_get_kind (b) &&
+         g_strcmp0 (cfai_prompt_hint_get_title (a), cfai_prompt_hint_get_title (b)) == 0 &&
+         g_strcmp0 (cfai_prompt_hint_get_explanation (a), cfai_prompt_hint_get_explanation (b)) == 0;
+}
+
+/* CfaiPromptHints replaces its whole list on each update, and a list box
+ * rebuilds every row for that: two dozen wrapped labels measured again,
+ * longer than a frame.  Most updates change one hint or none, so the rows
+ * shown follow through a store that only takes what changed. */
+static void
+on_hints_changed (CfaiImageStudio *self)
+{
+  GListModel *shown = G_LIST_MODEL (self->shown_hints);
+  GListModel *hints = G_LIST_MODEL (self->hints);
+  guint n_shown = g_list_model_get_n_items (shown);
+  guint n_hints = g_list_model_get_n_items (hints);
+  guint head = 0;
+  guint tail = 0;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+  while (head < n_shown && head < n_hints)
+    {
+      g_autoptr(CfaiPromptHint) a = g_list_model_get_item (shown, head);
+      g_autoptr(CfaiPromptHint) b = g_list_model_get_item (hints, head);
+
+      if (!same_hint (a, b))
+        break;
+      head++;
+    }
+  while (tail < n_shown - head && tail < n_hints - head)
+    {
+      g_autoptr(CfaiPromptHint) a = g_list_model_get_item (shown, n_shown - 1 - tail);
+      g_autoptr(CfaiPromptHint) b = g_list_model_get_item (hints, n_hints - 1 - tail);
+
+      if (!same_hint (a, b))
+        break;
+      tail++;
+    }
+
+  if (head + tail == n_shown && head + tail == n_hints)
+    return;
+  for (guint i = head; i < n_hints - tail; i++)
+    g_ptr_array_add (added, g_list_model_get_item (hints, i));
+  g_list_store_splice (self->shown_hints, head, n_shown - head - tail, added->pdata, added->len);
+}
+
 /* The safety filter's refusal: the hints open by themselves, led by a
  * rewrite of the prompt the user can take with one click. */
 void
@@ -379,6 +429,7 @@ cfai_image_studio_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_IMAGE_STUDIO);
   g_clear_object (&self->queue);
   g_clear_object (&self->hints);
+  g_clear_object (&self->shown_hints);
   g_clear_object (&self->rules_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rules, cfai_image_model_rules_unref);
@@ -510,7 +561,10 @@ cfai_image_studio_init (CfaiImageStudio *self)
   self->queue = cfai_image_queue_new ();
   self->hints = cfai_prompt_hints_new ();
 
-  gtk_list_box_bind_model (self->hints_list, G_LIST_MODEL (self->hints), create_hint_row, NULL, NULL);
+  self->shown_hints = g_list_store_new (CFAI_TYPE_PROMPT_HINT);
+  g_signal_connect_object (self->hints, "items-changed", G_CALLBACK (on_hints_changed), self, G_CONNECT_SWAPPED);
+  on_hints_changed (self);
+  gtk_list_box_bind_model (self->hints_list, G_LIST_MODEL (self->shown_hints), create_hint_row, NULL, NULL);
   gtk_flow_box_bind_model (self->results_box, G_LIST_MODEL (self->queue), create_job_row, NULL, NULL);
   g_signal_connect_object (self->queue, "items-changed", G_CALLBACK (on_queue_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue, "notify::n-pending", G_CALLBACK (cfai_image_studio_notify_busy),
