@@ -510,6 +510,34 @@ test_viewer (Fixture       *fixture,
   g_assert_cmpint (gdk_texture_get_height (copied), ==, 64);
   g_clear_object (&copied);
 
+  /* Dragged out, it offers the file and the picture. */
+  {
+    GtkWidget *picture = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (viewer), CFAI_TYPE_IMAGE_VIEWER, "picture"));
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (picture);
+    g_autoptr(GdkContentProvider) content = NULL;
+    g_autoptr(GdkContentFormats) formats = NULL;
+    GValue value = G_VALUE_INIT;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && content == NULL; i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DRAG_SOURCE (controller))
+          g_signal_emit_by_name (controller, "prepare", 10.0, 10.0, &content);
+      }
+    g_assert_nonnull (content);
+    formats = gdk_content_provider_ref_formats (content);
+    g_assert_true (gdk_content_formats_contain_gtype (formats, G_TYPE_FILE));
+    g_assert_true (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE));
+    g_value_init (&value, G_TYPE_FILE);
+    g_assert_true (gdk_content_provider_get_value (content, &value, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (g_file_peek_path (g_value_get_object (&value)), ==,
+                     cfai_image_record_get_path (cfai_image_viewer_get_record (viewer)));
+    g_value_unset (&value);
+  }
+
   /* Save As, shown picture is a JPEG: as PNG it is converted and keeps
    * its settings in PNG text chunks (read back by GdkPixbuf), as JPEG it
    * is the same file. */
