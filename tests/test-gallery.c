@@ -56,7 +56,7 @@ credentials_loaded (gpointer data)
   return !cfai_application_get_loading_credentials (CFAI_APPLICATION (data));
 }
 
-/* A genuine picture, noisy so it does not compress to nothing. */
+/* A genuine picture: soft bands of colour, different for each salt. */
 static GBytes *
 make_picture (guint    width,
               guint    height,
@@ -64,15 +64,16 @@ make_picture (guint    width,
               guint    salt)
 {
   g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
-  guint32 state = 2463534242u + salt;
 
-  for (gsize i = 0; i < (gsize) width * height * 3; i++)
-    {
-      state ^= state << 13;
-      state ^= state >> 17;
-      state ^= state << 5;
-      rgb[i] = state & 0xff;
-    }
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        guint8 *px = rgb + ((gsize) y * width + x) * 3;
+
+        px[0] = (x * 255 / width + salt * 53) & 0xff;
+        px[1] = (y * 255 / height + salt * 97) & 0xff;
+        px[2] = ((x + y) * 128 / (width + height) + salt * 31) & 0xff;
+      }
 
   return jpeg ? fake_image_encode_jpeg (rgb, width, height) : fake_image_encode_png (rgb, width, height);
 }

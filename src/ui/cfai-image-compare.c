@@ -62,7 +62,6 @@ add_column (CfaiImageCompare *self,
   gtk_widget_add_css_class (prompt, "heading");
   gtk_label_set_wrap (GTK_LABEL (details), TRUE);
   gtk_label_set_xalign (GTK_LABEL (details), 0);
-  gtk_label_set_selectable (GTK_LABEL (details), TRUE);
 
   gtk_box_append (GTK_BOX (column), picture);
   gtk_box_append (GTK_BOX (column), prompt);
