@@ -48,24 +48,26 @@ test_sidebar (void)
   CfaiWindow *window = open_window (1000, 700);
   AdwViewStack *stack = child (window, "section_stack");
   AdwStatusPage *chats_empty = child (window, "chats_empty");
-  AdwStatusPage *images_empty = child (window, "images_empty");
+  GtkWidget *images_list = child (window, "images_list");
   AdwNavigationSplitView *split = child (window, "split_view");
 
   g_assert_false (adw_navigation_split_view_get_collapsed (split));
 
-  /* Two sections, Chats first, each with an empty state that says so. */
+  /* Two sections, Chats first (with an empty state that says so), and
+   * Images: the studio and the gallery. */
   g_assert_nonnull (adw_view_stack_get_child_by_name (stack, "chats"));
   g_assert_nonnull (adw_view_stack_get_child_by_name (stack, "images"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "chats");
   g_assert_cmpstr (adw_view_stack_page_get_title (adw_view_stack_get_page (stack, GTK_WIDGET (chats_empty))), ==, "Chats");
-  g_assert_cmpstr (adw_view_stack_page_get_title (adw_view_stack_get_page (stack, GTK_WIDGET (images_empty))), ==, "Images");
+  g_assert_cmpstr (adw_view_stack_page_get_title (adw_view_stack_get_page (stack, images_list)), ==, "Images");
   g_assert_cmpstr (adw_status_page_get_title (chats_empty), ==, "No Chats Yet");
-  g_assert_cmpstr (adw_status_page_get_title (images_empty), ==, "No Images Yet");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chats_empty)));
 
   adw_view_stack_set_visible_child_name (stack, "images");
   cfai_ui_test_settle (SETTLE_MS);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (images_empty)));
+  g_assert_true (gtk_widget_get_mapped (images_list));
+  g_assert_nonnull (cfai_ui_test_find_label (images_list, "Studio"));
+  g_assert_nonnull (cfai_ui_test_find_label (images_list, "Gallery"));
   adw_view_stack_set_visible_child_name (stack, "chats");
   cfai_ui_test_settle (SETTLE_MS);
 

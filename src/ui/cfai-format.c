@@ -108,3 +108,70 @@ cfai_format_cost (CfaiModelCatalog *catalog,
   /* Translators: an estimated cost, e.g. "≈ $0.00012 (10.9 neurons)" */
   return g_strdup_printf (_("≈ $%.5f (%.1f neurons)"), usd, neurons);
 }
+
+/**
+ * cfai_format_image_settings:
+ * @record: a picture of the gallery
+ *
+ * The settings the picture was made with besides its prompt, model and
+ * seed, one per line ("Steps: 4"); "" when the model took none.
+ */
+char *
+cfai_format_image_settings (CfaiImageRecord *record)
+{
+  g_autoptr(CfaiImageRequest) request = cfai_image_record_dup_request (record);
+  GString *text = g_string_new (NULL);
+
+  if (request == NULL)
+    return g_string_free (text, FALSE);
+
+  if (cfai_image_request_get_steps (request) != 0)
+    /* Translators: diffusion steps of an image */
+    g_string_append_printf (text, _("Steps: %u\n"), cfai_image_request_get_steps (request));
+  if (cfai_image_request_get_guidance (request) >= 0)
+    g_string_append_printf (text, _("Guidance: %g\n"), cfai_image_request_get_guidance (request));
+  if (cfai_image_request_get_n_reference_images (request) > 0)
+    {
+      g_string_append_printf (text, ngettext ("Reference images: %u\n", "Reference images: %u\n",
+                                              cfai_image_request_get_n_reference_images (request)),
+                              cfai_image_request_get_n_reference_images (request));
+      if (cfai_image_request_get_strength (request) >= 0)
+        g_string_append_printf (text, _("Strength: %g\n"), cfai_image_request_get_strength (request));
+    }
+
+  if (text->len > 0)
+    g_string_truncate (text, text->len - 1);
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * cfai_format_image_summary:
+ * @record: a picture of the gallery
+ *
+ * Everything about how the picture was made, one item per line: model,
+ * size, seed, settings, when and the estimated cost.
+ */
+char *
+cfai_format_image_summary (CfaiImageRecord *record)
+{
+  g_autofree char *settings = cfai_format_image_settings (record);
+  g_autoptr(GDateTime) created = g_date_time_new_from_unix_local_usec (cfai_image_record_get_created_at (record));
+  g_autofree char *when = created != NULL ? g_date_time_format (created, "%x %X") : g_strdup ("");
+  GString *text = g_string_new (cfai_image_record_get_model (record));
+  const char *negative = cfai_image_record_get_negative_prompt (record);
+
+  g_string_append_c (text, '\n');
+  /* Translators: an image's width and height in pixels */
+  g_string_append_printf (text, _("%u × %u"), cfai_image_record_get_width (record), cfai_image_record_get_height (record));
+  if (cfai_image_record_get_seed (record) >= 0)
+    g_string_append_printf (text, _("\nSeed: %" G_GINT64_FORMAT), cfai_image_record_get_seed (record));
+  if (negative != NULL && *negative != '\0')
+    g_string_append_printf (text, _("\nNegative prompt: %s"), negative);
+  if (*settings != '\0')
+    g_string_append_printf (text, "\n%s", settings);
+  g_string_append_printf (text, "\n%s", when);
+  if (cfai_image_record_get_estimated_cost (record) >= 0)
+    g_string_append_printf (text, _("\nAbout $%.4f"), cfai_image_record_get_estimated_cost (record));
+
+  return g_string_free (text, FALSE);
+}

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "cfai-image-record.h"
 #include "cfai-model-catalog.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,7 @@ char *cfai_format_cost           (CfaiModelCatalog *catalog,
                                   gint64            completion_tokens,
                                   gint64            cached_tokens,
                                   double            neurons);
+char *cfai_format_image_settings (CfaiImageRecord  *record);
+char *cfai_format_image_summary  (CfaiImageRecord  *record);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "cfai-chat-page.h"
 #include "cfai-chat-row.h"
 #include "cfai-chat-settings.h"
+#include "cfai-gallery.h"
 #include "cfai-image-studio.h"
 #include "cfai-model-picker.h"
 #include "cfai-welcome-page.h"
@@ -37,6 +38,10 @@ struct _CfaiWindow
   AdwOverlaySplitView  *settings_split;
   CfaiChatSettings     *chat_settings;
   GtkWidget            *studio;         /* made the first time Images is shown */
+  GtkWidget            *gallery;        /* made the first time it is chosen */
+  GtkListBox           *images_list;
+  GtkListBoxRow        *studio_row;
+  GtkListBoxRow        *gallery_row;
 
   GtkSingleSelection   *chat_selection;
   GHashTable           *pages;          /* conversation id → CfaiChatPage */
@@ -252,6 +257,15 @@ cfai_window_drop_if_blank (CfaiWindow       *self,
   cfai_chat_store_purge_conversation (store, conversation);
 }
 
+/* Settings belong to a chat: a page that shows none closes them. */
+static void
+cfai_window_close_chat_settings (CfaiWindow *self)
+{
+  adw_overlay_split_view_set_show_sidebar (self->settings_split, FALSE);
+  cfai_chat_settings_set_conversation (self->chat_settings, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.chat-settings", FALSE);
+}
+
 static void
 cfai_window_show_welcome (CfaiWindow *self)
 {
@@ -264,10 +278,7 @@ cfai_window_show_welcome (CfaiWindow *self)
   adw_navigation_page_set_title (self->content_page, _("Welcome"));
   gtk_window_set_title (GTK_WINDOW (self), _("CfAI"));
   gtk_widget_set_visible (self->busy_spinner, FALSE);
-  /* Settings belong to a chat. */
-  adw_overlay_split_view_set_show_sidebar (self->settings_split, FALSE);
-  cfai_chat_settings_set_conversation (self->chat_settings, NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.chat-settings", FALSE);
+  cfai_window_close_chat_settings (self);
   /* Without a chat, the picker chooses the model new chats start with. */
   g_settings_bind (self->settings, "default-chat-model", self->chat_model_picker,
                    "selected-model-id", G_SETTINGS_BIND_DEFAULT);
@@ -329,12 +340,83 @@ cfai_window_show_studio (CfaiWindow *self)
   gtk_stack_set_visible_child_name (self->header_title_stack, "title");
   g_binding_group_set_source (self->conversation_bindings, NULL);
   g_binding_group_set_source (self->page_bindings, self->studio);
-  /* Settings belong to a chat. */
-  adw_overlay_split_view_set_show_sidebar (self->settings_split, FALSE);
-  cfai_chat_settings_set_conversation (self->chat_settings, NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.chat-settings", FALSE);
+  cfai_window_close_chat_settings (self);
   adw_navigation_split_view_set_show_content (self->split_view, TRUE);
   cfai_window_drop_if_blank (self, left);
+}
+
+/* Reuse Settings and Vary Seed: the studio takes the prompt and the
+ * model; a new seed is what the studio picks unless its seed is locked. */
+static void
+on_gallery_reuse (CfaiWindow      *self,
+                  CfaiImageRecord *record)
+{
+  CfaiImageStudio *studio;
+
+  gtk_list_box_select_row (self->images_list, self->studio_row);
+  cfai_window_show_studio (self);
+  studio = CFAI_IMAGE_STUDIO (self->studio);
+  cfai_image_studio_set_model (studio, cfai_image_record_get_model (record));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (cfai_image_studio_get_prompt_view (studio)),
+                            cfai_image_record_get_prompt (record), -1);
+  cfai_image_studio_focus_prompt (studio);
+}
+
+static void
+on_gallery_use_as_reference (CfaiWindow      *self,
+                             CfaiImageRecord *record)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (cfai_image_record_get_path (record));
+
+  gtk_list_box_select_row (self->images_list, self->studio_row);
+  cfai_window_show_studio (self);
+  cfai_reference_images_add_file (cfai_image_studio_get_references (CFAI_IMAGE_STUDIO (self->studio)), file);
+}
+
+/* The gallery is a page beside the studio, not inside it: the studio
+ * keeps its room for the prompt and this session's results, and the
+ * gallery has the whole content area for its grid. */
+static void
+cfai_window_show_gallery (CfaiWindow *self)
+{
+  CfaiConversation *left = cfai_window_get_visible_conversation (self);
+
+  if (self->gallery == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      self->gallery = cfai_gallery_new ();
+      if (CFAI_IS_APPLICATION (app))
+        cfai_gallery_set_store (CFAI_GALLERY (self->gallery),
+                                cfai_application_get_image_store (CFAI_APPLICATION (app)));
+      g_signal_connect_object (self->gallery, "reuse-settings", G_CALLBACK (on_gallery_reuse), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->gallery, "vary-seed", G_CALLBACK (on_gallery_reuse), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->gallery, "use-as-reference", G_CALLBACK (on_gallery_use_as_reference),
+                               self, G_CONNECT_SWAPPED);
+      gtk_stack_add_named (self->content_stack, self->gallery, "gallery");
+    }
+
+  g_settings_unbind (self->chat_model_picker, "selected-model-id");
+  gtk_stack_set_visible_child (self->content_stack, self->gallery);
+  gtk_stack_set_visible_child_name (self->header_title_stack, "title");
+  g_binding_group_set_source (self->conversation_bindings, NULL);
+  g_binding_group_set_source (self->page_bindings, NULL);
+  adw_navigation_page_set_title (self->content_page, _("Gallery"));
+  gtk_window_set_title (GTK_WINDOW (self), _("Gallery"));
+  gtk_widget_set_visible (self->busy_spinner, FALSE);
+  cfai_window_close_chat_settings (self);
+  adw_navigation_split_view_set_show_content (self->split_view, TRUE);
+  cfai_window_drop_if_blank (self, left);
+}
+
+static void
+on_images_row_activated (CfaiWindow    *self,
+                         GtkListBoxRow *row)
+{
+  if (row == self->gallery_row)
+    cfai_window_show_gallery (self);
+  else
+    cfai_window_show_studio (self);
 }
 
 static void
@@ -342,14 +424,22 @@ on_section_changed (CfaiWindow *self)
 {
   const char *section = adw_view_stack_get_visible_child_name (self->section_stack);
   CfaiConversation *conversation;
+  GtkWidget *visible;
 
   if (g_strcmp0 (section, "images") == 0)
     {
-      cfai_window_show_studio (self);
+      if (gtk_list_box_get_selected_row (self->images_list) == self->gallery_row)
+        cfai_window_show_gallery (self);
+      else
+        {
+          gtk_list_box_select_row (self->images_list, self->studio_row);
+          cfai_window_show_studio (self);
+        }
       return;
     }
 
-  if (self->studio == NULL || gtk_stack_get_visible_child (self->content_stack) != self->studio)
+  visible = gtk_stack_get_visible_child (self->content_stack);
+  if (visible == NULL || (visible != self->studio && visible != self->gallery))
     return;
 
   conversation = gtk_single_selection_get_selected_item (self->chat_selection);
@@ -706,6 +796,7 @@ cfai_window_dispose (GObject *object)
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_object (&self->chat_selection);
   self->studio = NULL;
+  self->gallery = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_WINDOW);
 
@@ -759,6 +850,10 @@ cfai_window_class_init (CfaiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, settings_split);
   gtk_widget_class_bind_template_child (widget_class, CfaiWindow, chat_settings);
   gtk_widget_class_bind_template_callback (widget_class, on_chat_activated);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, images_list);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, studio_row);
+  gtk_widget_class_bind_template_child (widget_class, CfaiWindow, gallery_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_images_row_activated);
 
   gtk_widget_class_install_action (widget_class, "win.new-chat", NULL, new_chat_action);
   gtk_widget_class_install_action (widget_class, "win.rename-chat", "x", rename_chat_action);
@@ -773,7 +868,6 @@ cfai_window_class_init (CfaiWindowClass *klass)
   /* Not used by the code, but reachable with gtk_widget_get_template_child()
    * so tests can check what the user sees. */
   gtk_widget_class_bind_template_child_full (widget_class, "chats_empty", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "images_empty", FALSE, 0);
 
 }
 
