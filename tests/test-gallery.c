@@ -15,6 +15,8 @@
 #include "cfai-gallery-cell.h"
 #include "cfai-image-compare.h"
 #include "cfai-image-metadata.h"
+#include "cfai-image-settings.h"
+#include "cfai-image-studio.h"
 #include "cfai-image-viewer.h"
 #include "cfai-test-async.h"
 #include "cfai-test-home.h"
@@ -689,6 +691,82 @@ test_compare (Fixture       *fixture,
   adw_dialog_close (dialog);
 }
 
+static gboolean
+studio_settings_ready (gpointer data)
+{
+  CfaiImageSettings *settings = data;
+  CfaiImageModelRules *rules = cfai_image_settings_get_rules (settings);
+
+  return rules != NULL && g_strcmp0 (cfai_image_model_rules_get_model_id (rules), SDXL) == 0 &&
+         cfai_image_settings_get_seed_locked (settings);
+}
+
+/* Reuse Settings fills the studio with everything the picture was made
+ * with, so Generate sends the same request; Vary Seed all but the seed. */
+static void
+test_reuse_settings (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CfaiImageRequest) made = cfai_image_request_new (SDXL);
+  g_autoptr(CfaiImageRequest) again = cfai_image_request_new (SDXL);
+  g_autoptr(CfaiImageRequest) varied = cfai_image_request_new (SDXL);
+  g_autoptr(GBytes) picture = make_picture (96, 64, FALSE, 40);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CfaiImageRecord) record = NULL;
+  g_autofree char *prompt = NULL;
+  CfaiImageViewer *viewer;
+  CfaiImageStudio *studio;
+  CfaiImageSettings *settings;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  cfai_image_request_set_prompt (made, "a glass greenhouse at dawn, mist, soft light");
+  cfai_image_request_set_negative_prompt (made, "blurry, text");
+  cfai_image_request_set_steps (made, 12);
+  cfai_image_request_set_width (made, 768);
+  cfai_image_request_set_height (made, 512);
+  cfai_image_request_set_guidance (made, 5.5);
+  cfai_image_request_set_seed (made, 424242);
+  cfai_image_store_add_async (store_of (app), made, picture, 0.0011, NULL, cfai_test_got_result, &result);
+  record = cfai_image_store_add_finish (store_of (app), cfai_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  fixture->window = open_window (app);
+  fixture->gallery = open_gallery (fixture->window);
+  viewer = open_viewer (fixture);
+  g_assert_true (cfai_image_viewer_get_record (viewer) == record);
+  /* As its menu item does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.reuse-settings", NULL));
+
+  studio = CFAI_IMAGE_STUDIO (gtk_stack_get_child_by_name (window_child (fixture->window, "content_stack"), "studio"));
+  settings = CFAI_IMAGE_SETTINGS (gtk_widget_get_template_child (GTK_WIDGET (studio), CFAI_TYPE_IMAGE_STUDIO, "settings"));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, studio, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (studio_settings_ready, settings, WAIT_MS));
+  g_assert_cmpstr (cfai_image_studio_get_model (studio), ==, SDXL);
+  buffer = gtk_text_view_get_buffer (cfai_image_studio_get_prompt_view (studio));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  prompt = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (prompt, ==, "a glass greenhouse at dawn, mist, soft light");
+
+  /* What Generate would send. */
+  cfai_image_settings_fill_request (settings, again, 0);
+  g_assert_cmpuint (cfai_image_request_get_steps (again), ==, 12);
+  g_assert_cmpuint (cfai_image_request_get_width (again), ==, 768);
+  g_assert_cmpuint (cfai_image_request_get_height (again), ==, 512);
+  g_assert_cmpfloat_with_epsilon (cfai_image_request_get_guidance (again), 5.5, 1e-9);
+  g_assert_cmpint (cfai_image_request_get_seed (again), ==, 424242);
+  g_assert_cmpstr (cfai_image_request_get_negative_prompt (again), ==, "blurry, text");
+
+  /* Vary Seed: the same settings, the seed left to the run. */
+  cfai_image_studio_apply_request (studio, made, FALSE);
+  g_assert_false (cfai_image_settings_get_seed_locked (settings));
+  cfai_image_settings_fill_request (settings, varied, 0);
+  g_assert_cmpint (cfai_image_request_get_seed (varied), ==, -1);
+  g_assert_cmpuint (cfai_image_request_get_steps (varied), ==, 12);
+  g_assert_cmpuint (cfai_image_request_get_width (varied), ==, 768);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -728,6 +806,7 @@ main (int   argc,
   ADD ("/gallery/persistence", test_persistence);
   ADD ("/gallery/search-and-filter", test_search_and_filter);
   ADD ("/gallery/viewer", test_viewer);
+  ADD ("/gallery/reuse-settings", test_reuse_settings);
   ADD ("/gallery/delete-undo", test_delete_undo);
   ADD ("/gallery/compare", test_compare);
 #undef ADD

@@ -606,3 +606,80 @@ cfai_image_settings_fill_request (CfaiImageSettings *self,
   if (has_field (self, CFAI_IMAGE_FIELD_NEGATIVE_PROMPT))
     cfai_image_request_set_negative_prompt (request, gtk_editable_get_text (GTK_EDITABLE (self->negative_row)));
 }
+
+/**
+ * cfai_image_settings_apply_request:
+ * @request: the settings a picture was made with
+ * @keep_seed: whether to keep its seed (Reuse Settings) or leave the
+ *   seed to chance (Vary Seed)
+ *
+ * The reverse of cfai_image_settings_fill_request(), for the rules of
+ * @request's model: what the model does not take, or what @request
+ * leaves unset, keeps the value shown.  Values are clamped to the rules,
+ * as typed ones are.
+ */
+void
+cfai_image_settings_apply_request (CfaiImageSettings *self,
+                                   CfaiImageRequest  *request,
+                                   gboolean           keep_seed)
+{
+  guint steps;
+  guint width;
+  guint height;
+  gint64 seed;
+
+  g_return_if_fail (CFAI_IS_IMAGE_SETTINGS (self));
+  g_return_if_fail (CFAI_IS_IMAGE_REQUEST (request));
+
+  self->syncing = TRUE;
+
+  steps = cfai_image_request_get_steps (request);
+  if (steps > 0 && gtk_widget_get_visible (GTK_WIDGET (self->steps_row)))
+    adw_spin_row_set_value (self->steps_row, steps);
+
+  width = cfai_image_request_get_width (request);
+  height = cfai_image_request_get_height (request);
+  if (self->has_size && width > 0 && height > 0)
+    {
+      SizePreset chosen = SIZE_CUSTOM;
+
+      /* A size that is one of the presets shows as that preset. */
+      for (SizePreset preset = SIZE_SQUARE; preset < SIZE_CUSTOM; preset++)
+        {
+          guint preset_width;
+          guint preset_height;
+
+          preset_size (self, preset, &preset_width, &preset_height);
+          if (preset_width == width && preset_height == height)
+            {
+              chosen = preset;
+              break;
+            }
+        }
+      adw_combo_row_set_selected (self->size_row, chosen);
+      adw_spin_row_set_value (self->width_row, fit_side (self, CFAI_IMAGE_FIELD_WIDTH, width));
+      adw_spin_row_set_value (self->height_row, fit_side (self, CFAI_IMAGE_FIELD_HEIGHT, height));
+    }
+
+  if (has_field (self, CFAI_IMAGE_FIELD_GUIDANCE) && cfai_image_request_get_guidance (request) >= 0)
+    {
+      adw_spin_row_set_value (self->guidance_row, cfai_image_request_get_guidance (request));
+      self->guidance_touched = TRUE;
+    }
+
+  if (has_field (self, CFAI_IMAGE_FIELD_NEGATIVE_PROMPT))
+    {
+      const char *negative = cfai_image_request_get_negative_prompt (request);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->negative_row), negative != NULL ? negative : "");
+    }
+
+  seed = cfai_image_request_get_seed (request);
+  if (keep_seed && seed >= 0 && has_field (self, CFAI_IMAGE_FIELD_SEED))
+    adw_spin_row_set_value (self->seed_row, seed);
+
+  self->syncing = FALSE;
+
+  update_size_rows (self);
+  cfai_image_settings_set_seed_locked (self, keep_seed && seed >= 0 && has_field (self, CFAI_IMAGE_FIELD_SEED));
+}

@@ -25,5 +25,8 @@ void                 cfai_image_settings_show_seed       (CfaiImageSettings   *s
 void                 cfai_image_settings_fill_request    (CfaiImageSettings   *self,
                                                           CfaiImageRequest    *request,
                                                           guint                index);
+void                 cfai_image_settings_apply_request   (CfaiImageSettings   *self,
+                                                          CfaiImageRequest    *request,
+                                                          gboolean             keep_seed);
 
 G_END_DECLS

@@ -25,6 +25,10 @@ struct _CfaiImageStudio
   CfaiImageModelRules *rules;
   guint                hints_timeout;
 
+  /* Reuse Settings: applied once the rules of its model are known */
+  CfaiImageRequest    *pending_request;
+  gboolean             pending_keep_seed;
+
   /* Enhance with AI: the rewrite being streamed or shown */
   CfaiChatStream      *enhance_stream;
   char                *enhance_before;

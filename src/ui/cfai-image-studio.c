@@ -178,6 +178,20 @@ cfai_image_studio_show_rewrite (CfaiImageStudio *self)
 
 /* Model ------------------------------------------------------------------ */
 
+/* Settings can only be shown in rows built for their model's rules,
+ * which may still be on their way. */
+static void
+apply_pending_request (CfaiImageStudio *self)
+{
+  if (self->pending_request == NULL || self->rules == NULL ||
+      g_strcmp0 (cfai_image_model_rules_get_model_id (self->rules),
+                 cfai_image_request_get_model (self->pending_request)) != 0)
+    return;
+
+  cfai_image_settings_apply_request (self->settings, self->pending_request, self->pending_keep_seed);
+  g_clear_object (&self->pending_request);
+}
+
 static void
 set_rules (CfaiImageStudio     *self,
            CfaiImageModelRules *rules)
@@ -190,6 +204,7 @@ set_rules (CfaiImageStudio     *self,
   cfai_image_settings_set_rules (self->settings, rules);
   cfai_reference_images_set_rules (self->references, rules);
   cfai_prompt_hints_set_model_rules (self->hints, rules);
+  apply_pending_request (self);
   _cfai_image_studio_update_actions (self);
 }
 
@@ -428,6 +443,7 @@ cfai_image_studio_dispose (GObject *object)
   _cfai_image_studio_actions_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), CFAI_TYPE_IMAGE_STUDIO);
   g_clear_object (&self->queue);
+  g_clear_object (&self->pending_request);
   g_clear_object (&self->hints);
   g_clear_object (&self->shown_hints);
   g_clear_object (&self->rules_cancellable);
@@ -623,6 +639,35 @@ cfai_image_studio_set_model (CfaiImageStudio *self,
   g_return_if_fail (CFAI_IS_IMAGE_STUDIO (self));
   /* The picker notifies, and on_model_changed() follows. */
   cfai_model_picker_set_selected_model_id (self->model_picker, model);
+}
+
+/**
+ * cfai_image_studio_apply_request:
+ * @request: the settings of a picture, from the gallery
+ * @keep_seed: %TRUE to make that picture again (Reuse Settings), %FALSE
+ *   for a new seed (Vary Seed)
+ *
+ * Fills the prompt, the model and every setting the model takes from
+ * @request.  Reference images are not part of it.
+ */
+void
+cfai_image_studio_apply_request (CfaiImageStudio  *self,
+                                 CfaiImageRequest *request,
+                                 gboolean          keep_seed)
+{
+  const char *prompt;
+
+  g_return_if_fail (CFAI_IS_IMAGE_STUDIO (self));
+  g_return_if_fail (CFAI_IS_IMAGE_REQUEST (request));
+
+  prompt = cfai_image_request_get_prompt (request);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->prompt_view), prompt != NULL ? prompt : "", -1);
+
+  g_set_object (&self->pending_request, request);
+  self->pending_keep_seed = keep_seed;
+  cfai_image_studio_set_model (self, cfai_image_request_get_model (request));
+  /* The same model as before: no new rules come. */
+  apply_pending_request (self);
 }
 
 CfaiImageQueue *

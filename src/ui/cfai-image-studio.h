@@ -28,5 +28,8 @@ CfaiReferenceImages *cfai_image_studio_get_references (CfaiImageStudio *self);
 GtkTextView     *cfai_image_studio_get_prompt_view (CfaiImageStudio *self);
 char            *cfai_image_studio_dup_prompt   (CfaiImageStudio *self);
 void             cfai_image_studio_focus_prompt (CfaiImageStudio *self);
+void             cfai_image_studio_apply_request (CfaiImageStudio  *self,
+                                                  CfaiImageRequest *request,
+                                                  gboolean          keep_seed);
 
 G_END_DECLS

@@ -345,21 +345,43 @@ cfai_window_show_studio (CfaiWindow *self)
   cfai_window_drop_if_blank (self, left);
 }
 
-/* Reuse Settings and Vary Seed: the studio takes the prompt and the
- * model; a new seed is what the studio picks unless its seed is locked. */
+/* Reuse Settings makes the same picture again (its seed kept); Vary
+ * Seed keeps everything but the seed. */
 static void
-on_gallery_reuse (CfaiWindow      *self,
-                  CfaiImageRecord *record)
+reuse_in_studio (CfaiWindow      *self,
+                 CfaiImageRecord *record,
+                 gboolean         keep_seed)
 {
+  g_autoptr(CfaiImageRequest) request = cfai_image_record_dup_request (record);
   CfaiImageStudio *studio;
 
   gtk_list_box_select_row (self->images_list, self->studio_row);
   cfai_window_show_studio (self);
   studio = CFAI_IMAGE_STUDIO (self->studio);
-  cfai_image_studio_set_model (studio, cfai_image_record_get_model (record));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (cfai_image_studio_get_prompt_view (studio)),
-                            cfai_image_record_get_prompt (record), -1);
+  if (request != NULL)
+    cfai_image_studio_apply_request (studio, request, keep_seed);
+  else
+    {
+      /* Settings saved by a newer version, say: the prompt still helps. */
+      cfai_image_studio_set_model (studio, cfai_image_record_get_model (record));
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (cfai_image_studio_get_prompt_view (studio)),
+                                cfai_image_record_get_prompt (record), -1);
+    }
   cfai_image_studio_focus_prompt (studio);
+}
+
+static void
+on_gallery_reuse (CfaiWindow      *self,
+                  CfaiImageRecord *record)
+{
+  reuse_in_studio (self, record, TRUE);
+}
+
+static void
+on_gallery_vary_seed (CfaiWindow      *self,
+                      CfaiImageRecord *record)
+{
+  reuse_in_studio (self, record, FALSE);
 }
 
 static void
@@ -390,7 +412,7 @@ cfai_window_show_gallery (CfaiWindow *self)
         cfai_gallery_set_store (CFAI_GALLERY (self->gallery),
                                 cfai_application_get_image_store (CFAI_APPLICATION (app)));
       g_signal_connect_object (self->gallery, "reuse-settings", G_CALLBACK (on_gallery_reuse), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->gallery, "vary-seed", G_CALLBACK (on_gallery_reuse), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->gallery, "vary-seed", G_CALLBACK (on_gallery_vary_seed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->gallery, "use-as-reference", G_CALLBACK (on_gallery_use_as_reference),
                                self, G_CONNECT_SWAPPED);
       gtk_stack_add_named (self->content_stack, self->gallery, "gallery");
