@@ -9,6 +9,7 @@
 #include "cfai-application.h"
 #include "cfai-chat-page-private.h"
 #include "cfai-format.h"
+#include "cfai-image-file-dialog.h"
 #include "cfai-model.h"
 
 /* What Continue asks for: the answer so far is in the history. */
@@ -308,17 +309,8 @@ attach_action (GtkWidget  *widget,
                GVariant   *param)
 {
   CfaiChatPage *self = CFAI_CHAT_PAGE (widget);
-  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  g_autoptr(GtkFileDialog) dialog = cfai_image_file_dialog_new (_("Attach Images"));
 
-  gtk_file_filter_set_name (filter, _("Images"));
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_filter_add_mime_type (filter, "image/jpeg");
-  gtk_file_filter_add_mime_type (filter, "image/webp");
-  g_list_store_append (filters, filter);
-  gtk_file_dialog_set_title (dialog, _("Attach Images"));
-  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
   gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (gtk_widget_get_root (widget)),
                                  self->cancellable, on_files_chosen, g_object_ref (self));
 }

@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cfai-image-file-dialog.h"
 #include "cfai-image-job.h"
 #include "cfai-reference-images.h"
 
@@ -308,17 +309,8 @@ add_action (GtkWidget  *widget,
             GVariant   *param)
 {
   CfaiReferenceImages *self = CFAI_REFERENCE_IMAGES (widget);
-  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  g_autoptr(GtkFileDialog) dialog = cfai_image_file_dialog_new (_("Add Reference Images"));
 
-  gtk_file_filter_set_name (filter, _("Images"));
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_filter_add_mime_type (filter, "image/jpeg");
-  gtk_file_filter_add_mime_type (filter, "image/webp");
-  g_list_store_append (filters, filter);
-  gtk_file_dialog_set_title (dialog, _("Add Reference Images"));
-  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
   gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (gtk_widget_get_root (widget)),
                                  self->cancellable, on_files_chosen, g_object_ref (self));
 }
