@@ -58,6 +58,19 @@ static const CfaiShortcutEntry shortcuts[] = {
   { "chat.stop",       { "Escape", NULL },            N_("Messages"), N_("Stop the Answer"),
     CFAI_SHORTCUT_BINDING | CFAI_SHORTCUT_COMPOSER },
   { "chat.jump-to-bottom", { "<Control>End", NULL },  N_("Messages"), N_("Jump to Bottom"), CFAI_SHORTCUT_BINDING },
+  { "studio.generate", { "<Control>Return", "<Control>KP_Enter", NULL }, N_("Images"), N_("Generate"),
+    CFAI_SHORTCUT_BINDING },
+  { NULL,              { "Left", "Right", NULL },     N_("Pictures"), N_("Newer or Older Picture"), CFAI_SHORTCUT_LISTED },
+  { "viewer.zoom-in",  { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL }, N_("Pictures"), N_("Zoom In"),
+    CFAI_SHORTCUT_BINDING },
+  { "viewer.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL }, N_("Pictures"), N_("Zoom Out"),
+    CFAI_SHORTCUT_BINDING },
+  { "viewer.zoom-fit", { "<Control>0", NULL },        N_("Pictures"), N_("Fit to Window"), CFAI_SHORTCUT_BINDING },
+  { "viewer.zoom-actual", { "<Control>1", NULL },     N_("Pictures"), N_("Actual Size"), CFAI_SHORTCUT_BINDING },
+  { "viewer.copy",     { "<Control>c", NULL },        N_("Pictures"), N_("Copy Picture"), CFAI_SHORTCUT_BINDING },
+  { "viewer.save-as",  { "<Control>s", NULL },        N_("Pictures"), N_("Save As"), CFAI_SHORTCUT_BINDING },
+  { "viewer.delete",   { "Delete", NULL },            N_("Pictures"), N_("Delete Picture"), CFAI_SHORTCUT_BINDING },
+  { NULL,              { "Escape", NULL },            N_("Pictures"), N_("Close Picture"), CFAI_SHORTCUT_LISTED },
 };
 
 const CfaiShortcutEntry *

@@ -34,7 +34,7 @@ typedef enum
 typedef struct
 {
   const char       *action;     /* detailed action name, e.g. "app.quit"; NULL when listed only */
-  const char       *accels[3];  /* NULL-terminated */
+  const char       *accels[4];  /* NULL-terminated */
   const char       *section;    /* untranslated (N_()), translated when shown */
   const char       *title;      /* untranslated (N_()), translated when shown */
   CfaiShortcutFlags flags;

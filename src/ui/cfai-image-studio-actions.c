@@ -443,6 +443,5 @@ _cfai_image_studio_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "studio.enhance-accept", NULL, enhance_accept_action);
   gtk_widget_class_install_action (widget_class, "studio.enhance-discard", NULL, enhance_discard_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "studio.generate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "studio.generate", NULL);
+  cfai_application_add_shortcut_bindings (widget_class, "studio.");
 }
