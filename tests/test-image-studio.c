@@ -249,14 +249,25 @@ typedef struct
 {
   const char *model;
   const char *mime_type;   /* what the fake answers, as Workers AI does */
+  gboolean    priced;      /* the catalog has its prices */
 } Family;
 
 static const Family families[] = {
-  { FLUX_SCHNELL, "image/jpeg" },  /* base64 JSON */
-  { SDXL, "image/png" },           /* PNG bytes */
-  { PHOENIX, "image/jpeg" },       /* JPEG bytes */
-  { FLUX2_DEV, "image/png" },      /* multipart in, base64 JSON out */
+  { FLUX_SCHNELL, "image/jpeg", FALSE },  /* base64 JSON */
+  { SDXL, "image/png", FALSE },           /* PNG bytes */
+  { PHOENIX, "image/jpeg", TRUE },        /* JPEG bytes */
+  { FLUX2_DEV, "image/png", TRUE },       /* multipart in, base64 JSON out */
 };
+
+/* The application fetches the live catalog, prices and all, once it has
+ * a token; the built-in one has none. */
+static gboolean
+catalog_has_prices (gpointer data)
+{
+  CfaiModel *model = cfai_model_catalog_lookup (cfai_application_get_catalog (app), data);
+
+  return model != NULL && cfai_model_get_prices (model)->len > 0;
+}
 
 static gboolean
 gallery_has (gpointer data)
@@ -286,6 +297,8 @@ test_generate_families (Fixture       *fixture,
       g_autofree char *left = NULL;
 
       g_test_message ("model %s", family->model);
+      if (family->priced)
+        g_assert_true (cfai_ui_test_wait_until (catalog_has_prices, (gpointer) family->model, WAIT_MS));
       cfai_image_studio_set_model (fixture->studio, family->model);
       type_and_generate (fixture, "A red fox in a snowy forest at dawn, watercolor");
       g_assert_cmpuint (n_jobs (fixture), ==, i + 1);
@@ -315,6 +328,21 @@ test_generate_families (Fixture       *fixture,
         g_assert_cmpstr (cfai_image_record_get_mime_type (record), ==, family->mime_type);
         g_assert_cmpint (cfai_image_record_get_seed (record), ==, cfai_image_job_get_seed (job));
         g_assert_true (g_file_test (cfai_image_record_get_path (record), G_FILE_TEST_IS_REGULAR));
+
+        /* Priced by the live catalog: Phoenix per tile and per step,
+         * FLUX.2 per tile and step. */
+        if (family->priced)
+          {
+            CfaiImageRequest *sent = cfai_image_run_get_sent_request (run);
+            CfaiModel *model = cfai_model_catalog_lookup (cfai_application_get_catalog (app), family->model);
+            double expected = cfai_model_estimate_image_cost (model,
+                                                              cfai_image_request_get_width (sent),
+                                                              cfai_image_request_get_height (sent),
+                                                              cfai_image_request_get_steps (sent), 0);
+
+            g_assert_cmpfloat (expected, >, 0);
+            g_assert_cmpfloat_with_epsilon (cfai_image_record_get_estimated_cost (record), expected, 1e-12);
+          }
       }
     }
   g_assert_true (cfai_ui_test_wait_until (studio_idle, fixture->studio, WAIT_MS));

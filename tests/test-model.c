@@ -862,6 +862,35 @@ test_models_2026 (void)
   g_assert_finalize_object (model);
 }
 
+/* Prices as the catalog carries them: Phoenix per tile plus per step,
+ * FLUX.2 per tile and step, input and output apart. */
+static void
+test_image_cost (void)
+{
+  g_autoptr(CfaiModel) phoenix = model_from_fixture ("phoenix-1.0.json");
+  g_autoptr(CfaiModel) flux2 = model_from_fixture ("flux-2-dev.json");
+  g_autoptr(CfaiModel) text = model_from_fixture ("llama-3.3-70b-instruct-fp8-fast.json");
+
+  /* 1024×768 is 2×2 tiles: 4 × 0.0058 + 25 × 0.00011. */
+  g_assert_cmpfloat_with_epsilon (cfai_model_estimate_image_cost (phoenix, 1024, 768, 25, 0),
+                                  4 * 0.0058 + 25 * 0.00011, 1e-12);
+  /* A tile begun is a tile counted. */
+  g_assert_cmpfloat_with_epsilon (cfai_model_estimate_image_cost (phoenix, 513, 512, 1, 0),
+                                  2 * 0.0058 + 0.00011, 1e-12);
+  /* Unknown without the steps or the size it is priced by. */
+  g_assert_cmpfloat (cfai_model_estimate_image_cost (phoenix, 1024, 1024, 0, 0), ==, -1);
+  g_assert_cmpfloat (cfai_model_estimate_image_cost (phoenix, 0, 0, 25, 0), ==, -1);
+
+  /* 1024×1024 out (4 tiles), two 512×512 references in (2 tiles), 20 steps. */
+  g_assert_cmpfloat_with_epsilon (cfai_model_estimate_image_cost (flux2, 1024, 1024, 20, 2),
+                                  4 * 20 * 0.00041 + 2 * 20 * 0.00021, 1e-12);
+  g_assert_cmpfloat_with_epsilon (cfai_model_estimate_image_cost (flux2, 1024, 1024, 20, 0),
+                                  4 * 20 * 0.00041, 1e-12);
+
+  /* Token prices are not image prices. */
+  g_assert_cmpfloat (cfai_model_estimate_image_cost (text, 1024, 1024, 20, 0), ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -888,6 +917,7 @@ main (int   argc,
   g_test_add_func ("/model/matches", test_matches);
   g_test_add_func ("/model/properties", test_properties);
   g_test_add_func ("/model/price-boxed", test_price_boxed);
+  g_test_add_func ("/model/image-cost", test_image_cost);
 
   ret = g_test_run ();
   g_free (models_dir);

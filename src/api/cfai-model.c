@@ -464,6 +464,92 @@ find_token_price (CfaiModel  *self,
   return -1;
 }
 
+/* Image models are priced "per 512 by 512 tile" and "per step" (Phoenix,
+ * Lucid Origin), or per tile *and* step, counted apart for the input
+ * (reference) and the output tiles (FLUX.2: "per output 512x512 tile,
+ * per step"). */
+#define IMAGE_TILE_SIDE 512
+
+/**
+ * cfai_model_estimate_image_cost:
+ * @width: (in pixels) the picture's size; 0 when the model takes none
+ * @height: see @width
+ * @steps: the steps sent; 0 when the model takes none
+ * @n_input_tiles: 512×512 tiles of the reference images sent
+ *
+ * What one picture costs by the catalog's prices.  A price in a unit we
+ * do not know, or that needs a size or a step count that was not given,
+ * makes the whole estimate unknown rather than too low.
+ *
+ * Returns: USD, or -1 when unknown (no price, or a unit we cannot count)
+ */
+double
+cfai_model_estimate_image_cost (CfaiModel *self,
+                                guint      width,
+                                guint      height,
+                                guint      steps,
+                                guint      n_input_tiles)
+{
+  double output_tiles;
+  double total = 0;
+
+  g_return_val_if_fail (CFAI_IS_MODEL (self), -1);
+
+  if (self->prices->len == 0)
+    return -1;
+
+  output_tiles = (double) ((width + IMAGE_TILE_SIDE - 1) / IMAGE_TILE_SIDE) *
+                 ((height + IMAGE_TILE_SIDE - 1) / IMAGE_TILE_SIDE);
+
+  for (guint i = 0; i < self->prices->len; i++)
+    {
+      const CfaiModelPrice *price = g_ptr_array_index (self->prices, i);
+      g_autofree char *unit = NULL;
+      g_auto(GStrv) words = NULL;
+      gboolean per_tile = FALSE;
+      gboolean per_step = FALSE;
+      gboolean input = FALSE;
+      double amount;
+
+      if (price->unit == NULL ||
+          (price->currency != NULL && g_ascii_strcasecmp (price->currency, "USD") != 0))
+        return -1;
+
+      unit = g_ascii_strdown (price->unit, -1);
+      words = g_strsplit_set (unit, " ,", -1);
+      for (guint j = 0; words[j] != NULL; j++)
+        {
+          if (strcmp (words[j], "tile") == 0 || strcmp (words[j], "tiles") == 0)
+            per_tile = TRUE;
+          else if (strcmp (words[j], "step") == 0 || strcmp (words[j], "steps") == 0)
+            per_step = TRUE;
+          else if (strcmp (words[j], "input") == 0)
+            input = TRUE;
+        }
+
+      if (!per_tile && !per_step)
+        return -1;
+      amount = price->price;
+      if (per_tile)
+        {
+          double tiles = input ? n_input_tiles : output_tiles;
+
+          if (!input && tiles == 0)
+            return -1;
+          amount *= tiles;
+        }
+      if (per_step)
+        {
+          if (steps == 0)
+            return -1;
+          amount *= steps;
+        }
+      total += amount;
+    }
+
+  return total;
+}
+
 /**
  * cfai_model_get_price_per_m_input:
  *

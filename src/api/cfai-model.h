@@ -54,6 +54,11 @@ gint64       cfai_model_get_context_window         (CfaiModel    *self);
 GPtrArray   *cfai_model_get_prices                 (CfaiModel    *self);
 double       cfai_model_get_price_per_m_input      (CfaiModel    *self);
 double       cfai_model_get_price_per_m_output     (CfaiModel    *self);
+double       cfai_model_estimate_image_cost        (CfaiModel    *self,
+                                                    guint         width,
+                                                    guint         height,
+                                                    guint         steps,
+                                                    guint         n_input_tiles);
 gboolean     cfai_model_get_vision                 (CfaiModel    *self);
 gboolean     cfai_model_get_reasoning              (CfaiModel    *self);
 gboolean     cfai_model_get_function_calling       (CfaiModel    *self);

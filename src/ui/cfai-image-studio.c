@@ -357,14 +357,24 @@ save_to_gallery (CfaiImageStudio *self,
   CfaiApplication *app = cfai_image_studio_get_application (self);
   CfaiImageStore *store = app != NULL ? cfai_application_get_image_store (app) : NULL;
   CfaiImageRun *run = cfai_image_job_get_run (job);
+  CfaiImageRequest *sent = cfai_image_run_get_sent_request (run);
+  CfaiModel *model;
+  double cost = -1;
 
-  if (store == NULL || cfai_image_run_get_sent_request (run) == NULL)
+  if (store == NULL || sent == NULL)
     return;
 
-  /* No estimate yet: the catalog's per-tile and per-step prices are not
-   * turned into one anywhere. */
-  cfai_image_store_add_async (store, cfai_image_run_get_sent_request (run), cfai_image_run_get_image (run),
-                              -1, self->cancellable, on_saved, g_object_ref (self));
+  /* Reference images are scaled to the model's limit before they go,
+   * which for every model that takes several is one 512×512 tile. */
+  model = cfai_model_catalog_lookup (cfai_application_get_catalog (app), cfai_image_request_get_model (sent));
+  if (model != NULL)
+    cost = cfai_model_estimate_image_cost (model,
+                                           cfai_image_request_get_width (sent),
+                                           cfai_image_request_get_height (sent),
+                                           cfai_image_request_get_steps (sent),
+                                           cfai_image_request_get_n_reference_images (sent));
+  cfai_image_store_add_async (store, sent, cfai_image_run_get_image (run),
+                              cost, self->cancellable, on_saved, g_object_ref (self));
 }
 
 void
