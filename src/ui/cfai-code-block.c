@@ -89,6 +89,25 @@ find_language (const char *name)
   return gtk_source_language_manager_guess_language (manager, file_name, NULL);
 }
 
+/* GtkSourceView reads a language's definition when a buffer first
+ * highlights with it, and lets it go with the last buffer that used it.
+ * Scrolling a chat makes and drops code blocks all the time, and reading
+ * a definition again (tens of milliseconds of XML and regular
+ * expressions) stalled frames, so one idle buffer per language seen
+ * keeps each definition for the life of the process. */
+static void
+keep_language (GtkSourceLanguage *language)
+{
+  static GHashTable *kept;
+
+  if (language == NULL)
+    return;
+  if (kept == NULL)
+    kept = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  if (!g_hash_table_contains (kept, language))
+    g_hash_table_insert (kept, g_object_ref (language), gtk_source_buffer_new_with_language (language));
+}
+
 static void
 update_scheme (CfaiCodeBlock *self)
 {
@@ -348,6 +367,7 @@ cfai_code_block_set_language (CfaiCodeBlock *self,
   self->language = g_strdup (language);
 
   source_language = find_language (language);
+  keep_language (source_language);
   gtk_source_buffer_set_language (self->buffer, source_language);
 
   /* The header shows the language as the answer named it ("bash",

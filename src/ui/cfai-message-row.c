@@ -14,6 +14,7 @@
 
 #include "cfai-application.h"
 #include "cfai-conversation.h"
+#include "cfai-end-bin.h"
 #include "cfai-error.h"
 #include "cfai-format.h"
 #include "cfai-markdown-view.h"
@@ -29,7 +30,7 @@ struct _CfaiMessageRow
   gsize             shown_length;   /* bytes of content the view has */
   gsize             shown_reasoning;
 
-  GtkWidget        *bubble;
+  GtkWidget        *bubble_row;
   GtkLabel         *user_label;
   GtkWidget        *attachments_box;
   GtkWidget        *answer_box;
@@ -448,6 +449,60 @@ delete_action (GtkWidget  *widget,
                               cfai_message_get_id (self->message));
 }
 
+/* A row is as wide as the chat's column, so its width is never asked of
+ * its content: GtkListView measures every row it binds across, and a
+ * wrapping label answers that by laying out its whole text at its
+ * narrowest, a line per dozen characters, and again unwrapped.  The
+ * minimum is the narrowest a row can be read at: its margins, the
+ * bubble's indent and padding, and a dozen characters. */
+#define ROW_CHROME_WIDTH 120
+#define ROW_MIN_CHARS 12
+
+static void
+cfai_message_row_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  *minimum = *natural = 0;
+  if (child == NULL)
+    return;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (widget), NULL, NULL);
+      int char_width = PANGO_PIXELS_CEIL (pango_font_metrics_get_approximate_char_width (metrics));
+
+      pango_font_metrics_unref (metrics);
+      *minimum = *natural = ROW_CHROME_WIDTH + ROW_MIN_CHARS * char_width;
+    }
+  else
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, NULL, NULL);
+}
+
+static void
+cfai_message_row_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static GtkSizeRequestMode
+cfai_message_row_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 static void
 cfai_message_row_dispose (GObject *object)
 {
@@ -523,10 +578,11 @@ cfai_message_row_class_init (CfaiMessageRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CFAI_TYPE_END_BIN);
   g_type_ensure (CFAI_TYPE_MARKDOWN_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/cfai-message-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, bubble);
+  gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, bubble_row);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, user_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, attachments_box);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, answer_box);
@@ -541,7 +597,9 @@ cfai_message_row_class_init (CfaiMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, notice_button);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, usage_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, actions_box);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = cfai_message_row_measure;
+  widget_class->size_allocate = cfai_message_row_size_allocate;
+  widget_class->get_request_mode = cfai_message_row_get_request_mode;
   gtk_widget_class_set_css_name (widget_class, "cfai-message-row");
 
   gtk_widget_class_install_action (widget_class, "message.copy", NULL, copy_action);
@@ -591,7 +649,7 @@ cfai_message_row_set_message (CfaiMessageRow *self,
   if (message != NULL)
     {
       user = is_user (self);
-      gtk_widget_set_visible (self->bubble, user);
+      gtk_widget_set_visible (self->bubble_row, user);
       gtk_widget_set_visible (self->answer_box, !user);
       gtk_widget_set_halign (self->actions_box, user ? GTK_ALIGN_END : GTK_ALIGN_START);
       if (user)
