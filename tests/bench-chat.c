@@ -36,7 +36,9 @@
  * CFAI_BENCH_DEBUG=1 prints each frame of the opening and the scroll's
  * progress, and CFAI_BENCH_CALLGRIND=open, under
  *   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes
- * counts only the opening's instructions (=scroll: the scroll's).
+ * counts only the opening's instructions (=scroll: the scroll's; with
+ * CFAI_BENCH_CALLGRIND_FROM=N, from the scroll's Nth frame on, past the
+ * first use of each code language).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -604,6 +606,11 @@ wait_until (gboolean (*condition) (Bench *bench),
 {
   gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
 
+#ifdef HAVE_CALLGRIND_H
+  /* Valgrind runs the program some fifty times slower. */
+  if (RUNNING_ON_VALGRIND)
+    deadline += 20 * (gint64) WAIT_MS * 1000;
+#endif
   while (!condition (bench))
     {
       if (g_get_monotonic_time () > deadline)
@@ -739,6 +746,43 @@ measure_open (Bench *bench,
 /* Scrolling                                                          */
 /* ------------------------------------------------------------------ */
 
+/* CFAI_BENCH_DEBUG=frames: per frame, the rows the list has, how many
+ * of them it gave another message since the last frame, and the ids of
+ * the first shown and of the range bound. */
+static void
+print_rows (Bench *bench)
+{
+  static GHashTable *last;
+  guint n = 0, rebound = 0;
+  gint64 first_shown = -1, lowest = G_MAXINT64, highest = -1;
+
+  if (last == NULL)
+    last = g_hash_table_new (NULL, NULL);
+  for (GtkWidget *item = gtk_widget_get_first_child (bench->list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    for (GtkWidget *row = gtk_widget_get_first_child (item); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (CFAI_IS_MESSAGE_ROW (row))
+        {
+          CfaiMessage *message = cfai_message_row_get_message (CFAI_MESSAGE_ROW (row));
+          gint64 id = message != NULL ? cfai_message_get_id (message) : -1;
+
+          n++;
+          if (g_hash_table_lookup (last, row) != message)
+            rebound++;
+          g_hash_table_insert (last, row, message);
+          if (id >= 0)
+            {
+              lowest = MIN (lowest, id);
+              highest = MAX (highest, id);
+              if (first_shown < 0 && is_in_view (bench, row))
+                first_shown = id;
+            }
+        }
+  g_print ("  frame %u: %u rows, %u given another message, ids %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
+           ", first shown %" G_GINT64_FORMAT "\n", bench->scroll_ticks, n, rebound, lowest, highest, first_shown);
+}
+
 static gboolean
 scroll_up_tick (GtkWidget     *widget,
                 GdkFrameClock *clock,
@@ -758,7 +802,15 @@ scroll_up_tick (GtkWidget     *widget,
     }
   gtk_adjustment_set_value (adj, MAX (0, value - gtk_adjustment_get_page_size (adj)));
   bench->scroll_ticks++;
-  if (g_getenv ("CFAI_BENCH_DEBUG") != NULL && bench->scroll_ticks % 100 == 0)
+#ifdef HAVE_CALLGRIND_H
+  if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "scroll") == 0 &&
+      g_getenv ("CFAI_BENCH_CALLGRIND_FROM") != NULL &&
+      bench->scroll_ticks == (guint) atoi (g_getenv ("CFAI_BENCH_CALLGRIND_FROM")))
+    CALLGRIND_START_INSTRUMENTATION;
+#endif
+  if (g_strcmp0 (g_getenv ("CFAI_BENCH_DEBUG"), "frames") == 0)
+    print_rows (bench);
+  else if (g_getenv ("CFAI_BENCH_DEBUG") != NULL && bench->scroll_ticks % 100 == 0)
     g_print ("  %u frames: value %.0f of %.0f, %u frames recorded\n", bench->scroll_ticks, value,
              gtk_adjustment_get_upper (adj), bench->times->len);
   bench->recording = TRUE;
@@ -793,7 +845,8 @@ measure_scroll (Bench *bench)
   if (g_getenv ("CFAI_BENCH_SCROLL_FRAMES") != NULL)
     bench->max_scroll_frames = (guint) atoi (g_getenv ("CFAI_BENCH_SCROLL_FRAMES"));
 #ifdef HAVE_CALLGRIND_H
-  if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "scroll") == 0)
+  if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "scroll") == 0 &&
+      g_getenv ("CFAI_BENCH_CALLGRIND_FROM") == NULL)
     CALLGRIND_START_INSTRUMENTATION;
 #endif
   start = g_get_monotonic_time ();
