@@ -188,6 +188,25 @@ conversation_at (CfaiChatStore *store,
   return conversation;
 }
 
+/* A chat of @n messages ("message 0"…), saved and opened again: the
+ * store comes back, and the chat is its first. */
+static CfaiChatStore *
+reopen_chat_of (Fixture *fixture,
+                guint    n)
+{
+  CfaiChatStore *store = open_store (fixture->path);
+  CfaiConversation *conversation = cfai_chat_store_create_conversation (store, &defaults);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+      cfai_conversation_add_message (conversation, i % 2 ? CFAI_CHAT_ROLE_ASSISTANT
+                                                        : CFAI_CHAT_ROLE_USER, text);
+    }
+  close_store (store);
+  return open_store (fixture->path);
+}
+
 static void
 test_title (void)
 {
@@ -785,23 +804,13 @@ static void
 test_lazy_load (Fixture       *fixture,
                 gconstpointer  data)
 {
-  CfaiChatStore *store = open_store (fixture->path);
-  CfaiConversation *conversation = cfai_chat_store_create_conversation (store, &defaults);
+  CfaiChatStore *store = reopen_chat_of (fixture, 130);
+  CfaiConversation *conversation = conversation_at (store, 0);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *messages;
   guint first_batch = 0;
 
-  for (guint i = 0; i < 130; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("message %u", i);
-      cfai_conversation_add_message (conversation, i % 2 ? CFAI_CHAT_ROLE_ASSISTANT
-                                                        : CFAI_CHAT_ROLE_USER, text);
-    }
-  close_store (store);
-
-  store = open_store (fixture->path);
-  conversation = conversation_at (store, 0);
   messages = cfai_conversation_get_messages (conversation);
   g_assert_cmpuint (cfai_conversation_get_message_count (conversation), ==, 130);
 
@@ -861,23 +870,13 @@ static void
 test_rest_after_frames (Fixture       *fixture,
                         gconstpointer  data)
 {
-  CfaiChatStore *store = open_store (fixture->path);
-  CfaiConversation *conversation = cfai_chat_store_create_conversation (store, &defaults);
+  CfaiChatStore *store = reopen_chat_of (fixture, 130);
+  CfaiConversation *conversation = conversation_at (store, 0);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *messages;
   guint frames = 0;
 
-  for (guint i = 0; i < 130; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("message %u", i);
-      cfai_conversation_add_message (conversation, i % 2 ? CFAI_CHAT_ROLE_ASSISTANT
-                                                        : CFAI_CHAT_ROLE_USER, text);
-    }
-  close_store (store);
-
-  store = open_store (fixture->path);
-  conversation = conversation_at (store, 0);
   messages = cfai_conversation_get_messages (conversation);
   cfai_conversation_load_async (conversation, NULL, cfai_test_got_result, &result);
   while (g_list_model_get_n_items (messages) == 0)
