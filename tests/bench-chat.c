@@ -34,7 +34,9 @@
  * CFAI_BENCH_ONLY=scroll or first-token skips the other part,
  * CFAI_BENCH_SCROLL_FRAMES=N stops the scroll after N frames,
  * CFAI_BENCH_DEBUG=1 prints each frame of the opening and the scroll's
- * progress, and CFAI_BENCH_CALLGRIND=open, under
+ * progress, and the phases (update, each layout pass, paint, after-paint)
+ * of the frames up to the one that counts, in ms from the activation or
+ * the send, with the first delta among them; CFAI_BENCH_CALLGRIND=open, under
  *   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes
  * counts only the opening's instructions (=scroll: the scroll's,
  * =first-token: from each send to the frame that shows its delta).
@@ -390,7 +392,7 @@ static void open_hook (Bench  *bench,
  * that shows its first delta, in ms from the send, and the same for
  * the frames of an opening. */
 static void
-trace_first_token (Bench      *bench,
+trace_frame (Bench      *bench,
                    const char *what)
 {
   if (g_getenv ("CFAI_BENCH_DEBUG") == NULL)
@@ -407,21 +409,21 @@ on_update (GdkFrameClock *clock,
 {
   bench->update_start = g_get_monotonic_time ();
   bench->cpu_start = thread_cpu_time ();
-  trace_first_token (bench, "frame: update");
+  trace_frame (bench, "frame: update");
 }
 
 static void
 on_layout (GdkFrameClock *clock,
            Bench         *bench)
 {
-  trace_first_token (bench, "frame: layout");
+  trace_frame (bench, "frame: layout");
 }
 
 static void
 on_paint (GdkFrameClock *clock,
           Bench         *bench)
 {
-  trace_first_token (bench, "frame: paint");
+  trace_frame (bench, "frame: paint");
 }
 
 static void
@@ -430,7 +432,7 @@ on_after_paint (GdkFrameClock *clock,
 {
   gint64 now = g_get_monotonic_time ();
 
-  trace_first_token (bench, "frame: after-paint");
+  trace_frame (bench, "frame: after-paint");
   if (bench->recording && bench->update_start != 0)
     {
       gint64 time = now - bench->update_start;
@@ -931,7 +933,7 @@ on_answer_content (CfaiMessage *answer,
   if (bench->delta_at == 0 && cfai_message_get_content_length (answer) > 0)
     {
       bench->delta_at = g_get_monotonic_time ();
-      trace_first_token (bench, "first delta");
+      trace_frame (bench, "first delta");
     }
 }
 
@@ -1044,7 +1046,7 @@ measure_first_token (Bench *bench,
         CALLGRIND_START_INSTRUMENTATION;
 #endif
       gtk_widget_activate_action (GTK_WIDGET (bench->page), "chat.send", NULL);
-      trace_first_token (bench, "chat.send returned");
+      trace_frame (bench, "chat.send returned");
       bench->answer = last_message (bench);
       g_assert_nonnull (bench->answer);
       g_assert_cmpint (cfai_message_get_role (bench->answer), ==, CFAI_CHAT_ROLE_ASSISTANT);
