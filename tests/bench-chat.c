@@ -34,11 +34,14 @@
  * CFAI_BENCH_ONLY=scroll or first-token skips the other part,
  * CFAI_BENCH_SCROLL_FRAMES=N stops the scroll after N frames,
  * CFAI_BENCH_DEBUG=1 prints each frame of the opening and the scroll's
- * progress, and CFAI_BENCH_CALLGRIND=open, under
+ * progress, and the phases (update, each layout pass, paint, after-paint)
+ * of the frames up to the one that counts, in ms from the activation or
+ * the send, with the first delta among them; CFAI_BENCH_CALLGRIND=open, under
  *   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes
  * counts only the opening's instructions (=scroll: the scroll's; with
  * CFAI_BENCH_CALLGRIND_FROM=N, from the scroll's Nth frame on, past the
- * first use of each code language).
+ * first use of each code language; =first-token: from each send to the
+ * frame that shows its delta).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -350,6 +353,7 @@ struct _Bench
   GArray           *times;         /* gint64 µs, update to after-paint */
   GArray           *cpu;           /* gint64 µs of main-thread CPU time */
   FrameHook         hook;          /* called at every after-paint */
+  gint64            last_paint_at;
 
   /* Opening. */
   gint64            open_start;
@@ -380,12 +384,48 @@ thread_cpu_time (void)
   return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
 }
 
+static void first_token_hook (Bench  *bench,
+                              gint64  painted_at);
+
+static void open_hook (Bench  *bench,
+                       gint64  painted_at);
+
+/* With CFAI_BENCH_DEBUG, what happens between a send and the frame
+ * that shows its first delta, in ms from the send, and the same for
+ * the frames of an opening. */
+static void
+trace_frame (Bench      *bench,
+                   const char *what)
+{
+  if (g_getenv ("CFAI_BENCH_DEBUG") == NULL)
+    return;
+  if (bench->hook == first_token_hook && bench->shown_at == 0)
+    g_print ("    %+7.2f ms %s\n", (g_get_monotonic_time () - bench->send_at) / 1000.0, what);
+  else if (bench->hook == open_hook && bench->first_frame_at == 0)
+    g_print ("    %+7.2f ms %s\n", (g_get_monotonic_time () - bench->open_start) / 1000.0, what);
+}
+
 static void
 on_update (GdkFrameClock *clock,
            Bench         *bench)
 {
   bench->update_start = g_get_monotonic_time ();
   bench->cpu_start = thread_cpu_time ();
+  trace_frame (bench, "frame: update");
+}
+
+static void
+on_layout (GdkFrameClock *clock,
+           Bench         *bench)
+{
+  trace_frame (bench, "frame: layout");
+}
+
+static void
+on_paint (GdkFrameClock *clock,
+          Bench         *bench)
+{
+  trace_frame (bench, "frame: paint");
 }
 
 static void
@@ -394,6 +434,7 @@ on_after_paint (GdkFrameClock *clock,
 {
   gint64 now = g_get_monotonic_time ();
 
+  trace_frame (bench, "frame: after-paint");
   if (bench->recording && bench->update_start != 0)
     {
       gint64 time = now - bench->update_start;
@@ -404,6 +445,7 @@ on_after_paint (GdkFrameClock *clock,
     }
   bench->recording = FALSE;
   bench->update_start = 0;
+  bench->last_paint_at = now;
   bench->n_frames++;
   if (bench->hook != NULL)
     bench->hook (bench, now);
@@ -416,6 +458,11 @@ watch_frames (Bench *bench)
   g_assert_nonnull (bench->clock);
   g_signal_connect (bench->clock, "update", G_CALLBACK (on_update), bench);
   g_signal_connect_after (bench->clock, "after-paint", G_CALLBACK (on_after_paint), bench);
+  if (g_getenv ("CFAI_BENCH_DEBUG") != NULL)
+    {
+      g_signal_connect (bench->clock, "layout", G_CALLBACK (on_layout), bench);
+      g_signal_connect (bench->clock, "paint", G_CALLBACK (on_paint), bench);
+    }
   bench->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench->cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
@@ -937,7 +984,10 @@ on_answer_content (CfaiMessage *answer,
                    Bench       *bench)
 {
   if (bench->delta_at == 0 && cfai_message_get_content_length (answer) > 0)
-    bench->delta_at = g_get_monotonic_time ();
+    {
+      bench->delta_at = g_get_monotonic_time ();
+      trace_frame (bench, "first delta");
+    }
 }
 
 static void
@@ -967,7 +1017,13 @@ first_token_hook (Bench  *bench,
         }
     }
   if (view != NULL && find_text (view) != NULL)
-    bench->shown_at = painted_at;
+    {
+      bench->shown_at = painted_at;
+#ifdef HAVE_CALLGRIND_H
+      if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "first-token") == 0)
+        CALLGRIND_STOP_INSTRUMENTATION;
+#endif
+    }
 }
 
 static gboolean
@@ -1035,7 +1091,15 @@ measure_first_token (Bench *bench,
       bench->shown_at = 0;
       bench->hook = first_token_hook;
       bench->send_at = g_get_monotonic_time ();
+      if (g_getenv ("CFAI_BENCH_DEBUG") != NULL)
+        g_print ("  send %u (the last frame ended %.2f ms before)\n", i,
+                 (bench->send_at - bench->last_paint_at) / 1000.0);
+#ifdef HAVE_CALLGRIND_H
+      if (i > 0 && g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "first-token") == 0)
+        CALLGRIND_START_INSTRUMENTATION;
+#endif
       gtk_widget_activate_action (GTK_WIDGET (bench->page), "chat.send", NULL);
+      trace_frame (bench, "chat.send returned");
       bench->answer = last_message (bench);
       g_assert_nonnull (bench->answer);
       g_assert_cmpint (cfai_message_get_role (bench->answer), ==, CFAI_CHAT_ROLE_ASSISTANT);

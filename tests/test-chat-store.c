@@ -188,6 +188,25 @@ conversation_at (CfaiChatStore *store,
   return conversation;
 }
 
+/* A chat of @n messages ("message 0"…), saved and opened again: the
+ * store comes back, and the chat is its first. */
+static CfaiChatStore *
+reopen_chat_of (Fixture *fixture,
+                guint    n)
+{
+  CfaiChatStore *store = open_store (fixture->path);
+  CfaiConversation *conversation = cfai_chat_store_create_conversation (store, &defaults);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+      cfai_conversation_add_message (conversation, i % 2 ? CFAI_CHAT_ROLE_ASSISTANT
+                                                        : CFAI_CHAT_ROLE_USER, text);
+    }
+  close_store (store);
+  return open_store (fixture->path);
+}
+
 static void
 test_title (void)
 {
@@ -785,23 +804,13 @@ static void
 test_lazy_load (Fixture       *fixture,
                 gconstpointer  data)
 {
-  CfaiChatStore *store = open_store (fixture->path);
-  CfaiConversation *conversation = cfai_chat_store_create_conversation (store, &defaults);
+  CfaiChatStore *store = reopen_chat_of (fixture, 130);
+  CfaiConversation *conversation = conversation_at (store, 0);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *messages;
   guint first_batch = 0;
 
-  for (guint i = 0; i < 130; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("message %u", i);
-      cfai_conversation_add_message (conversation, i % 2 ? CFAI_CHAT_ROLE_ASSISTANT
-                                                        : CFAI_CHAT_ROLE_USER, text);
-    }
-  close_store (store);
-
-  store = open_store (fixture->path);
-  conversation = conversation_at (store, 0);
   messages = cfai_conversation_get_messages (conversation);
   g_assert_cmpuint (cfai_conversation_get_message_count (conversation), ==, 130);
 
@@ -841,6 +850,55 @@ test_lazy_load (Fixture       *fixture,
 
   /* Loaded already: at once. */
   conversation_load (conversation);
+  close_store (store);
+}
+
+/* Stands for a window's frames: a source of the frame clock's priority
+ * that is ready on every iteration, for a while. */
+static gboolean
+frame_source (gpointer user_data)
+{
+  guint *frames = user_data;
+
+  return ++*frames < 20 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* The older messages of a long chat go in only when the main loop has
+ * nothing of a window's frame priority to do, so the page shows the
+ * newest page where it belongs before binding rows for the rest. */
+static void
+test_rest_after_frames (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CfaiChatStore *store = reopen_chat_of (fixture, 130);
+  CfaiConversation *conversation = conversation_at (store, 0);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *messages;
+  guint frames = 0;
+
+  messages = cfai_conversation_get_messages (conversation);
+  cfai_conversation_load_async (conversation, NULL, cfai_test_got_result, &result);
+  while (g_list_model_get_n_items (messages) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 50);
+
+  /* The worker runs jobs in order: once this one ran, the rest has been
+   * read and its result waits in the main loop. */
+  g_assert_true (cfai_chat_store_exec_for_testing (store, "SELECT 1;", NULL));
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, frame_source, &frames, NULL);
+  while (frames < 20)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 50);
+      g_assert_false (cfai_conversation_get_loaded (conversation));
+    }
+
+  g_assert_true (cfai_conversation_load_finish (conversation, cfai_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 130);
+  g_assert_cmpstr (cfai_message_get_content (message_at (conversation, 0)), ==, "message 0");
+  g_assert_cmpstr (cfai_message_get_content (message_at (conversation, 129)), ==, "message 129");
   close_store (store);
 }
 
@@ -1211,6 +1269,7 @@ main (int   argc,
   ADD ("blank", test_blank);
   ADD ("streaming-saves", test_streaming_saves);
   ADD ("lazy-load", test_lazy_load);
+  ADD ("rest-after-frames", test_rest_after_frames);
   ADD ("crash-recovery", test_crash_recovery);
   ADD ("busy", test_busy);
   ADD ("full-and-read-only", test_full_and_read_only);

@@ -690,6 +690,33 @@ cfai_conversation_prepend (CfaiConversation *self,
   g_list_store_splice (self->messages, 0, 0, messages->pdata, messages->len);
 }
 
+typedef struct
+{
+  CfaiConversation *conversation;
+  GPtrArray        *messages;
+} LoadedRest;
+
+static void
+loaded_rest_free (gpointer data)
+{
+  LoadedRest *rest = data;
+
+  g_object_unref (rest->conversation);
+  g_ptr_array_unref (rest->messages);
+  g_free (rest);
+}
+
+static gboolean
+prepend_rest_cb (gpointer data)
+{
+  LoadedRest *rest = data;
+
+  cfai_conversation_prepend (rest->conversation, rest->messages);
+  cfai_conversation_set_loaded (rest->conversation);
+  cfai_conversation_complete_load (rest->conversation, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 load_rest_cb (GObject      *object,
               GAsyncResult *result,
@@ -698,6 +725,7 @@ load_rest_cb (GObject      *object,
   g_autoptr(CfaiConversation) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) messages = NULL;
+  LoadedRest *rest;
 
   messages = cfai_chat_store_load_messages_finish (result, &error);
   if (messages == NULL)
@@ -706,9 +734,14 @@ load_rest_cb (GObject      *object,
       return;
     }
 
-  cfai_conversation_prepend (self, messages);
-  cfai_conversation_set_loaded (self);
-  cfai_conversation_complete_load (self, NULL);
+  /* Thousands of older messages make whoever shows the list bind and
+   * measure rows for them; that waits until the main loop has nothing
+   * more urgent (a window's next frame is G_PRIORITY_HIGH_IDLE + 20),
+   * so the first page is shown where it belongs before they come. */
+  rest = g_new0 (LoadedRest, 1);
+  rest->conversation = g_steal_pointer (&self);
+  rest->messages = g_steal_pointer (&messages);
+  g_idle_add_full (G_PRIORITY_LOW, prepend_rest_cb, rest, loaded_rest_free);
 }
 
 static void

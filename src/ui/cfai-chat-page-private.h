@@ -30,6 +30,7 @@ struct _CfaiChatPage
   gboolean          following;        /* keep the newest text in view */
   gboolean          scrolling;        /* our own change to the adjustment */
   guint             follow_tick;
+  gboolean          rows_added;       /* since the last allocation */
   double            last_upper;       /* of the adjustment, at its last value change */
 
   GtkScrolledWindow *scroller;

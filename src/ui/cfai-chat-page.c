@@ -139,7 +139,10 @@ on_messages_changed (CfaiChatPage *self,
   guint n = g_list_model_get_n_items (messages);
 
   if (added > 0 && n > 0)
-    queue_follow (self);
+    {
+      self->rows_added = self->following;
+      queue_follow (self);
+    }
 }
 
 static void
@@ -493,6 +496,44 @@ cfai_chat_page_constructed (GObject *object)
 }
 
 static void
+cfai_chat_page_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  gtk_widget_measure (gtk_widget_get_first_child (widget), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+/* New rows (the first page of an opened chat, a turn) are placed by the
+ * list in this allocation, and only then is the end known: the value is
+ * moved there and the list placed again before anything is drawn, so
+ * the first frame that shows them shows the end, not where the list
+ * was (the top, for a chat being opened). */
+static void
+cfai_chat_page_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  CfaiChatPage *self = CFAI_CHAT_PAGE (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  gtk_widget_allocate (child, width, height, baseline, NULL);
+  if (self->rows_added && self->following &&
+      !is_at_bottom (gtk_scrolled_window_get_vadjustment (self->scroller)))
+    {
+      /* Moving the value makes the list ask for its allocation again. */
+      scroll_to_end (self);
+      gtk_widget_allocate (child, width, height, baseline, NULL);
+    }
+  self->rows_added = FALSE;
+}
+
+static void
 cfai_chat_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (cfai_chat_page_parent_class)->map (widget);
@@ -584,6 +625,8 @@ cfai_chat_page_class_init (CfaiChatPageClass *klass)
   object_class->get_property = cfai_chat_page_get_property;
   object_class->set_property = cfai_chat_page_set_property;
   widget_class->map = cfai_chat_page_map;
+  widget_class->measure = cfai_chat_page_measure;
+  widget_class->size_allocate = cfai_chat_page_size_allocate;
 
   properties[PROP_CONVERSATION] =
     g_param_spec_object ("conversation", NULL, NULL, CFAI_TYPE_CONVERSATION,
@@ -615,7 +658,6 @@ cfai_chat_page_class_init (CfaiChatPageClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "stop_button", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, on_buffer_changed);
   _cfai_chat_page_class_images_init (widget_class);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cfai-chat-page");
 
   _cfai_chat_page_class_actions_init (widget_class);
