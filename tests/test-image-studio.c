@@ -1002,8 +1002,13 @@ test_invalid_input (Fixture       *fixture,
   g_assert_true (cfai_ui_test_wait_until (job_finished, job_at (fixture, 0), WAIT_MS));
   g_assert_cmpint (cfai_image_job_get_state (job_at (fixture, 0)), ==, CFAI_IMAGE_JOB_FAILED);
   g_assert_error (cfai_image_job_get_error (job_at (fixture, 0)), CFAI_ERROR, CFAI_ERROR_DAILY_LIMIT);
-  g_assert_nonnull (cfai_ui_test_find_label (GTK_WIDGET (row_for (fixture, job_at (fixture, 0))),
-                                             cfai_image_job_get_error (job_at (fixture, 0))->message));
+  /* With when to try again: the daily allocation's reset. */
+  {
+    g_autofree char *said = g_strdup_printf ("%s The free allocation resets at 00:00 UTC.",
+                                             cfai_image_job_get_error (job_at (fixture, 0))->message);
+
+    g_assert_nonnull (cfai_ui_test_find_label (GTK_WIDGET (row_for (fixture, job_at (fixture, 0))), said));
+  }
 
   /* With its remedy: here, to try again later, the same picture. */
   {
