@@ -1029,6 +1029,71 @@ test_invalid_input (Fixture       *fixture,
   }
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  GtkWidget *button;
+} Reachable;
+
+/* Drawn inside the window, and what a click at its middle would hit:
+ * not scrolled away, clipped or covered. */
+static gboolean
+button_reachable (gpointer data)
+{
+  Reachable *r = data;
+  graphene_rect_t bounds;
+  GtkWidget *hit;
+  double x, y;
+
+  if (!cfai_ui_test_widget_is_drawn (r->button) ||
+      !gtk_widget_compute_bounds (r->button, r->window, &bounds))
+    return FALSE;
+  if (bounds.origin.x < 0 || bounds.origin.y < 0 ||
+      bounds.origin.x + bounds.size.width > gtk_widget_get_width (r->window) ||
+      bounds.origin.y + bounds.size.height > gtk_widget_get_height (r->window))
+    return FALSE;
+  x = bounds.origin.x + bounds.size.width / 2;
+  y = bounds.origin.y + bounds.size.height / 2;
+  hit = gtk_widget_pick (r->window, x, y, GTK_PICK_DEFAULT);
+  return hit != NULL && (hit == r->button || gtk_widget_is_ancestor (hit, r->button));
+}
+
+/* Narrow or short, the settings scroll but Generate stays in reach:
+ * SDXL's settings are the tallest. */
+static void
+test_narrow_generate (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const struct { int width, height; } sizes[] = {
+    { 360, 640 },   /* a phone: everything stacked */
+    { 900, 480 },   /* a short, stacked window */
+    { 1280, 520 },  /* wide, side by side, but short */
+  };
+  GtkWidget *generate = studio_child (fixture, "generate_button");
+  Reachable reachable = { GTK_WIDGET (fixture->window), generate };
+
+  cfai_image_studio_set_model (fixture->studio, SDXL);
+  cfai_ui_test_type_keys (prompt (fixture), "A lighthouse on a cliff at dusk, oil painting");
+  g_assert_true (gtk_widget_is_sensitive (generate));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_test_message ("%d × %d", sizes[i].width, sizes[i].height);
+      gtk_window_set_default_size (GTK_WINDOW (fixture->window), sizes[i].width, sizes[i].height);
+      g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, prompt (fixture), WAIT_MS));
+      cfai_ui_test_settle (SETTLE_MS);
+      if (!button_reachable (&reachable))
+        {
+          cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-studio-generate-unreachable.png");
+          g_error ("Generate out of reach at %d × %d", sizes[i].width, sizes[i].height);
+        }
+    }
+
+  /* And it works from there. */
+  cfai_ui_test_click (generate);
+  g_assert_cmpuint (n_jobs (fixture), ==, 1);
+}
+
 /* For README and AppStream: a batch done, with the hints beside it. */
 static void
 test_screenshot (Fixture       *fixture,
@@ -1092,6 +1157,7 @@ main (int   argc,
   ADD ("/studio/seed-lock", test_seed_lock);
   ADD ("/studio/reference-images", test_reference_images);
   ADD ("/studio/invalid-input", test_invalid_input);
+  ADD ("/studio/narrow-generate", test_narrow_generate);
   ADD ("/studio/screenshot", test_screenshot);
 #undef ADD
 
