@@ -34,6 +34,8 @@
 #define FLUX2_KLEIN  "@cf/black-forest-labs/flux-2-klein-4b"
 #define SDXL         "@cf/stabilityai/stable-diffusion-xl-base-1.0"
 #define PHOENIX      "@cf/leonardo/phoenix-1.0"
+/* No built-in rules: the studio reads them from its schema. */
+#define IMG2IMG      "@cf/runwayml/stable-diffusion-v1-5-img2img"
 
 static CfaiApplication *app;
 static CfaiTestServer *server;
@@ -1094,6 +1096,59 @@ test_narrow_generate (Fixture       *fixture,
   g_assert_cmpuint (n_jobs (fixture), ==, 1);
 }
 
+static gboolean
+rules_are_for (gpointer data)
+{
+  gpointer *args = data;
+  CfaiImageModelRules *rules = cfai_image_settings_get_rules (args[0]);
+
+  return rules != NULL && g_strcmp0 (cfai_image_model_rules_get_model_id (rules), args[1]) == 0;
+}
+
+/* Try Again after the model was changed: the image is asked for again
+ * of the model it failed with, under that model's rules, even when they
+ * came from its schema and there are no built-in ones to fall back on. */
+static void
+test_retry_other_model (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CfaiImageSettings *settings = studio_child (fixture, "settings");
+  g_autoptr(CfaiImageModelRules) builtin = cfai_image_model_rules_lookup (IMG2IMG);
+  CfaiImageModelRules *fetched;
+  CfaiImageJob *failed;
+  CfaiImageJob *retried;
+  GtkWidget *again;
+
+  g_assert_null (builtin);
+  cfai_image_studio_set_model (fixture->studio, IMG2IMG);
+  g_assert_true (cfai_ui_test_wait_until (rules_are_for, (gpointer[]) { settings, (gpointer) IMG2IMG }, WAIT_MS));
+  fetched = cfai_image_settings_get_rules (settings);
+
+  use_scenario (fixture, "error-3036");
+  type_and_generate (fixture, "A watercolour fox in a birch wood");
+  failed = job_at (fixture, 0);
+  g_assert_true (cfai_ui_test_wait_until (job_finished, failed, WAIT_MS));
+  g_assert_cmpint (cfai_image_job_get_state (failed), ==, CFAI_IMAGE_JOB_FAILED);
+  g_assert_true (cfai_image_job_get_rules (failed) == fetched);
+
+  cfai_image_studio_set_model (fixture->studio, SDXL);
+  g_assert_true (cfai_ui_test_wait_until (rules_are_for, (gpointer[]) { settings, (gpointer) SDXL }, WAIT_MS));
+  use_scenario (fixture, "strict-steps");
+  again = cfai_ui_test_find_button (GTK_WIDGET (row_for (fixture, failed)), "Try Again");
+  g_assert_nonnull (again);
+  cfai_ui_test_click (again);
+
+  g_assert_cmpuint (n_jobs (fixture), ==, 2);
+  retried = job_at (fixture, 0);
+  g_assert_true (retried != failed);
+  g_assert_cmpstr (cfai_image_request_get_model (cfai_image_job_get_request (retried)), ==, IMG2IMG);
+  g_assert_true (cfai_image_job_get_rules (retried) == fetched);
+  g_assert_true (cfai_ui_test_wait_until (job_finished, retried, WAIT_MS));
+  if (cfai_image_job_get_error (retried) != NULL)
+    g_error ("retried: %s", cfai_image_job_get_error (retried)->message);
+  g_assert_cmpint (cfai_image_job_get_state (retried), ==, CFAI_IMAGE_JOB_DONE);
+}
+
 /* For README and AppStream: a batch done, with the hints beside it. */
 static void
 test_screenshot (Fixture       *fixture,
@@ -1158,6 +1213,7 @@ main (int   argc,
   ADD ("/studio/reference-images", test_reference_images);
   ADD ("/studio/invalid-input", test_invalid_input);
   ADD ("/studio/narrow-generate", test_narrow_generate);
+  ADD ("/studio/retry-other-model", test_retry_other_model);
   ADD ("/studio/screenshot", test_screenshot);
 #undef ADD
 
