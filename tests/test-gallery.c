@@ -178,23 +178,23 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = app;
 }
 
+static void assert_viewer_finalized (Fixture *fixture);
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gpointer window = fixture->window;
 
-  /* The fixture goes; a viewer finalized later must not write into it. */
-  if (fixture->viewer != NULL)
+  if (window != NULL)
     {
-      g_object_steal_data (G_OBJECT (fixture->viewer), "test-finalized");
-      g_object_remove_weak_pointer (G_OBJECT (fixture->viewer), &fixture->viewer);
+      g_object_add_weak_pointer (G_OBJECT (window), &window);
+      cfai_ui_test_close_windows (GTK_APPLICATION (app));
+      g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &window, WAIT_MS));
     }
-  if (window == NULL)
-    return;
-  g_object_add_weak_pointer (G_OBJECT (window), &window);
-  cfai_ui_test_close_windows (GTK_APPLICATION (app));
-  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &window, WAIT_MS));
+  /* A viewer left open goes with its window. */
+  if (fixture->viewer != NULL)
+    assert_viewer_finalized (fixture);
 }
 
 static void
@@ -441,7 +441,6 @@ assert_viewer_finalized (Fixture *fixture)
 {
   g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &fixture->viewer, WAIT_MS));
   g_assert_true (cfai_ui_test_wait_until (flag_is_set, &fixture->viewer_finalized, WAIT_MS));
-  g_assert_null (cfai_gallery_get_viewer (fixture->gallery));
 }
 
 static gboolean
@@ -667,6 +666,21 @@ test_viewer (Fixture       *fixture,
   assert_viewer_finalized (fixture);
 }
 
+/* Left open when the window closes: the viewer goes with it. */
+static void
+test_viewer_closed_with_window (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_object_unref (add_image (app, SCHNELL, "a paper boat on a puddle", FALSE, 50));
+  g_object_unref (add_image (app, SCHNELL, "a paper plane over roofs", TRUE, 51));
+
+  fixture->window = open_window (app);
+  fixture->gallery = open_gallery (fixture->window);
+  open_viewer (fixture);
+  /* Still decoding the next one when the window goes. */
+  cfai_ui_test_press_key (GTK_WIDGET (fixture->viewer), GDK_KEY_Right, 0);
+}
+
 static gboolean
 store_count_is (gpointer data)
 {
@@ -878,6 +892,7 @@ main (int   argc,
   ADD ("/gallery/persistence", test_persistence);
   ADD ("/gallery/search-and-filter", test_search_and_filter);
   ADD ("/gallery/viewer", test_viewer);
+  ADD ("/gallery/viewer-closed-with-window", test_viewer_closed_with_window);
   ADD ("/gallery/reuse-settings", test_reuse_settings);
   ADD ("/gallery/delete-undo", test_delete_undo);
   ADD ("/gallery/compare", test_compare);
