@@ -1035,7 +1035,21 @@ typedef struct
 {
   GtkWidget *window;
   GtkWidget *button;
+  int        width, height;   /* the window's size to check at */
 } Reachable;
+
+/* The window was given its new size: the default size counts the frame
+ * a client-side decorated window draws around itself, its allocation
+ * does not. */
+static gboolean
+window_has_size (gpointer data)
+{
+  Reachable *r = data;
+  int width = gtk_widget_get_width (r->window);
+  int height = gtk_widget_get_height (r->window);
+
+  return width <= r->width && width > r->width - 40 && height <= r->height && height > r->height - 40;
+}
 
 /* Drawn inside the window, and what a click at its middle would hit:
  * not scrolled away, clipped or covered. */
@@ -1081,8 +1095,10 @@ test_narrow_generate (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_test_message ("%d × %d", sizes[i].width, sizes[i].height);
+      reachable.width = sizes[i].width;
+      reachable.height = sizes[i].height;
       gtk_window_set_default_size (GTK_WINDOW (fixture->window), sizes[i].width, sizes[i].height);
-      g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, prompt (fixture), WAIT_MS));
+      g_assert_true (cfai_ui_test_wait_until (window_has_size, &reachable, WAIT_MS));
       cfai_ui_test_settle (SETTLE_MS);
       if (!button_reachable (&reachable))
         {
