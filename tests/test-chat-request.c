@@ -8,6 +8,7 @@
 
 #include "cfai-chat-request.h"
 #include "cfai-error.h"
+#include "cfai-model-catalog.h"
 #include "cfai-test-home.h"
 
 static JsonObject *
@@ -235,6 +236,71 @@ test_apply_model_schema (void)
     }
 }
 
+/* The 2026 template allows image parts for every model; the catalog's
+ * vision flag decides.  GLM-5.3's schema is Kimi K2.6's, and only Kimi
+ * sees.  Refused when the image is added, and by the builder if the
+ * entry comes after it. */
+static void
+test_apply_model_vision (void)
+{
+  static const guint8 bytes[] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a };
+  g_autoptr(GBytes) image = g_bytes_new_static (bytes, sizeof bytes);
+  g_autoptr(CfaiModelCatalog) catalog = cfai_model_catalog_new (NULL, NULL);  /* the built-in list */
+  CfaiModel *kimi = cfai_model_catalog_lookup (catalog, "@cf/moonshotai/kimi-k2.6");
+  CfaiModel *glm = cfai_model_catalog_lookup (catalog, "@cf/zai-org/glm-5.3");
+
+  g_assert_nonnull (kimi);
+  g_assert_nonnull (glm);
+
+  {
+    g_autoptr(CfaiChatRequest) request = cfai_chat_request_new ("@cf/moonshotai/kimi-k2.6");
+    g_autoptr(JsonObject) schema = json_object_new ();
+    g_autoptr(JsonObject) body = NULL;
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_member (schema, "input", load_input_schema ("kimi-k2.6.json"));
+    cfai_chat_request_apply_model_schema (request, schema);
+    cfai_chat_request_apply_model (request, kimi);
+    cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "What is this?");
+    g_assert_true (cfai_chat_request_add_image (request, image, "image/png", &error));
+    g_assert_no_error (error);
+    body = to_object (request);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (json_object_get_member (json_array_get_object_element (json_object_get_array_member (body, "messages"), 0), "content"))), ==, 2);
+  }
+
+  {
+    g_autoptr(CfaiChatRequest) request = cfai_chat_request_new ("@cf/zai-org/glm-5.3");
+    g_autoptr(JsonObject) schema = json_object_new ();
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_member (schema, "input", load_input_schema ("glm-5.3.json"));
+    cfai_chat_request_apply_model_schema (request, schema);
+    g_assert_cmpint (cfai_chat_image_mode_from_schema (json_object_get_member (schema, "input")), ==,
+                     CFAI_CHAT_IMAGES_CONTENT_PARTS);
+    cfai_chat_request_apply_model (request, glm);
+    cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "What is this?");
+    g_assert_false (cfai_chat_request_add_image (request, image, "image/png", &error));
+    g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+    g_assert_cmpstr (error->message, ==,
+                     "@cf/zai-org/glm-5.3 does not accept images. Remove the image, or pick a model with vision.");
+    g_assert_cmpstr (cfai_error_get_field (error), ==, "image");
+  }
+
+  {
+    g_autoptr(CfaiChatRequest) request = cfai_chat_request_new ("@cf/zai-org/glm-5.3");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) built = NULL;
+
+    cfai_chat_request_add_message (request, CFAI_CHAT_ROLE_USER, "What is this?");
+    g_assert_true (cfai_chat_request_add_image (request, image, "image/png", &error));
+    cfai_chat_request_apply_model (request, glm);
+    built = cfai_chat_request_to_json (request, &error);
+    g_assert_null (built);
+    g_assert_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT);
+    g_assert_cmpstr (cfai_error_get_field (error), ==, "image");
+  }
+}
+
 static void
 test_image_field_and_unsupported (void)
 {
@@ -381,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/chat-request/image-mode-from-schema", test_image_mode_from_schema);
   g_test_add_func ("/chat-request/image-field-and-unsupported", test_image_field_and_unsupported);
   g_test_add_func ("/chat-request/apply-model-schema", test_apply_model_schema);
+  g_test_add_func ("/chat-request/apply-model-vision", test_apply_model_vision);
   g_test_add_func ("/chat-request/image-mode-odd-variants", test_image_mode_odd_variants);
 
   return g_test_run ();

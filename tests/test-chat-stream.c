@@ -707,6 +707,32 @@ test_vision_after_refresh (void)
   }
 }
 
+/* QwQ's live entry names no "reasoning" (its file in tests/data/models
+ * says only context_window, price and lora), but it reasons: the flag
+ * the built-in list has stays after a refresh, as vision does.  A model
+ * neither list calls reasoning stays without it. */
+static void
+test_reasoning_after_refresh (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autoptr(CfaiModelCatalog) catalog = cfai_model_catalog_new (client, NULL);
+  Wait refresh = { 0 };
+  CfaiModel *qwq;
+
+  g_assert_true (cfai_model_get_reasoning (cfai_model_catalog_lookup (catalog, "@cf/qwen/qwq-32b")));
+  cfai_model_catalog_refresh_async (catalog, NULL, on_catalog_refreshed, &refresh);
+  wait_for (&refresh);
+  g_assert_cmpint (cfai_model_catalog_get_source (catalog), ==, CFAI_MODEL_CATALOG_SOURCE_NETWORK);
+
+  qwq = cfai_model_catalog_lookup (catalog, "@cf/qwen/qwq-32b");
+  g_assert_nonnull (qwq);
+  g_assert_true (cfai_model_get_reasoning (qwq));
+  /* Taken from the built-in list, the live entry's other facts stay. */
+  g_assert_cmpint (cfai_model_get_context_window (qwq), ==, 24000);
+  g_assert_false (cfai_model_get_vision (qwq));
+  g_assert_false (cfai_model_get_reasoning (cfai_model_catalog_lookup (catalog, LLAMA)));
+}
+
 static void
 test_bad_config_errors (void)
 {
@@ -1314,6 +1340,7 @@ main (int   argc,
   g_test_add_func ("/client/gateway-stream", test_gateway_stream);
   g_test_add_func ("/chat-stream/vision", test_vision_request_accepted);
   g_test_add_func ("/chat-stream/vision-after-refresh", test_vision_after_refresh);
+  g_test_add_func ("/chat-stream/reasoning-after-refresh", test_reasoning_after_refresh);
   g_test_add_func ("/client/bad-config", test_bad_config_errors);
   g_test_add_func ("/client/api-base-url-check", test_api_base_url_check);
   g_test_add_func ("/client/verify-token", test_verify_token);

@@ -350,6 +350,10 @@ test_chat_with_image (void)
                           "What is in this picture?", NULL };
   const char *text_only[] = { "chat", "-m", "@cf/meta/llama-3.3-70b-instruct-fp8-fast", "--image", png,
                               "What is in this picture?", NULL };
+  const char *template_vision[] = { "chat", "-m", "@cf/moonshotai/kimi-k2.6", "--image", png,
+                                    "What is in this picture?", NULL };
+  const char *template_text_only[] = { "chat", "-m", "@cf/zai-org/glm-5.3", "--image", png,
+                                       "What is in this picture?", NULL };
   CliResult result = { 0 };
 
   /* Each model gets the image the way its schema asks for (the fake
@@ -367,6 +371,22 @@ test_chat_with_image (void)
   run_cli (NULL, "test-token", text_only, &result);
   g_assert_cmpint (result.status, ==, 1);
   g_assert_nonnull (strstr (result.err, "does not accept images"));
+  cli_result_clear (&result);
+
+  /* The 2026 files are one template that allows image parts for every
+   * model: whether the model sees them is the catalog's vision flag.
+   * Kimi K2.6 has it; GLM-5.3, on the same template, has not and is
+   * refused, saying why, instead of being sent a picture it ignores. */
+  run_cli (NULL, "test-token", template_vision, &result);
+  g_test_message ("stderr: %s", result.err);
+  g_assert_cmpint (result.status, ==, 0);
+  cli_result_clear (&result);
+
+  run_cli (NULL, "test-token", template_text_only, &result);
+  g_test_message ("stderr: %s", result.err);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, "@cf/zai-org/glm-5.3 does not accept images. Remove the image, or pick a model with vision."));
+  g_assert_cmpstr (result.out, ==, "");
   cli_result_clear (&result);
 }
 

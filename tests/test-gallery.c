@@ -38,6 +38,8 @@ typedef struct
   CfaiApplication *app;
   CfaiWindow      *window;
   CfaiGallery     *gallery;
+  gpointer         viewer;   /* weak: the viewer open_viewer() opened */
+  gboolean         viewer_finalized;
 } Fixture;
 
 static CfaiImageStore *
@@ -176,17 +178,23 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = app;
 }
 
+static void assert_viewer_finalized (Fixture *fixture);
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gpointer window = fixture->window;
 
-  if (window == NULL)
-    return;
-  g_object_add_weak_pointer (G_OBJECT (window), &window);
-  cfai_ui_test_close_windows (GTK_APPLICATION (app));
-  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &window, WAIT_MS));
+  if (window != NULL)
+    {
+      g_object_add_weak_pointer (G_OBJECT (window), &window);
+      cfai_ui_test_close_windows (GTK_APPLICATION (app));
+      g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &window, WAIT_MS));
+    }
+  /* A viewer left open goes with its window. */
+  if (fixture->viewer != NULL)
+    assert_viewer_finalized (fixture);
 }
 
 static void
@@ -374,6 +382,34 @@ focus_in_viewer (gpointer data)
   return viewer != NULL && focus != NULL && gtk_widget_is_ancestor (focus, viewer);
 }
 
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 /* The first picture, focused in the grid, opened with Enter. */
 static CfaiImageViewer *
 open_viewer (Fixture *fixture)
@@ -388,7 +424,23 @@ open_viewer (Fixture *fixture)
     g_error ("viewer %p focus %s", cfai_gallery_get_viewer (fixture->gallery),
              G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (fixture->window))));
   g_assert_true (cfai_ui_test_wait_until (focus_in_viewer, fixture->gallery, WAIT_MS));
-  return CFAI_IMAGE_VIEWER (cfai_gallery_get_viewer (fixture->gallery));
+  g_assert_null (fixture->viewer);
+  fixture->viewer = cfai_gallery_get_viewer (fixture->gallery);
+  g_object_add_weak_pointer (G_OBJECT (fixture->viewer), &fixture->viewer);
+  /* Data goes at finalize; a weak pointer is cleared at dispose, which a
+   * widget can go through while something still holds it. */
+  fixture->viewer_finalized = FALSE;
+  g_object_set_data_full (G_OBJECT (fixture->viewer), "test-finalized", &fixture->viewer_finalized, set_true);
+  return CFAI_IMAGE_VIEWER (fixture->viewer);
+}
+
+/* A closed viewer is gone, not kept alive by a reference it left behind
+ * (a handler, a controller, a pending callback). */
+static void
+assert_viewer_finalized (Fixture *fixture)
+{
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_pointer_is_cleared, &fixture->viewer, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (flag_is_set, &fixture->viewer_finalized, WAIT_MS));
 }
 
 static gboolean
@@ -593,9 +645,40 @@ test_viewer (Fixture       *fixture,
     g_assert_cmpstr (prompt, ==, prompts[0]);
   }
 
-  /* Escape closes it. */
+  /* Its More menu shown and put away, and the picture before still
+   * decoding: Escape closes it all the same, and nothing keeps it. */
+  {
+    GtkWidget *more = find_menu_button (GTK_WIDGET (viewer));
+    GtkPopover *popover;
+
+    g_assert_nonnull (more);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (more));
+    popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (more));
+    g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_mapped, popover, WAIT_MS));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (more));
+    g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_hidden, popover, WAIT_MS));
+    adw_dialog_set_focus (ADW_DIALOG (viewer),
+                          GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (viewer), CFAI_TYPE_IMAGE_VIEWER, "scroller")));
+  }
+  cfai_ui_test_press_key (GTK_WIDGET (viewer), GDK_KEY_Left, 0);
   cfai_ui_test_press_key (GTK_WIDGET (viewer), GDK_KEY_Escape, 0);
   g_assert_true (cfai_ui_test_wait_until (no_dialog, fixture->window, WAIT_MS));
+  assert_viewer_finalized (fixture);
+}
+
+/* Left open when the window closes: the viewer goes with it. */
+static void
+test_viewer_closed_with_window (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_object_unref (add_image (app, SCHNELL, "a paper boat on a puddle", FALSE, 50));
+  g_object_unref (add_image (app, SCHNELL, "a paper plane over roofs", TRUE, 51));
+
+  fixture->window = open_window (app);
+  fixture->gallery = open_gallery (fixture->window);
+  open_viewer (fixture);
+  /* Still decoding the next one when the window goes. */
+  cfai_ui_test_press_key (GTK_WIDGET (fixture->viewer), GDK_KEY_Right, 0);
 }
 
 static gboolean
@@ -652,6 +735,7 @@ test_delete_undo (Fixture       *fixture,
   /* The last one deleted closes the viewer. */
   cfai_ui_test_press_key (GTK_WIDGET (viewer), GDK_KEY_Delete, 0);
   g_assert_true (cfai_ui_test_wait_until (no_dialog, fixture->window, WAIT_MS));
+  assert_viewer_finalized (fixture);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (gallery_stack (fixture->gallery)), ==, "empty");
 }
 
@@ -738,6 +822,8 @@ test_reuse_settings (Fixture       *fixture,
   g_assert_true (cfai_image_viewer_get_record (viewer) == record);
   /* As its menu item does. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.reuse-settings", NULL));
+  g_assert_true (cfai_ui_test_wait_until (no_dialog, fixture->window, WAIT_MS));
+  assert_viewer_finalized (fixture);
 
   studio = CFAI_IMAGE_STUDIO (gtk_stack_get_child_by_name (window_child (fixture->window, "content_stack"), "studio"));
   settings = CFAI_IMAGE_SETTINGS (gtk_widget_get_template_child (GTK_WIDGET (studio), CFAI_TYPE_IMAGE_STUDIO, "settings"));
@@ -806,6 +892,7 @@ main (int   argc,
   ADD ("/gallery/persistence", test_persistence);
   ADD ("/gallery/search-and-filter", test_search_and_filter);
   ADD ("/gallery/viewer", test_viewer);
+  ADD ("/gallery/viewer-closed-with-window", test_viewer_closed_with_window);
   ADD ("/gallery/reuse-settings", test_reuse_settings);
   ADD ("/gallery/delete-undo", test_delete_undo);
   ADD ("/gallery/compare", test_compare);

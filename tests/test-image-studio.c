@@ -34,6 +34,8 @@
 #define FLUX2_KLEIN  "@cf/black-forest-labs/flux-2-klein-4b"
 #define SDXL         "@cf/stabilityai/stable-diffusion-xl-base-1.0"
 #define PHOENIX      "@cf/leonardo/phoenix-1.0"
+/* No built-in rules: the studio reads them from its schema. */
+#define IMG2IMG      "@cf/runwayml/stable-diffusion-v1-5-img2img"
 
 static CfaiApplication *app;
 static CfaiTestServer *server;
@@ -1002,8 +1004,13 @@ test_invalid_input (Fixture       *fixture,
   g_assert_true (cfai_ui_test_wait_until (job_finished, job_at (fixture, 0), WAIT_MS));
   g_assert_cmpint (cfai_image_job_get_state (job_at (fixture, 0)), ==, CFAI_IMAGE_JOB_FAILED);
   g_assert_error (cfai_image_job_get_error (job_at (fixture, 0)), CFAI_ERROR, CFAI_ERROR_DAILY_LIMIT);
-  g_assert_nonnull (cfai_ui_test_find_label (GTK_WIDGET (row_for (fixture, job_at (fixture, 0))),
-                                             cfai_image_job_get_error (job_at (fixture, 0))->message));
+  /* With when to try again: the daily allocation's reset. */
+  {
+    g_autofree char *said = g_strdup_printf ("%s The free allocation resets at 00:00 UTC.",
+                                             cfai_image_job_get_error (job_at (fixture, 0))->message);
+
+    g_assert_nonnull (cfai_ui_test_find_label (GTK_WIDGET (row_for (fixture, job_at (fixture, 0))), said));
+  }
 
   /* With its remedy: here, to try again later, the same picture. */
   {
@@ -1022,6 +1029,140 @@ test_invalid_input (Fixture       *fixture,
     g_assert_cmpstr (cfai_image_request_get_prompt (cfai_image_job_get_request (retried)), ==,
                      "A quiet harbour at dusk, oil painting");
   }
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  GtkWidget *button;
+  int        width, height;   /* the window's size to check at */
+} Reachable;
+
+/* The window was given its new size: the default size counts the frame
+ * a client-side decorated window draws around itself, its allocation
+ * does not. */
+static gboolean
+window_has_size (gpointer data)
+{
+  Reachable *r = data;
+  int width = gtk_widget_get_width (r->window);
+  int height = gtk_widget_get_height (r->window);
+
+  return width <= r->width && width > r->width - 40 && height <= r->height && height > r->height - 40;
+}
+
+/* Drawn inside the window, and what a click at its middle would hit:
+ * not scrolled away, clipped or covered. */
+static gboolean
+button_reachable (gpointer data)
+{
+  Reachable *r = data;
+  graphene_rect_t bounds;
+  GtkWidget *hit;
+  double x, y;
+
+  if (!cfai_ui_test_widget_is_drawn (r->button) ||
+      !gtk_widget_compute_bounds (r->button, r->window, &bounds))
+    return FALSE;
+  if (bounds.origin.x < 0 || bounds.origin.y < 0 ||
+      bounds.origin.x + bounds.size.width > gtk_widget_get_width (r->window) ||
+      bounds.origin.y + bounds.size.height > gtk_widget_get_height (r->window))
+    return FALSE;
+  x = bounds.origin.x + bounds.size.width / 2;
+  y = bounds.origin.y + bounds.size.height / 2;
+  hit = gtk_widget_pick (r->window, x, y, GTK_PICK_DEFAULT);
+  return hit != NULL && (hit == r->button || gtk_widget_is_ancestor (hit, r->button));
+}
+
+/* Narrow or short, the settings scroll but Generate stays in reach:
+ * SDXL's settings are the tallest. */
+static void
+test_narrow_generate (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const struct { int width, height; } sizes[] = {
+    { 360, 640 },   /* a phone: everything stacked */
+    { 900, 480 },   /* a short, stacked window */
+    { 1280, 520 },  /* wide, side by side, but short */
+  };
+  GtkWidget *generate = studio_child (fixture, "generate_button");
+  Reachable reachable = { GTK_WIDGET (fixture->window), generate };
+
+  cfai_image_studio_set_model (fixture->studio, SDXL);
+  cfai_ui_test_type_keys (prompt (fixture), "A lighthouse on a cliff at dusk, oil painting");
+  g_assert_true (gtk_widget_is_sensitive (generate));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_test_message ("%d × %d", sizes[i].width, sizes[i].height);
+      reachable.width = sizes[i].width;
+      reachable.height = sizes[i].height;
+      gtk_window_set_default_size (GTK_WINDOW (fixture->window), sizes[i].width, sizes[i].height);
+      g_assert_true (cfai_ui_test_wait_until (window_has_size, &reachable, WAIT_MS));
+      cfai_ui_test_settle (SETTLE_MS);
+      if (!button_reachable (&reachable))
+        {
+          cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-studio-generate-unreachable.png");
+          g_error ("Generate out of reach at %d × %d", sizes[i].width, sizes[i].height);
+        }
+    }
+
+  /* And it works from there. */
+  cfai_ui_test_click (generate);
+  g_assert_cmpuint (n_jobs (fixture), ==, 1);
+}
+
+static gboolean
+rules_are_for (gpointer data)
+{
+  gpointer *args = data;
+  CfaiImageModelRules *rules = cfai_image_settings_get_rules (args[0]);
+
+  return rules != NULL && g_strcmp0 (cfai_image_model_rules_get_model_id (rules), args[1]) == 0;
+}
+
+/* Try Again after the model was changed: the image is asked for again
+ * of the model it failed with, under that model's rules, even when they
+ * came from its schema and there are no built-in ones to fall back on. */
+static void
+test_retry_other_model (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CfaiImageSettings *settings = studio_child (fixture, "settings");
+  g_autoptr(CfaiImageModelRules) builtin = cfai_image_model_rules_lookup (IMG2IMG);
+  CfaiImageModelRules *fetched;
+  CfaiImageJob *failed;
+  CfaiImageJob *retried;
+  GtkWidget *again;
+
+  g_assert_null (builtin);
+  cfai_image_studio_set_model (fixture->studio, IMG2IMG);
+  g_assert_true (cfai_ui_test_wait_until (rules_are_for, (gpointer[]) { settings, (gpointer) IMG2IMG }, WAIT_MS));
+  fetched = cfai_image_settings_get_rules (settings);
+
+  use_scenario (fixture, "error-3036");
+  type_and_generate (fixture, "A watercolour fox in a birch wood");
+  failed = job_at (fixture, 0);
+  g_assert_true (cfai_ui_test_wait_until (job_finished, failed, WAIT_MS));
+  g_assert_cmpint (cfai_image_job_get_state (failed), ==, CFAI_IMAGE_JOB_FAILED);
+  g_assert_true (cfai_image_job_get_rules (failed) == fetched);
+
+  cfai_image_studio_set_model (fixture->studio, SDXL);
+  g_assert_true (cfai_ui_test_wait_until (rules_are_for, (gpointer[]) { settings, (gpointer) SDXL }, WAIT_MS));
+  use_scenario (fixture, "strict-steps");
+  again = cfai_ui_test_find_button (GTK_WIDGET (row_for (fixture, failed)), "Try Again");
+  g_assert_nonnull (again);
+  cfai_ui_test_click (again);
+
+  g_assert_cmpuint (n_jobs (fixture), ==, 2);
+  retried = job_at (fixture, 0);
+  g_assert_true (retried != failed);
+  g_assert_cmpstr (cfai_image_request_get_model (cfai_image_job_get_request (retried)), ==, IMG2IMG);
+  g_assert_true (cfai_image_job_get_rules (retried) == fetched);
+  g_assert_true (cfai_ui_test_wait_until (job_finished, retried, WAIT_MS));
+  if (cfai_image_job_get_error (retried) != NULL)
+    g_error ("retried: %s", cfai_image_job_get_error (retried)->message);
+  g_assert_cmpint (cfai_image_job_get_state (retried), ==, CFAI_IMAGE_JOB_DONE);
 }
 
 /* For README and AppStream: a batch done, with the hints beside it. */
@@ -1087,6 +1228,8 @@ main (int   argc,
   ADD ("/studio/seed-lock", test_seed_lock);
   ADD ("/studio/reference-images", test_reference_images);
   ADD ("/studio/invalid-input", test_invalid_input);
+  ADD ("/studio/narrow-generate", test_narrow_generate);
+  ADD ("/studio/retry-other-model", test_retry_other_model);
   ADD ("/studio/screenshot", test_screenshot);
 #undef ADD
 

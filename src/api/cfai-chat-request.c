@@ -16,6 +16,7 @@
 #include "cfai-chat-request.h"
 #include "cfai-error.h"
 #include "cfai-json.h"
+#include "cfai-model.h"
 
 typedef struct
 {
@@ -45,6 +46,7 @@ struct _CfaiChatRequest
   char      *session_key;    /* x-session-affinity, NULL = none */
   gboolean   reject_if_busy;
   CfaiChatImageMode image_mode;
+  gboolean   blind;          /* the catalog says the model has no vision */
 };
 
 G_DEFINE_FINAL_TYPE (CfaiChatRequest, cfai_chat_request, G_TYPE_OBJECT)
@@ -150,6 +152,18 @@ cfai_chat_request_add_message (CfaiChatRequest *self,
   g_ptr_array_add (self->messages, message);
 }
 
+/* The one refusal of images, whether the schema or the catalog says so. */
+static void
+refuse_images (CfaiChatRequest  *self,
+               GError          **error)
+{
+  g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
+               _("%s does not accept images. Remove the image, or pick a model with vision."),
+               self->model);
+  if (error != NULL)
+    cfai_error_set_field (*error, "image");
+}
+
 /**
  * cfai_chat_request_add_image:
  *
@@ -183,6 +197,13 @@ cfai_chat_request_add_image (CfaiChatRequest  *self,
     {
       g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
                    _("Images of type %s cannot be sent; use PNG, JPEG or WebP."), mime_type);
+      return FALSE;
+    }
+
+  /* Said now, before the caller waits for a schema or the network. */
+  if (self->blind)
+    {
+      refuse_images (self, error);
       return FALSE;
     }
 
@@ -316,6 +337,26 @@ cfai_chat_request_apply_model_schema (CfaiChatRequest *self,
     return;
 
   cfai_chat_request_set_image_mode (self, cfai_chat_image_mode_from_schema (input));
+}
+
+/**
+ * cfai_chat_request_apply_model:
+ * @model: the catalog's entry for the request's model
+ *
+ * What the catalog knows and the schema cannot say: the 2026 schemas
+ * are one template that allows image parts for every model, so only the
+ * entry's vision flag tells that a model sees them.  After this, images
+ * for a model without vision are refused, by cfai_chat_request_add_image()
+ * and cfai_chat_request_to_json(), rather than sent to be ignored.
+ */
+void
+cfai_chat_request_apply_model (CfaiChatRequest *self,
+                               CfaiModel       *model)
+{
+  g_return_if_fail (CFAI_IS_CHAT_REQUEST (self));
+  g_return_if_fail (CFAI_IS_MODEL (model));
+
+  self->blind = !cfai_model_get_vision (model);
 }
 
 /**
@@ -612,12 +653,9 @@ cfai_chat_request_to_json (CfaiChatRequest  *self,
       if (message->image_urls != NULL && message->image_urls->len > 0)
         last_image_url = g_ptr_array_index (message->image_urls, message->image_urls->len - 1);
     }
-  if (n_images > 0 && self->image_mode == CFAI_CHAT_IMAGES_UNSUPPORTED)
+  if (n_images > 0 && (self->image_mode == CFAI_CHAT_IMAGES_UNSUPPORTED || self->blind))
     {
-      g_set_error (error, CFAI_ERROR, CFAI_ERROR_INVALID_INPUT,
-                   _("%s does not accept images. Remove the image, or pick a model with vision."),
-                   self->model);
-      cfai_error_set_field (*error, "image");
+      refuse_images (self, error);
       return NULL;
     }
   if (self->image_mode == CFAI_CHAT_IMAGES_IMAGE_FIELD && last_image_url != NULL)

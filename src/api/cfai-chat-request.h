@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cfai-model.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -46,6 +48,8 @@ void             cfai_chat_request_set_image_mode     (CfaiChatRequest  *self,
 CfaiChatImageMode cfai_chat_image_mode_from_schema    (JsonNode         *input_schema);
 void             cfai_chat_request_apply_model_schema (CfaiChatRequest  *self,
                                                        JsonObject       *model_schema);
+void             cfai_chat_request_apply_model        (CfaiChatRequest  *self,
+                                                       CfaiModel        *model);
 guint            cfai_chat_request_get_n_messages     (CfaiChatRequest  *self);
 void             cfai_chat_request_set_stream         (CfaiChatRequest  *self,
                                                        gboolean          stream);

@@ -231,14 +231,15 @@ load_builtin (CfaiModelCatalog *self)
 }
 
 /* What live entries leave unsaid.  Cloudflare's entries only name the
- * properties a model has, and the older ones never name "vision":
- * Mistral Small 3.1 and Llama 3.2 Vision take images (their schemas
- * have image parts, an image field) but their entries do not say so,
- * while the 2026 entries do.  An absent property is unknown, not false,
- * so the built-in list's vision (checked against the files' schemas by
- * tests/test-model-catalog.c) stays on a live model whose entry is
- * silent (the flags cannot tell silence from "false", which no entry
- * says).  Nothing else is taken from the built-in list. */
+ * properties a model has, and the older ones never name "vision" or
+ * "reasoning": Mistral Small 3.1 and Llama 3.2 Vision take images (their
+ * schemas have image parts, an image field) and QwQ thinks before it
+ * answers, but their entries do not say so, while the 2026 entries do.
+ * An absent property is unknown, not false, so the built-in list's
+ * vision (checked against the files' schemas by
+ * tests/test-model-catalog.c) and reasoning stay on a live model whose
+ * entry is silent (the flags cannot tell silence from "false", which no
+ * entry says).  Nothing else is taken from the built-in list. */
 static void
 fill_unsaid_from_builtin (GPtrArray *models)
 {
@@ -257,7 +258,7 @@ fill_unsaid_from_builtin (GPtrArray *models)
       CfaiModel *known = g_hash_table_lookup (index, cfai_model_get_id (model));
 
       if (known != NULL)
-        _cfai_model_take_vision_from (model, known);
+        _cfai_model_take_unsaid_from (model, known);
     }
 }
 

@@ -53,13 +53,13 @@ _cfai_model_has_flag (CfaiModel      *self,
   return (self->flags & flag) != 0;
 }
 
-/* Vision @builtin knows of and @self's entry left unsaid (see
- * cfai-model-catalog.c, "What live entries leave unsaid"). */
+/* Vision and reasoning @builtin knows of and @self's entry left unsaid
+ * (see cfai-model-catalog.c, "What live entries leave unsaid"). */
 static inline void
-_cfai_model_take_vision_from (CfaiModel *self,
+_cfai_model_take_unsaid_from (CfaiModel *self,
                               CfaiModel *builtin)
 {
-  self->flags |= builtin->flags & CFAI_MODEL_FLAG_VISION;
+  self->flags |= builtin->flags & (CFAI_MODEL_FLAG_VISION | CFAI_MODEL_FLAG_REASONING);
 }
 
 /* Call once every field the search looks at is set. */

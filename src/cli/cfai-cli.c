@@ -227,8 +227,6 @@ typedef struct
   Run            *run;
   CfaiChatStream *stream;
   CfaiChatRequest *request;
-  GBytes         *image;
-  const char     *image_mime;
 } ChatRun;
 
 static void
@@ -264,13 +262,6 @@ on_chat_schema (GObject      *source,
       return;
     }
   cfai_chat_request_apply_model_schema (chat_run->request, schema);
-
-  if (!cfai_chat_request_add_image (chat_run->request, chat_run->image, chat_run->image_mime,
-                                    &chat_run->run->error))
-    {
-      g_main_loop_quit (chat_run->run->loop);
-      return;
-    }
   cfai_run_execute_async (CFAI_RUN (chat_run->stream), chat_run->run->cancellable, on_chat_done, chat_run->run);
 }
 
@@ -400,7 +391,24 @@ command_chat (int    argc,
   g_signal_connect (stream, "text-reclassified", G_CALLBACK (on_text_reclassified), &run);
   if (image != NULL)
     {
-      ChatRun chat_run = { &run, stream, request, image, image_mime };
+      ChatRun chat_run = { &run, stream, request };
+      g_autoptr(CfaiModelCatalog) catalog = cfai_model_catalog_new (client, NULL);
+      CfaiModel *entry;
+
+      /* Whether the model sees images is the catalog's to say (the 2026
+       * schemas allow them for every model): the list last fetched, else
+       * the built-in one, without waiting for the network.  A model
+       * neither knows is left to its schema. */
+      cfai_model_catalog_load_cache (catalog, NULL);
+      entry = cfai_model_catalog_lookup (catalog, cfai_chat_request_get_model (request));
+      if (entry != NULL)
+        cfai_chat_request_apply_model (request, entry);
+      if (!cfai_chat_request_add_image (request, image, image_mime, &run.error))
+        {
+          ret = report (&run);
+          run_clear (&run);
+          return ret;
+        }
 
       cfai_client_get_model_schema_async (client, cfai_chat_request_get_model (request),
                                           run.cancellable, on_chat_schema, &chat_run);

@@ -6,7 +6,7 @@
 
 #include <glib/gi18n.h>
 
-#include "cfai-error.h"
+#include "cfai-error-fix.h"
 #include "cfai-image-job-row.h"
 
 struct _CfaiImageJobRow
@@ -33,61 +33,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The one thing that fixes a failure, as a button under its message. */
+/* The one thing that fixes a failure, as a button under its message;
+ * @fix is NULL when nothing failed. */
 static void
-update_action (CfaiImageJobRow *self)
+update_action (CfaiImageJobRow    *self,
+               const CfaiErrorFix *fix)
 {
-  const GError *error = cfai_image_job_get_error (self->job);
-  const char *label = NULL;
-  const char *action = NULL;
-
-  if (cfai_image_job_get_state (self->job) == CFAI_IMAGE_JOB_FAILED && error != NULL)
-    {
-      /* Anything not named below may go through another time. */
-      label = _("_Try Again");
-      action = "studio.retry";
-
-      if (error->domain == CFAI_ERROR)
-        switch ((CfaiErrorCode) error->code)
-          {
-          case CFAI_ERROR_PAID_PLAN_REQUIRED:
-          case CFAI_ERROR_NO_SUCH_MODEL:
-          case CFAI_ERROR_MODEL_RETIRED:
-          case CFAI_ERROR_MODEL_NOT_ALLOWED:
-          case CFAI_ERROR_LICENCE_REQUIRED:
-            label = _("_Choose Another Model");
-            action = "studio.choose-model";
-            break;
-          case CFAI_ERROR_AUTH:
-          case CFAI_ERROR_NO_CREDENTIALS:
-            label = _("_Fix Credentials");
-            action = "app.preferences";
-            break;
-          case CFAI_ERROR_NSFW:
-            label = _("Show _Hints");
-            action = "studio.show-hints";
-            break;
-          case CFAI_ERROR_INVALID_INPUT:
-          case CFAI_ERROR_TOO_LARGE:
-          case CFAI_ERROR_ACCOUNT_BLOCKED:
-          case CFAI_ERROR_NO_KEYRING:
-          case CFAI_ERROR_CONTEXT_EXCEEDED:
-            /* The message says which setting to change. */
-            label = NULL;
-            break;
-          case CFAI_ERROR_FAILED:
-          case CFAI_ERROR_DAILY_LIMIT:
-          case CFAI_ERROR_CAPACITY:
-          case CFAI_ERROR_RATE_LIMITED:
-          case CFAI_ERROR_TIMEOUT:
-          case CFAI_ERROR_SERVER:
-          case CFAI_ERROR_NETWORK:
-          case CFAI_ERROR_TRUNCATED_STREAM:
-          case CFAI_ERROR_PROTOCOL:
-          default:
-            break;
-          }
-    }
+  const char *label = fix != NULL ? fix->button_label : NULL;
+  const char *action = fix != NULL ? fix->action : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->action_button), label != NULL);
   if (label == NULL)
@@ -110,9 +63,9 @@ static void
 update (CfaiImageJobRow *self)
 {
   CfaiImageJobState state = cfai_image_job_get_state (self->job);
-  const GError *error = cfai_image_job_get_error (self->job);
   gint64 seed = cfai_image_job_get_seed (self->job);
   g_autofree char *seed_text = NULL;
+  g_auto(CfaiErrorFix) fix = { NULL };
   const char *text = NULL;
 
   switch (state)
@@ -127,7 +80,8 @@ update (CfaiImageJobRow *self)
       text = NULL;
       break;
     case CFAI_IMAGE_JOB_FAILED:
-      text = error != NULL ? error->message : _("The image could not be made");
+      cfai_error_fix_init (&fix, cfai_image_job_get_error (self->job), NULL, CFAI_ERROR_FIX_STUDIO);
+      text = fix.text;
       break;
     case CFAI_IMAGE_JOB_CANCELLED:
       text = _("Cancelled");
@@ -143,7 +97,7 @@ update (CfaiImageJobRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
 
-  update_action (self);
+  update_action (self, state == CFAI_IMAGE_JOB_FAILED ? &fix : NULL);
   gtk_widget_set_visible (self->spinner, state == CFAI_IMAGE_JOB_RUNNING);
   gtk_widget_set_visible (self->cancel_button, !cfai_image_job_is_finished (self->job));
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (cfai_image_job_get_texture (self->job)));

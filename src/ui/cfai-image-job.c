@@ -430,6 +430,19 @@ cfai_image_job_get_request (CfaiImageJob *self)
   return self->request;
 }
 
+/**
+ * cfai_image_job_get_rules:
+ *
+ * Returns: (transfer none) (nullable): the rules the job was made with:
+ *   its model's, read from its schema, or %NULL for built-in ones
+ */
+CfaiImageModelRules *
+cfai_image_job_get_rules (CfaiImageJob *self)
+{
+  g_return_val_if_fail (CFAI_IS_IMAGE_JOB (self), NULL);
+  return self->rules;
+}
+
 CfaiImageRun *
 cfai_image_job_get_run (CfaiImageJob *self)
 {

@@ -34,6 +34,7 @@ CfaiImageJobState  cfai_image_job_get_state     (CfaiImageJob        *self);
 gboolean           cfai_image_job_is_finished   (CfaiImageJob        *self);
 CfaiImageRequest  *cfai_image_job_get_request   (CfaiImageJob        *self);
 CfaiImageRun      *cfai_image_job_get_run       (CfaiImageJob        *self);
+CfaiImageModelRules *cfai_image_job_get_rules   (CfaiImageJob        *self);
 GdkTexture        *cfai_image_job_get_texture   (CfaiImageJob        *self);
 const GError      *cfai_image_job_get_error     (CfaiImageJob        *self);
 gint64             cfai_image_job_get_seed      (CfaiImageJob        *self);

@@ -161,8 +161,8 @@ generate_action (GtkWidget  *widget,
                                        g_steal_pointer (&requests));
 }
 
-/* A failed image asked for again: the same request, seed included, as a
- * new job at the top. */
+/* A failed image asked for again: the same request, seed included, with
+ * the same model's rules, as a new job at the top. */
 static void
 retry_action (GtkWidget  *widget,
               const char *name,
@@ -189,9 +189,10 @@ retry_action (GtkWidget  *widget,
       request = cfai_image_request_copy (cfai_image_run_get_sent_request (run) != NULL
                                          ? cfai_image_run_get_sent_request (run)
                                          : cfai_image_job_get_request (job));
-      again = cfai_image_job_new (cfai_application_get_client (app), request, self->rules != NULL &&
-                                  g_strcmp0 (cfai_image_request_get_model (request),
-                                             cfai_image_studio_get_model (self)) == 0 ? self->rules : NULL);
+      /* The failed job's rules are its model's, whatever the studio
+       * shows now: a model whose rules came from its schema has no
+       * built-in ones to fall back on. */
+      again = cfai_image_job_new (cfai_application_get_client (app), request, cfai_image_job_get_rules (job));
       g_signal_connect_object (again, "notify::state", G_CALLBACK (cfai_image_studio_on_job_state),
                                self, G_CONNECT_SWAPPED);
       cfai_image_queue_add (self->queue, again);

@@ -273,6 +273,11 @@ on_images_changed (CfaiImageViewer *self)
   guint n = g_list_model_get_n_items (self->images);
   guint found = GTK_INVALID_LIST_POSITION;
 
+  /* Taken down with its window (the gallery empties its model as it
+   * goes): nothing is shown any more, and nothing is left to close. */
+  if (gtk_widget_get_parent (GTK_WIDGET (self)) == NULL)
+    return;
+
   for (guint i = 0; i < n && found == GTK_INVALID_LIST_POSITION; i++)
     {
       g_autoptr(CfaiImageRecord) record = g_list_model_get_item (self->images, i);

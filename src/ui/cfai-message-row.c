@@ -16,6 +16,7 @@
 #include "cfai-conversation.h"
 #include "cfai-end-bin.h"
 #include "cfai-error.h"
+#include "cfai-error-fix.h"
 #include "cfai-format.h"
 #include "cfai-markdown-view.h"
 #include "cfai-message-row.h"
@@ -149,75 +150,14 @@ static void
 describe_error (CfaiMessageRow *self,
                 Notice         *notice)
 {
-  const GError *error = cfai_message_get_error (self->message);
-  const char *message = cfai_message_get_error_message (self->message);
+  g_auto(CfaiErrorFix) fix = { NULL };
 
-  notice->icon = "dialog-error-symbolic";
-  notice->text = g_strdup (message != NULL ? message : _("The answer failed."));
-  notice->button_label = _("_Retry");
-  notice->action = "chat.retry";
-
-  if (error == NULL || error->domain != CFAI_ERROR)
-    return;
-
-  switch ((CfaiErrorCode) error->code)
-    {
-    case CFAI_ERROR_PAID_PLAN_REQUIRED:
-    case CFAI_ERROR_NO_SUCH_MODEL:
-    case CFAI_ERROR_MODEL_RETIRED:
-    case CFAI_ERROR_MODEL_NOT_ALLOWED:
-    case CFAI_ERROR_LICENCE_REQUIRED:
-      notice->button_label = _("_Choose Another Model");
-      notice->action = "chat.choose-model";
-      break;
-    case CFAI_ERROR_CONTEXT_EXCEEDED:
-      notice->button_label = _("_Trim History");
-      notice->action = "chat.trim-history";
-      break;
-    case CFAI_ERROR_AUTH:
-    case CFAI_ERROR_NO_CREDENTIALS:
-      notice->button_label = _("_Fix Credentials");
-      notice->action = "app.preferences";
-      break;
-    case CFAI_ERROR_DAILY_LIMIT:
-    case CFAI_ERROR_CAPACITY:
-    case CFAI_ERROR_RATE_LIMITED:
-      {
-        gint64 wait_us = cfai_error_get_retry_after_us (error);
-
-        notice->icon = "alarm-symbolic";
-        if (wait_us > 0)
-          {
-            g_autofree char *when = cfai_format_duration_ms (wait_us / 1000);
-            char *text = g_strdup_printf (_("%s Try again in %s."), notice->text, when);
-
-            g_free (notice->text);
-            notice->text = text;
-          }
-        else if (error->code == CFAI_ERROR_DAILY_LIMIT)
-          {
-            char *text = g_strdup_printf (_("%s The free allocation resets at 00:00 UTC."), notice->text);
-
-            g_free (notice->text);
-            notice->text = text;
-          }
-        notice->button_label = _("_Try Again");
-      }
-      break;
-    case CFAI_ERROR_FAILED:
-    case CFAI_ERROR_INVALID_INPUT:
-    case CFAI_ERROR_ACCOUNT_BLOCKED:
-    case CFAI_ERROR_NSFW:
-    case CFAI_ERROR_TOO_LARGE:
-    case CFAI_ERROR_TIMEOUT:
-    case CFAI_ERROR_SERVER:
-    case CFAI_ERROR_NETWORK:
-    case CFAI_ERROR_TRUNCATED_STREAM:
-    case CFAI_ERROR_PROTOCOL:
-    case CFAI_ERROR_NO_KEYRING:
-    default:
-      break;
-    }
+  cfai_error_fix_init (&fix, cfai_message_get_error (self->message),
+                       cfai_message_get_error_message (self->message), CFAI_ERROR_FIX_CHAT);
+  notice->icon = fix.icon;
+  notice->text = g_steal_pointer (&fix.text);
+  notice->button_label = fix.button_label;
+  notice->action = fix.action;
 }
 
 static void
