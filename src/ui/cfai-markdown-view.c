@@ -59,7 +59,8 @@ struct _CfaiMarkdownView
   double              shown_top;      /* the part shown then */
   double              shown_bottom;
   double              drawn_value;    /* and the adjustment's value then */
-  guint               first_drawn;    /* the first group the last snapshot drew */
+  GtkWidget          *first_drawn_group; /* the first group the last snapshot drew, */
+  guint               first_drawn;    /* its place among the groups */
   guint               n_drawn;        /* and how many */
 
   /* Making widgets only for what can be seen, see cfai_markdown_view_size_allocate(). */
@@ -593,8 +594,14 @@ sync_block (CfaiMarkdownView *self,
 /* Block widgets live in groups of GROUP_SIZE, the groups in the view,
  * so that a frame in which the open block grows walks the groups and
  * the tail group's few blocks rather than every block of the answer:
- * full groups keep their cached sizes and render nodes. */
-#define GROUP_SIZE 32
+ * full groups keep their cached sizes and render nodes.  A group is
+ * also what the snapshot draws or skips, and the renderer goes through
+ * every node of a drawn group, seen or not: groups of 32 blocks were
+ * pages tall, so at 50,000 tokens a frame drew several pages of text
+ * and code (and highlighted code no one saw), 4.2 times the
+ * instructions of a frame at 100 tokens (callgrind); with 8 blocks a
+ * group is about a page and the two cost the same. */
+#define GROUP_SIZE 8
 
 static GtkWidget *
 ensure_tail (CfaiMarkdownView *self)
@@ -715,6 +722,8 @@ remove_widgets (CfaiMarkdownView *self)
   self->last_finished = NULL;
   self->tail_finished = 0;
   self->n_shown = 0;
+  self->first_drawn_group = NULL;
+  self->first_drawn = 0;
 }
 
 
@@ -1126,16 +1135,38 @@ cfai_markdown_view_unroot (GtkWidget *widget)
   GTK_WIDGET_CLASS (cfai_markdown_view_parent_class)->unroot (widget);
 }
 
-/* Groups are stacked top to bottom, so the ones to draw are a run: the
- * walk skips those above and stops at the first one below.  Skipped
- * groups keep their render nodes for when they are drawn again. */
+/* The top and bottom of @group in the view; FALSE when it has no
+ * bounds (not allocated yet), and then it is drawn. */
+static gboolean
+group_extent (GtkWidget *view,
+              GtkWidget *group,
+              double    *top,
+              double    *bottom)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (group, view, &bounds))
+    return FALSE;
+  *top = bounds.origin.y;
+  *bottom = bounds.origin.y + bounds.size.height;
+  return TRUE;
+}
+
+/* Groups are stacked top to bottom, so the ones to draw are a run.  The
+ * walk starts at the first group the last snapshot drew, steps back
+ * while the group before it reaches into the part to draw, and stops at
+ * the first group below it: a frame looks at the groups it draws and
+ * one or two more, not at every group of a long answer.  Skipped groups
+ * keep their render nodes for when they are drawn again. */
 static void
 cfai_markdown_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
 {
   CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (widget);
-  double shown_top, shown_bottom, top = 0, bottom = 0;
+  double shown_top = 0, shown_bottom = 0, top = 0, bottom = 0;
   gboolean all = !get_shown_range (self, &shown_top, &shown_bottom);
+  GtkWidget *child;
+  guint index;
 
   /* A quarter of a page above and below what is shown, so that
    * scrolling a little needs no new snapshot.  More costs every frame:
@@ -1150,24 +1181,41 @@ cfai_markdown_view_snapshot (GtkWidget   *widget,
       bottom = shown_bottom + margin;
     }
 
-  self->first_drawn = 0;
-  self->n_drawn = 0;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  child = all ? NULL : self->first_drawn_group;
+  index = self->first_drawn;
+  if (child == NULL || gtk_widget_get_parent (child) != widget)
     {
-      graphene_rect_t bounds;
+      child = gtk_widget_get_first_child (widget);
+      index = 0;
+    }
 
-      if (!all && gtk_widget_compute_bounds (child, widget, &bounds))
+  if (!all && child != NULL)
+    {
+      GtkWidget *previous;
+      double group_top, group_bottom;
+
+      while ((previous = gtk_widget_get_prev_sibling (child)) != NULL &&
+             (!group_extent (widget, previous, &group_top, &group_bottom) || group_bottom >= top))
         {
-          if (bounds.origin.y + bounds.size.height < top)
-            {
-              self->first_drawn++;
-              continue;
-            }
-          if (bounds.origin.y > bottom)
-            break;
+          child = previous;
+          index--;
         }
+      while (child != NULL && group_extent (widget, child, &group_top, &group_bottom) && group_bottom < top)
+        {
+          child = gtk_widget_get_next_sibling (child);
+          index++;
+        }
+    }
+
+  self->first_drawn_group = child;
+  self->first_drawn = index;
+  self->n_drawn = 0;
+  for (; child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      double group_top, group_bottom;
+
+      if (!all && group_extent (widget, child, &group_top, &group_bottom) && group_top > bottom)
+        break;
 
       gtk_widget_snapshot_child (widget, child, snapshot);
       self->n_drawn++;
