@@ -22,9 +22,9 @@
  * Drawing: a long answer is many groups, and the renderer goes through
  * every node of a frame's render tree (GTK 4.24 runs each one through
  * gsk_render_replay every frame), so a view that drew all its groups
- * made every frame cost what the whole answer costs.  The view draws only the
- * groups near what its scrolled window shows, and draws again when
- * scrolling goes past them.
+ * made every frame cost what the whole answer costs.  The view draws
+ * only the groups that what its scrolled window shows overlaps, and
+ * draws again when scrolling goes past them (cfai-markdown-view-draw.c).
  *
  * Labels rather than one GtkTextView: a label per block keeps each
  * block's layout cached by GTK, so growing the last one re-lays out only
