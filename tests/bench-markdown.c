@@ -369,8 +369,8 @@ compare_gint64 (gconstpointer a,
 
 typedef struct
 {
-  double wall;   /* median cost of one token, microseconds */
-  double cpu;    /* the same in main-thread CPU time */
+  gint64 wall;   /* median cost of one token, microseconds */
+  gint64 cpu;    /* the same in main-thread CPU time */
 } Cost;
 
 /* Measures the cost of a token after @n_tokens. */
@@ -433,16 +433,7 @@ measure_at (guint n_tokens,
            bench.phase_sum[2] / 1000.0 / n_measured);
 
   bench_close (&bench);
-  return (Cost) { (double) median, (double) cpu_median };
-}
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
+  return (Cost) { median, cpu_median };
 }
 
 /* The median over @repeats runs of measure_at(), each in a new window. */
@@ -451,8 +442,8 @@ measure_repeated (guint n_tokens,
                   guint n_measured,
                   guint repeats)
 {
-  g_autoptr(GArray) walls = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) cpus = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) walls = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) cpus = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   for (guint i = 0; i < repeats; i++)
     {
@@ -461,9 +452,9 @@ measure_repeated (guint n_tokens,
       g_array_append_val (walls, cost.wall);
       g_array_append_val (cpus, cost.cpu);
     }
-  g_array_sort (walls, compare_double);
-  g_array_sort (cpus, compare_double);
-  return (Cost) { g_array_index (walls, double, repeats / 2), g_array_index (cpus, double, repeats / 2) };
+  g_array_sort (walls, compare_gint64);
+  g_array_sort (cpus, compare_gint64);
+  return (Cost) { g_array_index (walls, gint64, repeats / 2), g_array_index (cpus, gint64, repeats / 2) };
 }
 
 typedef struct
@@ -565,9 +556,9 @@ main (int   argc,
            at_100.wall / 1000.0, at_10000.wall / 1000.0, at_50000.wall / 1000.0,
            at_100.cpu / 1000.0, at_10000.cpu / 1000.0, at_50000.cpu / 1000.0);
   g_print ("cost at 10,000 / cost at 100: %.2f; at 50,000 / at 100: %.2f (target <= 1.5)\n",
-           at_10000.wall / at_100.wall, at_50000.wall / at_100.wall);
+           (double) at_10000.wall / at_100.wall, (double) at_50000.wall / at_100.wall);
   g_print ("main-thread CPU time, at 10,000 / at 100: %.2f; at 50,000 / at 100: %.2f (target <= 1.5)\n",
-           at_10000.cpu / at_100.cpu, at_50000.cpu / at_100.cpu);
+           (double) at_10000.cpu / at_100.cpu, (double) at_50000.cpu / at_100.cpu);
 
   measure_rate ();
 
