@@ -502,6 +502,83 @@ test_many_blocks (Fixture       *fixture,
     }
 }
 
+/* Whether every group is where a column of natural heights puts it:
+ * the view allocates only the groups whose place or size changed, so a
+ * group it skipped wrongly would be out of line or keep an old size. */
+static gboolean
+groups_stacked (gpointer data)
+{
+  GtkWidget *view = data;
+  int width = gtk_widget_get_width (view);
+  double y = 0;
+  guint n = 0;
+
+  for (GtkWidget *group = gtk_widget_get_first_child (view); group != NULL; group = gtk_widget_get_next_sibling (group))
+    {
+      graphene_rect_t bounds;
+      int minimum, natural;
+
+      if (!gtk_widget_get_visible (group))
+        continue;
+      if (!gtk_widget_compute_bounds (group, view, &bounds))
+        return FALSE;
+      gtk_widget_measure (group, GTK_ORIENTATION_VERTICAL, width, &minimum, &natural, NULL, NULL);
+      if (!G_APPROX_VALUE (bounds.origin.y, y, 0.5) ||
+          !G_APPROX_VALUE (bounds.size.height, (double) natural, 0.5) ||
+          !G_APPROX_VALUE (bounds.size.width, (double) width, 0.5))
+        return FALSE;
+      y += natural + 12;
+      n++;
+    }
+  return n > 1;
+}
+
+typedef struct
+{
+  GtkWidget *view;
+  int        width;
+} WidthWait;
+
+static gboolean
+narrower (gpointer data)
+{
+  WidthWait *wait = data;
+
+  return gtk_widget_get_width (wait->view) < wait->width;
+}
+
+/* Groups stay stacked while the open block grows, when a block ends
+ * and a group fills, and when the width changes every group's height. */
+static void
+test_groups_stacked (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  GtkWidget *clamp = gtk_widget_get_parent (view);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) more = g_string_new (NULL);
+  WidthWait wait = { view, 0 };
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (text, "Paragraph %u%s.\n\n", i,
+                            i % 3 == 0 ? " that goes on for a while, long enough to wrap onto a second line in a window this wide" : "");
+  cfai_markdown_view_set_text (fixture->view, text->str);
+  g_assert_true (cfai_ui_test_wait_until (groups_stacked, view, WAIT_MS));
+
+  for (guint i = 40; i < 60; i++)
+    g_string_append_printf (more, "Paragraph %u, streamed, with a few more words in it.\n\n", i);
+  g_string_append (more, "And the open paragraph, still growing");
+  stream (fixture, more->str);
+  g_assert_true (cfai_ui_test_wait_until (groups_stacked, view, WAIT_MS));
+
+  /* Narrower: the long paragraphs wrap onto more lines. */
+  wait.width = gtk_widget_get_width (view);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 400);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 400);
+  g_assert_true (cfai_ui_test_wait_until (narrower, &wait, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (groups_stacked, view, WAIT_MS));
+}
+
 typedef struct
 {
   CfaiMarkdownView *view;
@@ -682,6 +759,7 @@ main (int   argc,
   g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
   g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
+  g_test_add ("/markdown-view/groups-stacked", Fixture, NULL, fixture_set_up, test_groups_stacked, fixture_tear_down);
   g_test_add ("/markdown-view/draws-what-is-seen", Fixture, NULL, fixture_set_up, test_draws_what_is_seen, fixture_tear_down);
   g_test_add ("/markdown-view/draws-all-unscrolled", Fixture, NULL, fixture_set_up, test_draws_all_unscrolled, fixture_tear_down);
   g_test_add ("/markdown-view/copy", Fixture, NULL, fixture_set_up, test_copy, fixture_tear_down);
