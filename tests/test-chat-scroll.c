@@ -360,6 +360,67 @@ test_follow_and_jump (void)
 }
 
 static gboolean
+shows_first (gpointer data)
+{
+  Fixture *fixture = data;
+  GListModel *messages = cfai_conversation_get_messages (cfai_chat_page_get_conversation (fixture->page));
+  g_autoptr(CfaiMessage) first = g_list_model_get_item (messages, 0);
+  GtkWidget *row = find_row (fixture, first);
+
+  /* Keep going up until the list knows its top. */
+  if (gtk_adjustment_get_value (vadjustment (fixture)) > 0)
+    gtk_adjustment_set_value (vadjustment (fixture), 0);
+  return row != NULL && gtk_widget_get_mapped (row);
+}
+
+/* A row the list lets go of keeps its message and its widgets, and comes
+ * back for that message: scrolling away and back makes nothing again. */
+static void
+test_rows_kept (void)
+{
+  Fixture fixture_ = { 0 }, *fixture = &fixture_;
+  g_autoptr(GtkWidget) newest_row = NULL;
+  CfaiMessage *newest;
+
+  fixture->window = cfai_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, fixture->window, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (store_loaded, app, WAIT_MS));
+  open_chat (fixture);
+  g_assert_true (cfai_ui_test_wait_until (shows_newest, fixture, WAIT_MS));
+
+  newest = last_message (fixture);
+  newest_row = g_object_ref (find_row (fixture, newest));
+
+  /* At the top, a chat this long has let go of its newest rows. */
+  gtk_adjustment_set_value (vadjustment (fixture), 0);
+  g_assert_true (cfai_ui_test_wait_until (shows_first, fixture, WAIT_MS));
+  g_assert_null (find_row (fixture, newest));
+  g_assert_null (gtk_widget_get_parent (newest_row));
+  g_assert_true (cfai_message_row_get_message (CFAI_MESSAGE_ROW (newest_row)) == newest);
+
+  /* Back at the end, the newest message has its own row again, still
+   * showing its text. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.jump-to-bottom", NULL);
+  g_assert_true (cfai_ui_test_wait_until (shows_newest, fixture, WAIT_MS));
+  g_assert_true (find_row (fixture, newest) == newest_row);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, newest_row, WAIT_MS));
+
+  /* Every row shown belongs to one message only. */
+  for (GtkWidget *item = gtk_widget_get_first_child (fixture->list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (CFAI_IS_MESSAGE_ROW (row))
+        g_assert_true (find_row (fixture, cfai_message_row_get_message (CFAI_MESSAGE_ROW (row))) == row);
+    }
+
+  cfai_ui_test_close_windows (GTK_APPLICATION (app));
+}
+
+static gboolean
 credentials_loaded (gpointer data)
 {
   return !cfai_application_get_loading_credentials (CFAI_APPLICATION (data));
@@ -401,6 +462,7 @@ main (int   argc,
   cfai_application_use_token (app, "test-token");
 
   g_test_add_func ("/chat-scroll/follow-and-jump", test_follow_and_jump);
+  g_test_add_func ("/chat-scroll/rows-kept", test_rows_kept);
   ret = g_test_run ();
 
   g_clear_object (&app);

@@ -8,6 +8,7 @@
 
 #include "cfai-chat-page.h"
 #include "cfai-chat-stream.h"
+#include "cfai-message-row-pool.h"
 #include "cfai-model-catalog.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,7 @@ struct _CfaiChatPage
   guint             follow_tick;
   gboolean          rows_added;       /* since the last allocation */
   double            last_upper;       /* of the adjustment, at its last value change */
+  CfaiMessageRowPool *row_pool;       /* the list's rows, kept for their messages */
 
   GtkScrolledWindow *scroller;
   GtkListView      *message_list;

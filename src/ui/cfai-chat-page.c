@@ -16,6 +16,11 @@
 #include "cfai-chat-page-private.h"
 #include "cfai-message-row.h"
 
+/* Rows the list lets go of, kept with their widgets for their messages:
+ * as many as GtkListView keeps bound, so a swing of its window from one
+ * side of what is shown to the other costs no row made again. */
+#define ROW_POOL_CAPACITY 200
+
 G_DEFINE_FINAL_TYPE (CfaiChatPage, cfai_chat_page, GTK_TYPE_WIDGET)
 
 enum {
@@ -479,6 +484,8 @@ cfai_chat_page_constructed (GObject *object)
 
   g_assert (self->conversation != NULL);
 
+  self->row_pool = cfai_message_row_pool_new (ROW_POOL_CAPACITY);
+  gtk_list_view_set_factory (self->message_list, cfai_message_row_pool_get_factory (self->row_pool));
   selection = gtk_no_selection_new (g_object_ref (cfai_conversation_get_messages (self->conversation)));
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
@@ -565,6 +572,7 @@ cfai_chat_page_dispose (GObject *object)
     while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
       gtk_widget_unparent (child);
   }
+  g_clear_object (&self->row_pool);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->conversation);
   g_clear_pointer (&self->pending_images, g_ptr_array_unref);
