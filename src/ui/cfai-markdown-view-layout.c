@@ -234,7 +234,6 @@ cfai_markdown_view_size_allocate (GtkWidget *widget,
   CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (widget);
   double shown_top, shown_bottom;
   int y = 0, total_min, total_nat;
-  guint index;
 
   self->allocated = TRUE;
   /* Near: within a page of what is shown, so that scrolling finds the
@@ -270,43 +269,24 @@ cfai_markdown_view_size_allocate (GtkWidget *widget,
     }
 
   /* As a vertical box: natural heights when they fit (a code block's
-   * minimum is shorter than its code), else the minimum ones.  A group
-   * that keeps its place and size is not allocated again: the frame
-   * that grows the open block moves and resizes only the tail group,
-   * and allocating each of a long answer's groups anyway (a transform
-   * and GTK's checks per group) cost a quarter of a million
-   * instructions a frame at 50,000 tokens (callgrind).  GTK allocates
-   * again, with the allocation it had, a group that asked for it. */
-  if (width != self->allocated_width)
-    g_array_set_size (self->group_allocations, 0);
-  self->allocated_width = width;
-
+   * minimum is shorter than its code), else the minimum ones.  Every
+   * group is allocated, even one that keeps its place and size: GTK
+   * counts a group that asked to be laid out again as unallocated
+   * until its parent's allocation gives it one, and only its parent
+   * knows where it goes (skipping such groups left some undrawable). */
   cfai_markdown_view_measure (widget, GTK_ORIENTATION_VERTICAL, width, &total_min, &total_nat, NULL, NULL);
-  index = 0;
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
-       child = gtk_widget_get_next_sibling (child), index++)
+       child = gtk_widget_get_next_sibling (child))
     {
-      CfaiMarkdownGroupAllocation *last;
       int child_min, child_nat, child_height;
 
-      if (index >= self->group_allocations->len)
-        g_array_append_val (self->group_allocations, ((CfaiMarkdownGroupAllocation) { -1, -1 }));
-      last = &g_array_index (self->group_allocations, CfaiMarkdownGroupAllocation, index);
-
       if (!gtk_widget_should_layout (child))
-        {
-          *last = (CfaiMarkdownGroupAllocation) { -1, -1 };
-          continue;
-        }
+        continue;
       gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, &child_min, &child_nat, NULL, NULL);
       child_height = height >= total_nat ? child_nat : child_min;
-      if (last->y != y || last->height != child_height || child == self->tail)
-        {
-          gtk_widget_allocate (child, width, child_height, -1,
-                               gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, y)));
-          *last = (CfaiMarkdownGroupAllocation) { y, child_height };
-        }
+      gtk_widget_allocate (child, width, child_height, -1,
+                           gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, y)));
       y += child_height + CFAI_MARKDOWN_VIEW_SPACING;
     }
 }

@@ -19,14 +19,6 @@ G_BEGIN_DECLS
 /* The space between two blocks, and between two groups. */
 #define CFAI_MARKDOWN_VIEW_SPACING 12
 
-/* Where the last allocation put a group, see
- * cfai_markdown_view_size_allocate(); -1 when it was not allocated. */
-typedef struct
-{
-  int y;
-  int height;
-} CfaiMarkdownGroupAllocation;
-
 struct _CfaiMarkdownView
 {
   GtkWidget           parent_instance;
@@ -54,8 +46,6 @@ struct _CfaiMarkdownView
   gboolean            deferred;       /* the widgets are behind the text */
   gboolean            near;           /* the last allocation was near what is shown */
   gboolean            allocated;      /* there was one */
-  int                 allocated_width;/* its width */
-  GArray             *group_allocations; /* of CfaiMarkdownGroupAllocation, a group's in order */
   guint               settle_tick;    /* text views made in a layout pass measure again */
   GdkFrameClock      *layout_clock;   /* while a build waits for the layout phase */
   gulong              layout_handler;

@@ -183,7 +183,6 @@ remove_widgets (CfaiMarkdownView *self)
   self->n_shown = 0;
   self->first_drawn_group = NULL;
   self->first_drawn = 0;
-  g_array_set_size (self->group_allocations, 0);
 }
 
 static void
@@ -238,7 +237,6 @@ cfai_markdown_view_finalize (GObject *object)
   CfaiMarkdownView *self = CFAI_MARKDOWN_VIEW (object);
 
   g_clear_object (&self->blocks);
-  g_clear_pointer (&self->group_allocations, g_array_unref);
 
   G_OBJECT_CLASS (cfai_markdown_view_parent_class)->finalize (object);
 }
@@ -314,7 +312,6 @@ static void
 cfai_markdown_view_init (CfaiMarkdownView *self)
 {
   self->blocks = cfai_markdown_blocks_new ();
-  self->group_allocations = g_array_new (FALSE, FALSE, sizeof (CfaiMarkdownGroupAllocation));
   self->drawn_top = 1.0;
   self->estimate_width = -1;
 }
