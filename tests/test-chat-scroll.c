@@ -373,6 +373,20 @@ shows_first (gpointer data)
   return row != NULL && gtk_widget_get_mapped (row);
 }
 
+typedef struct
+{
+  GdkFrameClock *clock;
+  gint64         counter;
+} FrameWait;
+
+static gboolean
+frame_passed (gpointer data)
+{
+  FrameWait *wait = data;
+
+  return gdk_frame_clock_get_frame_counter (wait->clock) > wait->counter;
+}
+
 /* A row the list lets go of keeps its message and its widgets, and comes
  * back for that message: scrolling away and back makes nothing again. */
 static void
@@ -406,6 +420,22 @@ test_rows_kept (void)
   g_assert_true (cfai_ui_test_wait_until (shows_newest, fixture, WAIT_MS));
   g_assert_true (find_row (fixture, newest) == newest_row);
   g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, newest_row, WAIT_MS));
+
+  /* Scrolled a page a frame, rows come and go and come back, each one
+   * laid out before it is drawn (GTK warns, fatally here, of a widget
+   * drawn without an allocation). */
+  for (guint i = 0; i < 40; i++)
+    {
+      GtkAdjustment *adj = vadjustment (fixture);
+      FrameWait wait = { gtk_widget_get_frame_clock (fixture->list), 0 };
+
+      wait.counter = gdk_frame_clock_get_frame_counter (wait.clock);
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) +
+                                (i < 20 ? -1 : 1) * gtk_adjustment_get_page_size (adj));
+      g_assert_true (cfai_ui_test_wait_until (frame_passed, &wait, WAIT_MS));
+    }
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.jump-to-bottom", NULL);
+  g_assert_true (cfai_ui_test_wait_until (shows_newest, fixture, WAIT_MS));
 
   /* Every row shown belongs to one message only. */
   for (GtkWidget *item = gtk_widget_get_first_child (fixture->list); item != NULL;
