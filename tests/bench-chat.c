@@ -58,6 +58,7 @@
 #include "cfai-chat-store.h"
 #include "cfai-chat-stream.h"
 #include "cfai-markdown-view.h"
+#include "cfai-message-slot.h"
 #include "cfai-message-row.h"
 #include "cfai-test-home.h"
 #include "cfai-test-server.h"
@@ -561,18 +562,28 @@ use_page (Bench        *bench,
   g_assert_nonnull (bench->scroller);
 }
 
-/* The list's row for @message, if it has one: rows are the list's
- * children's children. */
+/* The row in a list item's slot: none while it is far from what is shown. */
+static GtkWidget *
+item_row (GtkWidget *item)
+{
+  GtkWidget *slot = gtk_widget_get_first_child (item);
+
+  return CFAI_IS_MESSAGE_SLOT (slot) ? cfai_message_slot_get_row (CFAI_MESSAGE_SLOT (slot)) : NULL;
+}
+
+/* The list's row for @message, if it has one. */
 static GtkWidget *
 find_row (GtkWidget   *list,
           CfaiMessage *message)
 {
   for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *row = gtk_widget_get_first_child (item); row != NULL;
-         row = gtk_widget_get_next_sibling (row))
-      if (CFAI_IS_MESSAGE_ROW (row) && cfai_message_row_get_message (CFAI_MESSAGE_ROW (row)) == message)
+    {
+      GtkWidget *row = item_row (item);
+
+      if (row != NULL && cfai_message_row_get_message (CFAI_MESSAGE_ROW (row)) == message)
         return row;
+    }
   return NULL;
 }
 
@@ -793,41 +804,56 @@ measure_open (Bench *bench,
 /* Scrolling                                                          */
 /* ------------------------------------------------------------------ */
 
-/* CFAI_BENCH_DEBUG=frames: per frame, the rows the list has, how many
- * of them it gave another message since the last frame, and the ids of
- * the first shown and of the range bound. */
+/* CFAI_BENCH_DEBUG=frames: per frame, the items the list has, how many
+ * of them it gave another message since the last frame, how many have
+ * a row and how many got one, and the ids of the first shown and of
+ * the range bound. */
 static void
 print_rows (Bench *bench)
 {
-  static GHashTable *last;
-  guint n = 0, rebound = 0;
+  static GHashTable *last_message, *last_row;
+  guint n = 0, rebound = 0, with_row = 0, new_rows = 0;
   gint64 first_shown = -1, lowest = G_MAXINT64, highest = -1;
 
-  if (last == NULL)
-    last = g_hash_table_new (NULL, NULL);
+  if (last_message == NULL)
+    {
+      last_message = g_hash_table_new (NULL, NULL);
+      last_row = g_hash_table_new (NULL, NULL);
+    }
   for (GtkWidget *item = gtk_widget_get_first_child (bench->list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *row = gtk_widget_get_first_child (item); row != NULL;
-         row = gtk_widget_get_next_sibling (row))
-      if (CFAI_IS_MESSAGE_ROW (row))
-        {
-          CfaiMessage *message = cfai_message_row_get_message (CFAI_MESSAGE_ROW (row));
-          gint64 id = message != NULL ? cfai_message_get_id (message) : -1;
+    {
+      GtkWidget *slot = gtk_widget_get_first_child (item);
+      GtkWidget *row = item_row (item);
+      CfaiMessage *message;
+      gint64 id;
 
-          n++;
-          if (g_hash_table_lookup (last, row) != message)
-            rebound++;
-          g_hash_table_insert (last, row, message);
-          if (id >= 0)
-            {
-              lowest = MIN (lowest, id);
-              highest = MAX (highest, id);
-              if (first_shown < 0 && is_in_view (bench, row))
-                first_shown = id;
-            }
+      if (!CFAI_IS_MESSAGE_SLOT (slot))
+        continue;
+      message = cfai_message_slot_get_message (CFAI_MESSAGE_SLOT (slot));
+      id = message != NULL ? cfai_message_get_id (message) : -1;
+      n++;
+      if (g_hash_table_lookup (last_message, slot) != message)
+        rebound++;
+      g_hash_table_insert (last_message, slot, message);
+      if (row != NULL)
+        {
+          with_row++;
+          if (g_hash_table_lookup (last_row, slot) != row)
+            new_rows++;
         }
-  g_print ("  frame %u: %u rows, %u given another message, ids %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
-           ", first shown %" G_GINT64_FORMAT "\n", bench->scroll_ticks, n, rebound, lowest, highest, first_shown);
+      g_hash_table_insert (last_row, slot, row);
+      if (id >= 0)
+        {
+          lowest = MIN (lowest, id);
+          highest = MAX (highest, id);
+          if (first_shown < 0 && row != NULL && is_in_view (bench, row))
+            first_shown = id;
+        }
+    }
+  g_print ("  frame %u: %u items, %u given another message, %u with rows, %u rows put in, ids %"
+           G_GINT64_FORMAT "-%" G_GINT64_FORMAT ", first shown %" G_GINT64_FORMAT "\n",
+           bench->scroll_ticks, n, rebound, with_row, new_rows, lowest, highest, first_shown);
 }
 
 static gboolean

@@ -20,6 +20,7 @@
 #include "cfai-chat-page.h"
 #include "cfai-chat-store.h"
 #include "cfai-message-row.h"
+#include "cfai-message-slot.h"
 #include "cfai-test-home.h"
 #include "cfai-test-server.h"
 #include "cfai-ui-test.h"
@@ -115,16 +116,27 @@ at_bottom (Fixture *fixture)
          gtk_adjustment_get_upper (adj) - BOTTOM_SLACK;
 }
 
+/* The row in a list item's slot: none while it is far from what is shown. */
+static GtkWidget *
+item_row (GtkWidget *item)
+{
+  GtkWidget *slot = gtk_widget_get_first_child (item);
+
+  return CFAI_IS_MESSAGE_SLOT (slot) ? cfai_message_slot_get_row (CFAI_MESSAGE_SLOT (slot)) : NULL;
+}
+
 static GtkWidget *
 find_row (Fixture     *fixture,
           CfaiMessage *message)
 {
   for (GtkWidget *item = gtk_widget_get_first_child (fixture->list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *row = gtk_widget_get_first_child (item); row != NULL;
-         row = gtk_widget_get_next_sibling (row))
-      if (CFAI_IS_MESSAGE_ROW (row) && cfai_message_row_get_message (CFAI_MESSAGE_ROW (row)) == message)
+    {
+      GtkWidget *row = item_row (item);
+
+      if (row != NULL && cfai_message_row_get_message (CFAI_MESSAGE_ROW (row)) == message)
         return row;
+    }
   return NULL;
 }
 
@@ -267,13 +279,15 @@ on_after_paint (GdkFrameClock *clock,
   fixture->scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_template_child (child, CFAI_TYPE_CHAT_PAGE, "scroller"));
   for (GtkWidget *item = gtk_widget_get_first_child (fixture->list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
-    for (GtkWidget *row = gtk_widget_get_first_child (item); row != NULL;
-         row = gtk_widget_get_next_sibling (row))
-      if (CFAI_IS_MESSAGE_ROW (row) && in_view (fixture, row))
+    {
+      GtkWidget *row = item_row (item);
+
+      if (row != NULL && in_view (fixture, row))
         {
           fixture->first_view = in_view (fixture, find_row (fixture, last_message (fixture)));
           return;
         }
+    }
 }
 
 static void
@@ -441,9 +455,9 @@ test_rows_kept (void)
   for (GtkWidget *item = gtk_widget_get_first_child (fixture->list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
     {
-      GtkWidget *row = gtk_widget_get_first_child (item);
+      GtkWidget *row = item_row (item);
 
-      if (CFAI_IS_MESSAGE_ROW (row))
+      if (row != NULL)
         g_assert_true (find_row (fixture, cfai_message_row_get_message (CFAI_MESSAGE_ROW (row))) == row);
     }
 

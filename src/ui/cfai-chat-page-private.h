@@ -31,7 +31,7 @@ struct _CfaiChatPage
   gboolean          following;        /* keep the newest text in view */
   gboolean          scrolling;        /* our own change to the adjustment */
   guint             follow_tick;
-  gboolean          rows_added;       /* since the last allocation */
+  gboolean          settle_at_end;    /* in the next allocation: rows were added, or following */
   double            last_upper;       /* of the adjustment, at its last value change */
   CfaiMessageRowPool *row_pool;       /* the list's rows, kept for their messages */
 

@@ -92,17 +92,30 @@ scroll_to_end (CfaiChatPage *self)
 }
 
 /* Once per frame at most: the list re-estimates its height as rows
- * are bound and measured, so the end is only known after layout. */
+ * are bound and measured, so the end is only known after layout.  The
+ * list is anchored at the last message first: a value set alone is
+ * mapped to a message from heights the list may not have laid out yet
+ * (a chat opened again in a new window landed on its first messages,
+ * with the value at the end and nothing shown). */
 static gboolean
 follow_tick_cb (GtkWidget     *widget,
                 GdkFrameClock *clock,
                 gpointer       user_data)
 {
   CfaiChatPage *self = CFAI_CHAT_PAGE (widget);
+  guint n = g_list_model_get_n_items (cfai_conversation_get_messages (self->conversation));
 
   self->follow_tick = 0;
-  if (self->following)
-    scroll_to_end (self);
+  if (!self->following)
+    return G_SOURCE_REMOVE;
+  if (n > 0)
+    {
+      self->scrolling = TRUE;
+      gtk_list_view_scroll_to (self->message_list, n - 1, GTK_LIST_SCROLL_NONE, NULL);
+      self->scrolling = FALSE;
+    }
+  self->settle_at_end = TRUE;
+  gtk_widget_queue_allocate (widget);
   return G_SOURCE_REMOVE;
 }
 
@@ -145,7 +158,7 @@ on_messages_changed (CfaiChatPage *self,
 
   if (added > 0 && n > 0)
     {
-      self->rows_added = self->following;
+      self->settle_at_end = self->following;
       queue_follow (self);
     }
 }
@@ -515,8 +528,9 @@ cfai_chat_page_measure (GtkWidget      *widget,
                       minimum, natural, minimum_baseline, natural_baseline);
 }
 
-/* New rows (the first page of an opened chat, a turn) are placed by the
- * list in this allocation, and only then is the end known: the value is
+/* New rows (the first page of an opened chat, a turn), or rows that grew
+ * while the page follows the end, are placed by the list in this
+ * allocation, and only then is the end known: the value is
  * moved there and the list placed again before anything is drawn, so
  * the first frame that shows them shows the end, not where the list
  * was (the top, for a chat being opened). */
@@ -530,14 +544,14 @@ cfai_chat_page_size_allocate (GtkWidget *widget,
   GtkWidget *child = gtk_widget_get_first_child (widget);
 
   gtk_widget_allocate (child, width, height, baseline, NULL);
-  if (self->rows_added && self->following &&
+  if (self->settle_at_end && self->following &&
       !is_at_bottom (gtk_scrolled_window_get_vadjustment (self->scroller)))
     {
       /* Moving the value makes the list ask for its allocation again. */
       scroll_to_end (self);
       gtk_widget_allocate (child, width, height, baseline, NULL);
     }
-  self->rows_added = FALSE;
+  self->settle_at_end = FALSE;
 }
 
 static void

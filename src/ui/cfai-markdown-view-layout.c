@@ -26,11 +26,21 @@
 /* A code block's header and padding. */
 #define CODE_CHROME 52
 
-static int
-estimate_height (CfaiMarkdownView *self,
-                 int               width)
+/**
+ * cfai_markdown_estimate_height:
+ * @context: the Pango context the text would be shown with
+ * @text: Markdown
+ * @width: the width it would be shown at, or 0 or less for 600
+ *
+ * Returns: about how tall @text shows at @width, from its lines and the
+ *   font's metrics alone: for what is measured before it is made
+ */
+int
+cfai_markdown_estimate_height (PangoContext *context,
+                               const char   *text,
+                               int           width)
 {
-  const char *p = cfai_markdown_blocks_get_text (self->blocks);
+  const char *p = text;
   PangoFontMetrics *metrics;
   double char_width, line, per_line, height = 0;
   gboolean code = FALSE, gap = TRUE;
@@ -38,10 +48,8 @@ estimate_height (CfaiMarkdownView *self,
 
   if (width <= 0)
     width = 600;
-  if (width == self->estimate_width)
-    return self->estimate_height;
 
-  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self)), NULL, NULL);
+  metrics = pango_context_get_metrics (context, NULL, NULL);
   char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics) / (double) PANGO_SCALE, 1.0);
   line = MAX (pango_font_metrics_get_height (metrics) / (double) PANGO_SCALE, 1.0);
   pango_font_metrics_unref (metrics);
@@ -82,8 +90,20 @@ estimate_height (CfaiMarkdownView *self,
       p += len + (end != NULL ? 1 : 0);
     }
 
+  return (int) ceil (height) + (blocks > 1 ? (int) (blocks - 1) * CFAI_MARKDOWN_VIEW_SPACING : 0);
+}
+
+static int
+estimate_height (CfaiMarkdownView *self,
+                 int               width)
+{
+  if (width == self->estimate_width)
+    return self->estimate_height;
+
   self->estimate_width = width;
-  self->estimate_height = (int) ceil (height) + (blocks > 1 ? (int) (blocks - 1) * CFAI_MARKDOWN_VIEW_SPACING : 0);
+  self->estimate_height = cfai_markdown_estimate_height (gtk_widget_get_pango_context (GTK_WIDGET (self)),
+                                                         cfai_markdown_blocks_get_text (self->blocks),
+                                                         width);
   return self->estimate_height;
 }
 
@@ -157,20 +177,35 @@ cfai_markdown_view_stop_waiting_for_layout (CfaiMarkdownView *self)
   g_clear_object (&self->layout_clock);
 }
 
-/* After the layout pass that found the view near what is shown: the
- * widgets are made and the view asks to be measured again, which the
- * frame clock does before it paints. */
+/**
+ * cfai_markdown_view_make_widgets:
+ *
+ * Makes the widgets of a view that waits to come near what is shown,
+ * for one about to be shown (a chat's row put in its place in the
+ * list); the view asks to be measured again, which the frame clock does
+ * before it paints.
+ */
+void
+cfai_markdown_view_make_widgets (CfaiMarkdownView *self)
+{
+  g_return_if_fail (CFAI_IS_MARKDOWN_VIEW (self));
+
+  if (!self->deferred)
+    return;
+  cfai_markdown_view_stop_waiting_for_layout (self);
+  self->deferred = FALSE;
+  cfai_markdown_view_update_widgets (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  queue_settle (self);
+}
+
+/* After the layout pass that found the view near what is shown. */
 static void
 on_clock_layout (CfaiMarkdownView *self)
 {
   build_frame = gdk_frame_clock_get_frame_counter (self->layout_clock);
   cfai_markdown_view_stop_waiting_for_layout (self);
-  if (!self->deferred)
-    return;
-  self->deferred = FALSE;
-  cfai_markdown_view_update_widgets (self);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
-  queue_settle (self);
+  cfai_markdown_view_make_widgets (self);
 }
 
 void

@@ -19,5 +19,10 @@ void        cfai_markdown_view_set_text (CfaiMarkdownView *self,
 void        cfai_markdown_view_append   (CfaiMarkdownView *self,
                                          const char       *delta,
                                          gssize            length);
+void        cfai_markdown_view_make_widgets (CfaiMarkdownView *self);
+
+int         cfai_markdown_estimate_height (PangoContext *context,
+                                           const char   *text,
+                                           int           width);
 
 G_END_DECLS

@@ -1,23 +1,27 @@
 /* cfai-message-row-pool.c — message rows kept for the messages they showed
  *
- * GtkListView keeps about 200 rows bound around an anchor it picks from
- * the scroll position, and with rows taller than the window (long
- * answers) that window swings from mostly above what is shown to mostly
- * below it and back as the user scrolls: a hundred rows given other
- * messages in one frame, and the rows near the view, whose widgets were
- * just made, made again a frame later.  So when the list gives one of
- * its items another message, the item's row is not given that message:
- * the pool keeps the row, with its widgets and their layouts, for the
- * message it showed, and the item gets the row kept for its new message,
- * or a spare.  Only the rows kept longest, beyond the pool's capacity,
- * become spares for other messages.
+ * The chat's list puts a CfaiMessageSlot in each of its items, and a
+ * slot takes a row only near what is shown (see cfai-message-slot.c
+ * for why).  When a slot is given another message, the pool keeps its
+ * row, with its widgets and their layouts, for the message it showed:
+ * scrolling back finds it made.  A slot near what is shown gets the row
+ * kept for its message, or a spare: a new row while the pool has room,
+ * else the one let go of longest ago.
+ *
+ * The pool also puts the rows in: the slots found near in a layout pass
+ * get theirs once the pass is over, and the frame clock lays out again
+ * before it paints (it does so at most four times a frame: after two
+ * such rounds, and the pass a new code block asks for, the rest wait
+ * for the next frame).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include "cfai-message-row.h"
 #include "cfai-message-row-pool.h"
+#include "cfai-message-slot.h"
+
+#define MAX_ROUNDS_A_FRAME 2
 
 struct _CfaiMessageRowPool
 {
@@ -27,6 +31,13 @@ struct _CfaiMessageRowPool
   GQueue              kept;       /* CfaiMessageRow, most recently let go first */
   GHashTable         *by_message; /* CfaiMessage → its GList link in kept */
   guint               capacity;
+
+  /* Slots waiting for the layout pass to end to get their rows. */
+  GPtrArray          *waiting;
+  GdkFrameClock      *clock;
+  gulong              layout_handler;
+  gint64              round_frame;  /* the frame of the last round */
+  guint               rounds;       /* and how many it had */
 };
 
 G_DEFINE_FINAL_TYPE (CfaiMessageRowPool, cfai_message_row_pool, G_TYPE_OBJECT)
@@ -84,38 +95,15 @@ on_setup (CfaiMessageRowPool *self,
   /* The row's own buttons take focus and clicks, not the list's row. */
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_focusable (item, FALSE);
-  gtk_list_item_set_child (item, g_object_new (CFAI_TYPE_MESSAGE_ROW, NULL));
+  gtk_list_item_set_child (item, cfai_message_slot_new (self));
 }
 
-/* A list item always has a row, so the list never lays out an empty
- * item: given another message, it swaps its row for the one kept for
- * that message, or a spare, and the pool keeps the row it had. */
 static void
 on_bind (CfaiMessageRowPool *self,
          GtkListItem        *item)
 {
-  CfaiMessage *message = gtk_list_item_get_item (item);
-  CfaiMessageRow *current = CFAI_MESSAGE_ROW (gtk_list_item_get_child (item));
-  CfaiMessageRow *row;
-
-  if (cfai_message_row_get_message (current) == message)
-    return;
-  if (cfai_message_row_get_message (current) == NULL)
-    {
-      cfai_message_row_set_message (current, message);
-      return;
-    }
-
-  row = take_kept (self, message);
-  if (row == NULL)
-    {
-      row = take_spare (self);
-      cfai_message_row_set_message (row, message);
-    }
-  g_object_ref (current);
-  gtk_list_item_set_child (item, GTK_WIDGET (row));
-  g_object_unref (row);
-  keep_row (self, current);
+  cfai_message_slot_set_message (CFAI_MESSAGE_SLOT (gtk_list_item_get_child (item)),
+                                 gtk_list_item_get_item (item));
 }
 
 /* A list item the list no longer needs: its row is kept like any other. */
@@ -123,13 +111,52 @@ static void
 on_teardown (CfaiMessageRowPool *self,
              GtkListItem        *item)
 {
-  GtkWidget *row = gtk_list_item_get_child (item);
+  GtkWidget *slot = gtk_list_item_get_child (item);
 
-  if (row == NULL)
+  if (slot != NULL)
+    cfai_message_slot_set_message (CFAI_MESSAGE_SLOT (slot), NULL);
+}
+
+/* Each round lays out once more, and a code block's text view asks to
+ * be laid out again once it is first allocated. */
+static void
+count_round (CfaiMessageRowPool *self,
+             GdkFrameClock      *clock)
+{
+  gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+
+  if (frame != self->round_frame)
+    {
+      self->round_frame = frame;
+      self->rounds = 0;
+    }
+  self->rounds++;
+}
+
+/* After a layout pass: the slots found near in it get their rows. */
+static void
+on_clock_layout (CfaiMessageRowPool *self,
+                 GdkFrameClock      *clock)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+
+  if (self->waiting->len == 0)
     return;
-  g_object_ref (row);
-  gtk_list_item_set_child (item, NULL);
-  keep_row (self, CFAI_MESSAGE_ROW (row));
+  count_round (self, clock);
+  waiting = g_steal_pointer (&self->waiting);
+  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < waiting->len; i++)
+    cfai_message_slot_take_row (g_ptr_array_index (waiting, i));
+}
+
+static void
+stop_watching_clock (CfaiMessageRowPool *self)
+{
+  /* The handler is gone already when the clock went first. */
+  if (self->layout_handler != 0 && g_signal_handler_is_connected (self->clock, self->layout_handler))
+    g_signal_handler_disconnect (self->clock, self->layout_handler);
+  self->layout_handler = 0;
+  g_clear_object (&self->clock);
 }
 
 static void
@@ -141,6 +168,9 @@ cfai_message_row_pool_dispose (GObject *object)
     g_hash_table_remove_all (self->by_message);
   g_queue_clear_full (&self->kept, g_object_unref);
   g_clear_object (&self->factory);
+  stop_watching_clock (self);
+  if (self->waiting != NULL)
+    g_ptr_array_set_size (self->waiting, 0);
 
   G_OBJECT_CLASS (cfai_message_row_pool_parent_class)->dispose (object);
 }
@@ -151,6 +181,7 @@ cfai_message_row_pool_finalize (GObject *object)
   CfaiMessageRowPool *self = CFAI_MESSAGE_ROW_POOL (object);
 
   g_clear_pointer (&self->by_message, g_hash_table_unref);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cfai_message_row_pool_parent_class)->finalize (object);
 }
@@ -169,6 +200,8 @@ cfai_message_row_pool_init (CfaiMessageRowPool *self)
 {
   g_queue_init (&self->kept);
   self->by_message = g_hash_table_new (NULL, NULL);
+  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->round_frame = -1;
   self->factory = gtk_signal_list_item_factory_new ();
   g_signal_connect_object (self->factory, "setup", G_CALLBACK (on_setup), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->factory, "bind", G_CALLBACK (on_bind), self, G_CONNECT_SWAPPED);
@@ -199,4 +232,112 @@ cfai_message_row_pool_get_factory (CfaiMessageRowPool *self)
   g_return_val_if_fail (CFAI_IS_MESSAGE_ROW_POOL (self), NULL);
 
   return self->factory;
+}
+
+/**
+ * cfai_message_row_pool_take:
+ * @message: the message a slot near what is shown needs a row for
+ *
+ * Returns: (transfer full): the row kept for @message, or a spare given it
+ */
+CfaiMessageRow *
+cfai_message_row_pool_take (CfaiMessageRowPool *self,
+                            CfaiMessage        *message)
+{
+  CfaiMessageRow *row;
+
+  g_return_val_if_fail (CFAI_IS_MESSAGE_ROW_POOL (self), NULL);
+  g_return_val_if_fail (CFAI_IS_MESSAGE (message), NULL);
+
+  row = take_kept (self, message);
+  if (row == NULL)
+    {
+      row = take_spare (self);
+      cfai_message_row_set_message (row, message);
+    }
+  return row;
+}
+
+/**
+ * cfai_message_row_pool_take_kept:
+ * @message: the message a slot near what is shown needs a row for
+ *
+ * Returns: (transfer full) (nullable): the row kept for @message, if any
+ */
+CfaiMessageRow *
+cfai_message_row_pool_take_kept (CfaiMessageRowPool *self,
+                                 CfaiMessage        *message)
+{
+  g_return_val_if_fail (CFAI_IS_MESSAGE_ROW_POOL (self), NULL);
+  g_return_val_if_fail (CFAI_IS_MESSAGE (message), NULL);
+
+  return take_kept (self, message);
+}
+
+/**
+ * cfai_message_row_pool_keep:
+ * @row: (transfer full): a row a slot let go of, out of any parent
+ *
+ * Keeps @row for the message it shows.
+ */
+void
+cfai_message_row_pool_keep (CfaiMessageRowPool *self,
+                            CfaiMessageRow     *row)
+{
+  g_return_if_fail (CFAI_IS_MESSAGE_ROW_POOL (self));
+  g_return_if_fail (CFAI_IS_MESSAGE_ROW (row));
+  g_return_if_fail (gtk_widget_get_parent (GTK_WIDGET (row)) == NULL);
+
+  keep_row (self, row);
+}
+
+/**
+ * cfai_message_row_pool_want_row:
+ * @slot: a slot found near what is shown, without a row
+ * @clock: the frame clock laying it out
+ *
+ * Puts a row in @slot once the layout pass is over.
+ *
+ * Returns: %FALSE when this frame has laid out for rows enough: then
+ *   the slot asks again in the next frame
+ */
+gboolean
+cfai_message_row_pool_want_row (CfaiMessageRowPool *self,
+                                CfaiMessageSlot    *slot,
+                                GdkFrameClock      *clock)
+{
+  g_return_val_if_fail (CFAI_IS_MESSAGE_ROW_POOL (self), FALSE);
+  g_return_val_if_fail (CFAI_IS_MESSAGE_SLOT (slot), FALSE);
+  g_return_val_if_fail (GDK_IS_FRAME_CLOCK (clock), FALSE);
+
+  if (gdk_frame_clock_get_frame_counter (clock) == self->round_frame && self->rounds >= MAX_ROUNDS_A_FRAME)
+    return FALSE;
+  if (clock != self->clock)
+    {
+      stop_watching_clock (self);
+      self->clock = g_object_ref (clock);
+      /* Connected once: a handler connected while "layout" is emitted
+       * runs only after the next pass, a round's worth of passes. */
+      self->layout_handler = g_signal_connect_object (clock, "layout", G_CALLBACK (on_clock_layout), self,
+                                                      G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      count_round (self, clock);
+    }
+  if (!g_ptr_array_find (self->waiting, slot, NULL))
+    g_ptr_array_add (self->waiting, g_object_ref (slot));
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
+  return TRUE;
+}
+
+/**
+ * cfai_message_row_pool_forget_slot:
+ * @slot: a slot that no longer waits for a row (unmapped, or going away)
+ */
+void
+cfai_message_row_pool_forget_slot (CfaiMessageRowPool *self,
+                                   CfaiMessageSlot    *slot)
+{
+  g_return_if_fail (CFAI_IS_MESSAGE_ROW_POOL (self));
+
+  if (self->waiting != NULL)
+    g_ptr_array_remove (self->waiting, slot);
 }

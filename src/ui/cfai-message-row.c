@@ -393,10 +393,25 @@ delete_action (GtkWidget  *widget,
  * its content: GtkListView measures every row it binds across, and a
  * wrapping label answers that by laying out its whole text at its
  * narrowest, a line per dozen characters, and again unwrapped.  The
- * minimum is the narrowest a row can be read at: its margins, the
- * bubble's indent and padding, and a dozen characters. */
-#define ROW_CHROME_WIDTH 120
+ * minimum is the narrowest a row can be read at: its chrome and a
+ * dozen characters. */
 #define ROW_MIN_CHARS 12
+
+/**
+ * cfai_message_row_get_min_width:
+ * @context: the Pango context of the row, or of what stands for it
+ *
+ * Returns: the width a message row asks for, whatever it shows
+ */
+int
+cfai_message_row_get_min_width (PangoContext *context)
+{
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  int char_width = PANGO_PIXELS_CEIL (pango_font_metrics_get_approximate_char_width (metrics));
+
+  pango_font_metrics_unref (metrics);
+  return CFAI_MESSAGE_ROW_CHROME_WIDTH + ROW_MIN_CHARS * char_width;
+}
 
 static void
 cfai_message_row_measure (GtkWidget      *widget,
@@ -414,13 +429,7 @@ cfai_message_row_measure (GtkWidget      *widget,
     return;
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (widget), NULL, NULL);
-      int char_width = PANGO_PIXELS_CEIL (pango_font_metrics_get_approximate_char_width (metrics));
-
-      pango_font_metrics_unref (metrics);
-      *minimum = *natural = ROW_CHROME_WIDTH + ROW_MIN_CHARS * char_width;
-    }
+    *minimum = *natural = cfai_message_row_get_min_width (gtk_widget_get_pango_context (widget));
   else
     gtk_widget_measure (child, orientation, for_size, minimum, natural, NULL, NULL);
 }
@@ -619,4 +628,18 @@ cfai_message_row_set_message (CfaiMessageRow *self,
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+}
+
+/**
+ * cfai_message_row_make_widgets:
+ *
+ * Makes the widgets of the message's Markdown now, for a row about to
+ * be shown, rather than once its allocation finds it near what is shown.
+ */
+void
+cfai_message_row_make_widgets (CfaiMessageRow *self)
+{
+  g_return_if_fail (CFAI_IS_MESSAGE_ROW (self));
+
+  cfai_markdown_view_make_widgets (self->markdown_view);
 }

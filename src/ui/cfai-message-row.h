@@ -19,8 +19,14 @@ G_DECLARE_FINAL_TYPE (CfaiMessageRow, cfai_message_row, CFAI, MESSAGE_ROW, GtkWi
  * answers streamed since the app started. */
 #define CFAI_MESSAGE_ROW_THINKING_US_KEY "cfai-thinking-us"
 
+/* A row's margins, the bubble's indent and padding: the width around its text. */
+#define CFAI_MESSAGE_ROW_CHROME_WIDTH 120
+
 CfaiMessage *cfai_message_row_get_message (CfaiMessageRow *self);
 void         cfai_message_row_set_message (CfaiMessageRow *self,
                                            CfaiMessage    *message);
+
+void         cfai_message_row_make_widgets (CfaiMessageRow *self);
+int          cfai_message_row_get_min_width (PangoContext  *context);
 
 G_END_DECLS
