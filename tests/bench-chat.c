@@ -41,7 +41,7 @@
  * counts only the opening's instructions (=scroll: the scroll's; with
  * CFAI_BENCH_CALLGRIND_FROM=N, from the scroll's Nth frame on, past the
  * first use of each code language; =first-token: from each send to the
- * frame that shows its delta).
+ * frame that shows its delta; =first-delta: from the delta to that frame).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -363,6 +363,7 @@ struct _Bench
 
   /* Scrolling. */
   gboolean          scroll_done;
+  gboolean          send_counted;        /* the send measured is not the first */
   guint             scroll_ticks;
   guint             scroll_tick;
   guint             max_scroll_frames;   /* CFAI_BENCH_SCROLL_FRAMES, 0: to the top */
@@ -1013,6 +1014,10 @@ on_answer_content (CfaiMessage *answer,
     {
       bench->delta_at = g_get_monotonic_time ();
       trace_frame (bench, "first delta");
+#ifdef HAVE_CALLGRIND_H
+      if (bench->send_counted && g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "first-delta") == 0)
+        CALLGRIND_START_INSTRUMENTATION;
+#endif
     }
 }
 
@@ -1046,7 +1051,8 @@ first_token_hook (Bench  *bench,
     {
       bench->shown_at = painted_at;
 #ifdef HAVE_CALLGRIND_H
-      if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "first-token") == 0)
+      if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "first-token") == 0 ||
+          g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "first-delta") == 0)
         CALLGRIND_STOP_INSTRUMENTATION;
 #endif
     }
@@ -1115,6 +1121,7 @@ measure_first_token (Bench *bench,
 
       bench->delta_at = 0;
       bench->shown_at = 0;
+      bench->send_counted = i > 0;
       bench->hook = first_token_hook;
       bench->send_at = g_get_monotonic_time ();
       if (g_getenv ("CFAI_BENCH_DEBUG") != NULL)

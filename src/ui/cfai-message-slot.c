@@ -37,6 +37,7 @@ struct _CfaiMessageSlot
   CfaiMessage        *message;
   GtkWidget          *row;            /* the child, or NULL while far */
   guint               attach_tick;    /* while waiting for the next frame for it */
+  int                 width;          /* the last allocated to the row */
 };
 
 G_DEFINE_FINAL_TYPE (CfaiMessageSlot, cfai_message_slot, GTK_TYPE_WIDGET)
@@ -200,12 +201,17 @@ cfai_message_slot_measure (GtkWidget      *widget,
   CfaiMessageSlot *self = CFAI_MESSAGE_SLOT (widget);
 
   *minimum = *natural = 0;
-  if (self->row != NULL)
-    gtk_widget_measure (self->row, orientation, for_size, minimum, natural, NULL, NULL);
-  else if (orientation == GTK_ORIENTATION_HORIZONTAL)
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = cfai_message_row_get_min_width (gtk_widget_get_pango_context (widget));
-  else if (self->message != NULL)
-    *minimum = *natural = row_height (self, for_size);
+  else if (self->message == NULL)
+    return;
+  /* GtkListView also asks for heights at no width (for its own
+   * natural height): a row would lay out its labels unwrapped for that,
+   * so the answer is its height at the width it has. */
+  else if (self->row != NULL && for_size >= 0)
+    gtk_widget_measure (self->row, orientation, for_size, minimum, natural, NULL, NULL);
+  else
+    *minimum = *natural = row_height (self, for_size >= 0 ? for_size : self->width);
 }
 
 static void
@@ -237,6 +243,7 @@ cfai_message_slot_size_allocate (GtkWidget *widget,
   if (self->row == NULL)
     return;
 
+  self->width = width;
   gtk_widget_measure (self->row, GTK_ORIENTATION_VERTICAL, width, &minimum, &natural, NULL, NULL);
   gtk_widget_allocate (self->row, width, height, baseline, NULL);
   note_row_height (self->message, width, natural);
