@@ -33,6 +33,8 @@
  * CFAI_BENCH_FIRST_TOKEN_RUNS the sends measured (default 15),
  * CFAI_BENCH_ONLY=scroll or first-token skips the other part,
  * CFAI_BENCH_SCROLL_FRAMES=N stops the scroll after N frames,
+ * CFAI_BENCH_SCROLL_STEP=PX scrolls PX a frame instead of a page (1: only
+ * drawing again; 200: a fast fling, 12,000 px/s),
  * CFAI_BENCH_DEBUG=1 prints each frame of the opening and the scroll's
  * progress, and the phases (update, each layout pass, paint, after-paint)
  * of the frames up to the one that counts, in ms from the activation or
@@ -876,7 +878,9 @@ scroll_up_tick (GtkWidget     *widget,
       bench->scroll_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  gtk_adjustment_set_value (adj, MAX (0, value - gtk_adjustment_get_page_size (adj)));
+  gtk_adjustment_set_value (adj, MAX (0, value - (g_getenv ("CFAI_BENCH_SCROLL_STEP") != NULL
+                                                   ? atof (g_getenv ("CFAI_BENCH_SCROLL_STEP"))
+                                                   : gtk_adjustment_get_page_size (adj))));
   bench->scroll_ticks++;
 #ifdef HAVE_CALLGRIND_H
   if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "scroll") == 0 &&
