@@ -13,10 +13,10 @@
  * and which stays in its item.  Far from what is shown it has no row
  * and measures as the height the message's row last had at that width
  * (or an estimate from its text); once an allocation puts it near, it
- * takes the message's row from the pool (the row kept for it, or a
- * spare) after that layout pass, and the frame clock lays out again
- * before it paints, so what is drawn is never the estimate.  Given
- * another message, it gives its row back to the pool.
+ * takes the row the pool kept for its message at once (its height is
+ * known), or a spare after that layout pass, and the frame clock lays
+ * out again before it paints, so what is drawn is never the estimate.
+ * Given another message, it gives its row back to the pool.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
