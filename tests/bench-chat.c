@@ -42,8 +42,10 @@
  *   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes
  * counts only the opening's instructions (=scroll: the scroll's; with
  * CFAI_BENCH_CALLGRIND_FROM=N, from the scroll's Nth frame on, past the
- * first use of each code language; =first-token: from each send to the
- * frame that shows its delta; =first-delta: from the delta to that frame).
+ * first use of each code language; CFAI_BENCH_CALLGRIND_EACH=1 counts
+ * each scroll frame apart, a file each; =first-token: from each send to
+ * the frame that shows its delta; =first-delta: from the delta to that
+ * frame).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -350,10 +352,14 @@ struct _Bench
 
   GdkFrameClock    *clock;
   gint64            update_start;
+  gint64            layout_end;    /* when the last layout pass ended */
+  gint64            paint_end;     /* and the paint phase */
   gint64            cpu_start;
   guint             n_frames;      /* every frame that reached after-paint */
   gboolean          recording;     /* the next after-paint goes into times and cpu */
   GArray           *times;         /* gint64 µs, update to after-paint */
+  GArray           *layout_times;  /* of which update to the last layout pass's end */
+  GArray           *paint_times;   /* and the paint phase: snapshot and render */
   GArray           *cpu;           /* gint64 µs of main-thread CPU time */
   FrameHook         hook;          /* called at every after-paint */
   gint64            last_paint_at;
@@ -433,6 +439,21 @@ on_paint (GdkFrameClock *clock,
   trace_frame (bench, "frame: paint");
 }
 
+/* Connected after the window's own handlers, so they end the phases. */
+static void
+on_layout_done (GdkFrameClock *clock,
+                Bench         *bench)
+{
+  bench->layout_end = g_get_monotonic_time ();
+}
+
+static void
+on_paint_done (GdkFrameClock *clock,
+               Bench         *bench)
+{
+  bench->paint_end = g_get_monotonic_time ();
+}
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 Bench         *bench)
@@ -447,6 +468,14 @@ on_after_paint (GdkFrameClock *clock,
 
       g_array_append_val (bench->times, time);
       g_array_append_val (bench->cpu, cpu);
+      if (bench->layout_end >= bench->update_start && bench->paint_end >= bench->layout_end)
+        {
+          gint64 layout = bench->layout_end - bench->update_start;
+          gint64 paint = bench->paint_end - bench->layout_end;
+
+          g_array_append_val (bench->layout_times, layout);
+          g_array_append_val (bench->paint_times, paint);
+        }
     }
   bench->recording = FALSE;
   bench->update_start = 0;
@@ -463,6 +492,8 @@ watch_frames (Bench *bench)
   g_assert_nonnull (bench->clock);
   g_signal_connect (bench->clock, "update", G_CALLBACK (on_update), bench);
   g_signal_connect_after (bench->clock, "after-paint", G_CALLBACK (on_after_paint), bench);
+  g_signal_connect_after (bench->clock, "layout", G_CALLBACK (on_layout_done), bench);
+  g_signal_connect_after (bench->clock, "paint", G_CALLBACK (on_paint_done), bench);
   if (g_getenv ("CFAI_BENCH_DEBUG") != NULL)
     {
       g_signal_connect (bench->clock, "layout", G_CALLBACK (on_layout), bench);
@@ -470,6 +501,8 @@ watch_frames (Bench *bench)
     }
   bench->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench->cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  bench->layout_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  bench->paint_times = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 static void
@@ -513,11 +546,15 @@ report_frames (Bench      *bench,
 {
   g_autoptr(GArray) times = g_array_copy (bench->times);
   g_autoptr(GArray) cpu = g_array_copy (bench->cpu);
+  g_autoptr(GArray) layout = g_array_copy (bench->layout_times);
+  g_autoptr(GArray) paint = g_array_copy (bench->paint_times);
   guint over = 0;
   double longest;
 
   g_array_sort (times, compare_gint64);
   g_array_sort (cpu, compare_gint64);
+  g_array_sort (layout, compare_gint64);
+  g_array_sort (paint, compare_gint64);
   for (guint i = 0; i < times->len; i++)
     over += g_array_index (times, gint64, i) > TARGET_SCROLL_FRAME_MS * 1000;
   longest = percentile_ms (times, 100);
@@ -527,8 +564,13 @@ report_frames (Bench      *bench,
            percentile_ms (times, 50), over, TARGET_SCROLL_FRAME_MS);
   g_print ("  main-thread CPU per frame: longest %.1f ms, p99 %.1f ms, median %.1f ms\n",
            percentile_ms (cpu, 100), percentile_ms (cpu, 99), percentile_ms (cpu, 50));
+  g_print ("  of which layout (ticks, measuring, allocating): p95 %.1f ms, median %.1f ms; "
+           "paint (snapshot, render): p95 %.1f ms, median %.1f ms\n",
+           percentile_ms (layout, 95), percentile_ms (layout, 50), percentile_ms (paint, 95), percentile_ms (paint, 50));
   g_array_set_size (bench->times, 0);
   g_array_set_size (bench->cpu, 0);
+  g_array_set_size (bench->layout_times, 0);
+  g_array_set_size (bench->paint_times, 0);
   return longest;
 }
 
@@ -810,13 +852,14 @@ measure_open (Bench *bench,
 
 /* CFAI_BENCH_DEBUG=frames: per frame, the items the list has, how many
  * of them it gave another message since the last frame, how many have
- * a row and how many got one, and the ids of the first shown and of
- * the range bound. */
+ * a row and how many got one (and their messages' length), and the ids
+ * of the first shown and of the range bound. */
 static void
 print_rows (Bench *bench)
 {
   static GHashTable *last_message, *last_row;
   guint n = 0, rebound = 0, with_row = 0, new_rows = 0;
+  gsize new_bytes = 0;
   gint64 first_shown = -1, lowest = G_MAXINT64, highest = -1;
 
   if (last_message == NULL)
@@ -844,7 +887,10 @@ print_rows (Bench *bench)
         {
           with_row++;
           if (g_hash_table_lookup (last_row, slot) != row)
-            new_rows++;
+            {
+              new_rows++;
+              new_bytes += strlen (cfai_message_get_content (message));
+            }
         }
       g_hash_table_insert (last_row, slot, row);
       if (id >= 0)
@@ -855,9 +901,10 @@ print_rows (Bench *bench)
             first_shown = id;
         }
     }
-  g_print ("  frame %u: %u items, %u given another message, %u with rows, %u rows put in, ids %"
-           G_GINT64_FORMAT "-%" G_GINT64_FORMAT ", first shown %" G_GINT64_FORMAT "; the frame before %.1f ms\n",
-           bench->scroll_ticks, n, rebound, with_row, new_rows, lowest, highest, first_shown,
+  g_print ("  frame %u: %u items, %u given another message, %u with rows, %u rows put in (%" G_GSIZE_FORMAT
+           " bytes), ids %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT ", first shown %" G_GINT64_FORMAT
+           "; the frame before %.1f ms\n",
+           bench->scroll_ticks, n, rebound, with_row, new_rows, new_bytes, lowest, highest, first_shown,
            bench->times->len > 0 ? g_array_index (bench->times, gint64, bench->times->len - 1) / 1000.0 : 0.0);
 }
 
@@ -887,6 +934,8 @@ scroll_up_tick (GtkWidget     *widget,
       g_getenv ("CFAI_BENCH_CALLGRIND_FROM") != NULL &&
       bench->scroll_ticks == (guint) atoi (g_getenv ("CFAI_BENCH_CALLGRIND_FROM")))
     CALLGRIND_START_INSTRUMENTATION;
+  if (g_getenv ("CFAI_BENCH_CALLGRIND_EACH") != NULL)
+    CALLGRIND_DUMP_STATS;
 #endif
   if (g_strcmp0 (g_getenv ("CFAI_BENCH_DEBUG"), "frames") == 0)
     print_rows (bench);
@@ -1261,6 +1310,8 @@ main (int   argc,
 
   g_signal_handlers_disconnect_by_data (bench.clock, &bench);
   g_array_unref (bench.times);
+  g_array_unref (bench.layout_times);
+  g_array_unref (bench.paint_times);
   g_array_unref (bench.cpu);
   cfai_ui_test_close_windows (GTK_APPLICATION (app));
   while (g_main_context_iteration (NULL, FALSE))
