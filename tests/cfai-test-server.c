@@ -10,6 +10,9 @@
 
 #include "cfai-test-server.h"
 
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
 CfaiTestServer *
 cfai_test_server_start (void)
 {
@@ -47,6 +50,32 @@ cfai_test_server_api_base (CfaiTestServer *server,
   if (scenario == NULL)
     return g_strconcat (server->url, "/client/v4", NULL);
   return g_strconcat (server->url, "/scenario/", scenario, "/client/v4", NULL);
+}
+
+/**
+ * cfai_test_server_get_count:
+ * @name: "live", "closed_by_client" or "connections"
+ *
+ * Returns: what the fake's GET /fake/streams says of @name, asked on a
+ *   connection of its own (which "connections" counts)
+ */
+guint
+cfai_test_server_get_count (CfaiTestServer *server,
+                            const char     *name)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (server->url, "/fake/streams", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
+  g_assert_no_error (error);
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), name);
 }
 
 void

@@ -17,6 +17,8 @@ typedef struct
 CfaiTestServer *cfai_test_server_start    (void);
 char           *cfai_test_server_api_base (CfaiTestServer *server,
                                            const char     *scenario);
+guint           cfai_test_server_get_count (CfaiTestServer *server,
+                                            const char     *name);
 void            cfai_test_server_stop     (CfaiTestServer *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CfaiTestServer, cfai_test_server_stop)

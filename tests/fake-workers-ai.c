@@ -131,16 +131,19 @@ static const char SCENARIO_HELP[] =
   "  account-token        /user/tokens/verify rejects every token (code 1000),\n"
   "                       as it does for account-owned tokens; the account\n"
   "                       endpoint /accounts/ID/tokens/verify still works\n"
+  "  open-after-done      streams end with [DONE] but the body stays open\n"
+  "                       until the client closes the connection\n"
   "  tag-ANYTHING         no effect but to make the scenario string unique\n"
-  "GET /fake/streams (no scenario) answers {\"live\": N, \"closed_by_client\": N}:\n"
-  "    streams still being written, and streams the client closed early.\n"
+  "GET /fake/streams (no scenario) answers {\"live\": N, \"closed_by_client\": N,\n"
+  "    \"connections\": N}: streams still being written, streams the client\n"
+  "    closed early, and the connections requests came on (this one's too).\n"
   "GET /fake/last-request answers {\"model\": NAME, \"body\": {...}}: the last\n"
   "    text /ai/run body that passed the schema check (404 before the first).\n"
   "(*) requests are counted per whole scenario string and x-fake-session\n"
   "    header, so /scenario/rate-limit-ms+tag-2/ starts a fresh count.\n";
 
 static const char *const simple_scenarios[] = {
-  "slow", "chunked-awkward", "cut-stream", "cut-stream-hard", "json-for-stream",
+  "slow", "chunked-awkward", "open-after-done", "cut-stream", "cut-stream-hard", "json-for-stream",
   "think-tags", "think-close-only", "reasoning", "reasoning-field", "busy", "validation-422", "rate-limit",
   "rate-limit-ms", "rate-limit-date", "rate-limit-always", "server-error", "bad-gateway-html",
   "wrong-content-type", "image-json-for-png", "image-bytes-for-json",
@@ -528,6 +531,18 @@ add_common_headers (const FakeRequest *req)
   soup_message_headers_foreach (soup_server_message_get_request_headers (req->msg), echo_header, response);
 }
 
+/* Loopback clients get a port of their own for each connection. */
+static void
+note_connection (FakeServer        *self,
+                 SoupServerMessage *msg)
+{
+  GSocketAddress *address = soup_server_message_get_remote_address (msg);
+
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    g_hash_table_add (self->client_ports,
+                      GUINT_TO_POINTER (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address))));
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -542,6 +557,7 @@ handle_request (SoupServer        *server,
   FakeRequest req = { self, msg, "", NULL, NULL, query };
   const char *path = decoded;
 
+  note_connection (self, msg);
   if (decoded == NULL)
     {
       req.path = raw_path;
@@ -574,9 +590,10 @@ handle_request (SoupServer        *server,
 
   if (g_str_equal (path, "/fake/streams"))
     {
-      g_autofree char *json = g_strdup_printf ("{\"live\": %u, \"closed_by_client\": %u}\n",
+      g_autofree char *json = g_strdup_printf ("{\"live\": %u, \"closed_by_client\": %u, \"connections\": %u}\n",
                                                fake_stream_get_n_live (),
-                                               fake_stream_get_n_closed_by_client ());
+                                               fake_stream_get_n_closed_by_client (),
+                                               g_hash_table_size (self->client_ports));
 
       fake_send_text (&req, SOUP_STATUS_OK, "application/json", json);
       goto out;
@@ -715,6 +732,7 @@ main (int   argc,
   self.counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.gateway_cache = fake_gateway_cache_new ();
   self.affinity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  self.client_ports = g_hash_table_new (NULL, NULL);
   self.loop = g_main_loop_new (NULL, FALSE);
   self.server = soup_server_new ("server-header", "cloudflare", NULL);
   soup_server_add_handler (self.server, NULL, handle_request, &self, NULL);
@@ -753,6 +771,7 @@ main (int   argc,
   g_clear_object (&self.server);
   g_clear_pointer (&self.loop, g_main_loop_unref);
   g_clear_pointer (&self.affinity, g_hash_table_unref);
+  g_clear_pointer (&self.client_ports, g_hash_table_unref);
   g_clear_pointer (&self.last_text_run, json_node_unref);
   g_clear_pointer (&self.gateway_cache, g_hash_table_unref);
   g_clear_pointer (&self.counters, g_hash_table_unref);

@@ -315,9 +315,7 @@ fetch_fake (const char *path)
 static guint
 closed_by_client (void)
 {
-  g_autoptr(JsonNode) node = fetch_fake ("/fake/streams");
-
-  return json_object_get_int_member (json_node_get_object (node), "closed_by_client");
+  return cfai_test_server_get_count (server, "closed_by_client");
 }
 
 /* The body of the last text request the fake server accepted. */

@@ -484,19 +484,7 @@ test_parameters (Fixture       *fixture,
 static guint
 closed_by_client (void)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (server->url, "/fake/streams", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                             g_bytes_get_size (body), &error));
-  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
-                                     "closed_by_client");
+  return cfai_test_server_get_count (server, "closed_by_client");
 }
 
 static gboolean

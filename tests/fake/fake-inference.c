@@ -350,6 +350,8 @@ stream_options (const FakeRequest *req,
     options.delay_ms = SLOW_DELAY_MS;
   if (fake_scenario_is (req, "chunked-awkward"))
     options.awkward = TRUE;
+  if (fake_scenario_is (req, "open-after-done"))
+    options.hold_open = TRUE;
   if (fake_scenario_is (req, "cut-stream") || fake_scenario_is (req, "cut-stream-hard"))
     {
       /* Enough to show text, never the last two events (usage, [DONE]). */

@@ -31,6 +31,7 @@ typedef struct
   GHashTable  *gateway_cache;  /* cache key → cached reply */
   GHashTable  *affinity;       /* x-session-affinity → the last turn's messages (GStrv of JSON) */
   JsonNode    *last_text_run;  /* {"model", "body"} of the last valid text /ai/run */
+  GHashTable  *client_ports;   /* the port of every connection a request came on */
   GMainLoop   *loop;
   pid_t        parent;         /* who started us; see check_parent() */
 } FakeServer;

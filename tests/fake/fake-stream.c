@@ -165,6 +165,9 @@ write_next (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  if (!cut && self->next >= self->events->len && self->options.hold_open)
+    return G_SOURCE_REMOVE;   /* until the client goes */
+
   if (cut || self->next >= self->events->len)
     {
       soup_message_body_complete (body);

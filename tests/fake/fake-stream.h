@@ -15,6 +15,7 @@ typedef struct
   gint     cut_after;   /* < 0: whole stream; else events sent before the cut */
   gboolean cut_hard;    /* the cut resets the TCP connection in mid-event
                          * instead of ending the body cleanly */
+  gboolean hold_open;   /* the body is not ended after the last event */
 } FakeStreamOptions;
 
 void fake_stream_start    (SoupServerMessage       *msg,
