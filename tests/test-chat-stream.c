@@ -166,17 +166,26 @@ test_native_stream (void)
   outcome_clear (&outcome);
 }
 
+/* @scenario changes how the answer travels, not what it says: the text
+ * is the plain stream's, whole. */
 static void
-test_awkward_chunks_same_text (void)
+assert_reference_text (const char *scenario)
 {
   g_autofree char *reference = reference_text ();
   Outcome outcome = { 0 };
-  CfaiChatStream *chat = run_chat ("chunked-awkward", LLAMA, TRUE, NULL, &outcome);
+  CfaiChatStream *chat = run_chat (scenario, LLAMA, TRUE, NULL, &outcome);
 
   g_assert_no_error (outcome.error);
   g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, reference);
+  g_assert_false (cfai_chat_stream_get_truncated (chat));
   g_assert_finalize_object (chat);
   outcome_clear (&outcome);
+}
+
+static void
+test_awkward_chunks_same_text (void)
+{
+  assert_reference_text ("chunked-awkward");
 }
 
 static void
@@ -292,15 +301,7 @@ test_cut_stream_keeps_text (void)
 static void
 test_json_answer_to_stream (void)
 {
-  g_autofree char *reference = reference_text ();
-  Outcome outcome = { 0 };
-  CfaiChatStream *chat = run_chat ("json-for-stream", LLAMA, TRUE, NULL, &outcome);
-
-  g_assert_no_error (outcome.error);
-  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, reference);
-  g_assert_false (cfai_chat_stream_get_truncated (chat));
-  g_assert_finalize_object (chat);
-  outcome_clear (&outcome);
+  assert_reference_text ("json-for-stream");
 }
 
 static void
@@ -1004,15 +1005,7 @@ test_turns_keep_connection (void)
 static void
 test_open_after_done (void)
 {
-  Outcome outcome = { 0 };
-  g_autofree char *expected = reference_text ();
-  CfaiChatStream *chat = run_chat ("open-after-done", LLAMA, TRUE, NULL, &outcome);
-
-  g_assert_no_error (outcome.error);
-  g_assert_cmpstr (cfai_chat_stream_get_text (chat), ==, expected);
-  g_assert_false (cfai_chat_stream_get_truncated (chat));
-  g_assert_finalize_object (chat);
-  outcome_clear (&outcome);
+  assert_reference_text ("open-after-done");
 }
 
 /* A busy model: rejectIfBusy fails at once with 3040; without it the
