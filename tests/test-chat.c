@@ -1130,7 +1130,17 @@ wait_for_cost (CfaiChatPage *page,
   g_autofree char *cost = g_strdup_printf ("≈ $%.5f (%.1f neurons)", usd, neurons);
 
   if (!cfai_ui_test_wait_until (shows_text, (gpointer[]) { page, cost }, WAIT_MS))
-    g_error ("The usage line never showed “%s”", cost);
+    {
+      GtkWidget *shown = find_label_containing (GTK_WIDGET (page), "neurons");
+
+      CfaiMessage *answer = last_message (page);
+
+      g_error ("The usage line never showed “%s”; it shows “%s”; the answer is in state %d, error “%s”, "
+               "%" G_GINT64_FORMAT " prompt tokens", cost,
+               shown != NULL ? gtk_label_get_text (GTK_LABEL (shown)) : "nothing with neurons",
+               cfai_message_get_state (answer), cfai_message_get_error_message (answer),
+               cfai_message_get_prompt_tokens (answer));
+    }
 }
 
 /* Under each answer, its cost in USD from the catalog's prices and in

@@ -31,9 +31,6 @@
 
 #define READ_SIZE (16 * 1024)
 
-/* How long the end of the body may take to follow [DONE]. */
-#define DONE_GRACE_MS 250
-
 struct _CfaiChatStream
 {
   CfaiRun            parent_instance;
@@ -52,11 +49,6 @@ struct _CfaiChatStream
   CfaiUsageKind      usage_kind;
   gboolean           saw_done;
   gboolean           truncated;
-
-  /* After [DONE]: reading on to the end of the body, see on_read(). */
-  GCancellable      *drain;
-  gulong             drain_cancel_id;
-  guint              drain_timeout_id;
 
   gint64             first_token_at;
   gint64             last_token_at;
@@ -466,10 +458,6 @@ finish_run (GTask  *task,
   if (self->decoder != NULL)
     apply_delta (self, cfai_stream_decoder_finish (self->decoder));
   g_clear_object (&self->body);
-  g_clear_handle_id (&self->drain_timeout_id, g_source_remove);
-  g_cancellable_disconnect (g_task_get_cancellable (task), self->drain_cancel_id);
-  self->drain_cancel_id = 0;
-  g_clear_object (&self->drain);
 
   _cfai_run_return (task, error);
   g_object_unref (task);
@@ -484,36 +472,6 @@ set_truncated (CfaiChatStream *self)
 
 static void read_next (GTask *task);
 
-static gboolean
-drain_timeout_cb (gpointer user_data)
-{
-  CfaiChatStream *self = user_data;
-
-  self->drain_timeout_id = 0;
-  g_cancellable_cancel (self->drain);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-cancel_drain (GCancellable *cancellable,
-              GCancellable *drain)
-{
-  g_cancellable_cancel (drain);
-}
-
-static void
-start_drain (CfaiChatStream *self,
-             GTask          *task)
-{
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  self->drain = g_cancellable_new ();
-  if (cancellable != NULL)
-    self->drain_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_drain),
-                                                   g_object_ref (self->drain), g_object_unref);
-  self->drain_timeout_id = g_timeout_add (DONE_GRACE_MS, drain_timeout_cb, self);
-}
-
 static void
 on_read (GObject      *source,
          GAsyncResult *result,
@@ -525,15 +483,6 @@ on_read (GObject      *source,
   gssize n;
 
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  /* The answer is whole: what follows [DONE] is only read. */
-  if (self->saw_done)
-    {
-      if (n > 0)
-        read_next (task);
-      else
-        finish_run (task, NULL);
-      return;
-    }
   if (n < 0)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -577,13 +526,12 @@ on_read (GObject      *source,
       return;
     }
 
-  /* [DONE] ends the answer, and the body is read on to its end, which
-   * servers send at once: only a body read to its end leaves libsoup the
-   * connection to keep for the next turn (else every turn pays a TCP and
-   * TLS handshake).  A server that keeps the body open gets
-   * DONE_GRACE_MS, and so does a Stop meanwhile. */
+  /* [DONE] ends the answer even if the server keeps the connection open. */
   if (self->saw_done)
-    start_drain (self, task);
+    {
+      finish_run (task, NULL);
+      return;
+    }
 
   read_next (task);
 }
@@ -594,7 +542,7 @@ read_next (GTask *task)
   CfaiChatStream *self = g_task_get_source_object (task);
 
   g_input_stream_read_async (self->body, self->buffer, READ_SIZE, G_PRIORITY_DEFAULT,
-                             self->drain != NULL ? self->drain : g_task_get_cancellable (task), on_read, task);
+                             g_task_get_cancellable (task), on_read, task);
 }
 
 /* A JSON answer: either to a non-streaming request, or the plain JSON that
