@@ -973,8 +973,53 @@ test_session_affinity (void)
   outcome_clear (&none);
 }
 
+static void
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+}
+
+/* An answer ends at [DONE] and the rest of its body is read after it:
+ * what a person's next turn always leaves time for. */
+static void
+run_main_loop_for (guint ms)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add_once (ms, quit_loop, loop);
+  g_main_loop_run (loop);
+}
+
+/* The turns of a chat go on one kept connection: libsoup opens a new
+ * one for every POST unless it is marked idempotent, which costs a TCP
+ * and TLS handshake before every answer's first token.  The fake counts
+ * the connections requests came on, its own counts' included. */
+static void
+test_turns_keep_connection (void)
+{
+  g_autoptr(CfaiClient) client = make_client (NULL);
+  g_autofree char *key = g_uuid_string_random ();
+  guint before, after;
+
+  before = cfai_test_server_get_count (server, "connections");
+  for (guint turn = 1; turn <= 3; turn++)
+    {
+      Outcome outcome = { 0 };
+      CfaiChatStream *chat = run_turn (client, key, turn == 1 ? 1 : 2, &outcome);
+
+      g_assert_no_error (outcome.error);
+      g_assert_cmpstr (cfai_chat_stream_get_text (chat), !=, "");
+      g_assert_finalize_object (chat);
+      outcome_clear (&outcome);
+      run_main_loop_for (200);
+    }
+  after = cfai_test_server_get_count (server, "connections");
+  /* One for the three turns, one for the second count. */
+  g_assert_cmpuint (after - before, ==, 2);
+}
+
 /* A server that sends [DONE] and keeps the body open: [DONE] ends the
- * answer, complete. */
+ * answer, complete, and the body is given up on a second later. */
 static void
 test_open_after_done (void)
 {
@@ -1337,6 +1382,7 @@ main (int   argc,
   g_test_add_func ("/chat-stream/api-errors", test_api_errors);
   g_test_add_func ("/chat-stream/kimi-reasoning", test_kimi_reasoning);
   g_test_add_func ("/chat-stream/session-affinity", test_session_affinity);
+  g_test_add_func ("/chat-stream/turns-keep-connection", test_turns_keep_connection);
   g_test_add_func ("/chat-stream/open-after-done", test_open_after_done);
   g_test_add_func ("/chat-stream/reject-if-busy", test_reject_if_busy);
   g_test_add_func ("/chat-stream/retired-model", test_retired_model_refused);

@@ -16,6 +16,7 @@
 #include "cfai-chat-settings.h"
 #include "cfai-chat-store.h"
 #include "cfai-error.h"
+#include "cfai-message-row.h"
 #include "cfai-test-home.h"
 #include "cfai-test-server.h"
 #include "cfai-ui-test.h"
@@ -1143,6 +1144,26 @@ wait_for_cost (CfaiChatPage *page,
     }
 }
 
+/* The chat's pool keeps rows off the window, still showing their
+ * messages (cfai-message-row-pool.c): an answer that completes while
+ * its row is kept has its cost all the same once the row is back. */
+static void
+expect_cost_in_kept_row (CfaiMessage *answer,
+                         double       usd,
+                         double       neurons)
+{
+  g_autofree char *cost = g_strdup_printf ("≈ $%.5f (%.1f neurons)", usd, neurons);
+  GtkWidget *row = g_object_ref_sink (g_object_new (CFAI_TYPE_MESSAGE_ROW, NULL));
+  GtkWidget *window = gtk_window_new ();
+
+  cfai_message_row_set_message (CFAI_MESSAGE_ROW (row), answer);
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (cfai_ui_test_wait_until (shows_text, (gpointer[]) { row, cost }, WAIT_MS));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (row);
+}
+
 /* Under each answer, its cost in USD from the catalog's prices and in
  * neurons: the ones Workers AI reported where the stream carries them,
  * else estimated at $0.011 per 1,000.  The prices come from the live
@@ -1155,6 +1176,8 @@ test_usage_cost (Fixture       *fixture,
   CfaiChatStore *store = cfai_application_get_chat_store (app);
   g_autoptr(CfaiChatStore) second = NULL;
   g_autoptr(CfaiMessage) saved = NULL;
+  g_autoptr(CfaiMessage) priced = NULL;
+  double priced_usd;
   CfaiConversation *again;
   CfaiChatPage *page;
   CfaiMessage *answer;
@@ -1173,6 +1196,8 @@ test_usage_cost (Fixture       *fixture,
   g_assert_cmpfloat (cfai_message_get_neurons (answer), <=, 0);
   usd = (cfai_message_get_prompt_tokens (answer) * 0.29 + cfai_message_get_completion_tokens (answer) * 2.25) / 1e6;
   wait_for_cost (page, usd, usd / 0.011 * 1000);
+  priced = g_object_ref (answer);
+  priced_usd = usd;
 
   /* Gemma 4 streams chat chunks and ends with Workers AI's native usage
    * event, which carries the neurons billed (the fake rounds them to two
@@ -1204,6 +1229,9 @@ test_usage_cost (Fixture       *fixture,
   saved = g_list_model_get_item (cfai_conversation_get_messages (again), 1);
   g_assert_cmpfloat_with_epsilon (cfai_message_get_neurons (saved), neurons, 1e-9);
   g_assert_cmpint (cfai_message_get_prompt_tokens (saved), ==, cfai_message_get_prompt_tokens (answer));
+
+  /* Last, as its window takes the focus. */
+  expect_cost_in_kept_row (priced, priced_usd, priced_usd / 0.011 * 1000);
 }
 
 #define MARKDOWN_PROMPT \

@@ -31,6 +31,9 @@
 
 #define READ_SIZE (16 * 1024)
 
+/* How long the end of the body may take to follow [DONE]. */
+#define DONE_GRACE_S 1
+
 struct _CfaiChatStream
 {
   CfaiRun            parent_instance;
@@ -472,6 +475,60 @@ set_truncated (CfaiChatStream *self)
 
 static void read_next (GTask *task);
 
+/* What follows [DONE] is read to the body's end and dropped, apart
+ * from the answer, which is whole: only a body read to its end leaves
+ * libsoup the connection to keep for the next turn (else every turn
+ * pays a TCP and TLS handshake).  Servers end it at once; one that
+ * keeps it open gets DONE_GRACE_S, then the connection is closed. */
+typedef struct
+{
+  GCancellable *cancellable;
+  GSource      *timeout;
+} Drain;
+
+static void
+drain_free (Drain *drain)
+{
+  g_source_destroy (drain->timeout);
+  g_source_unref (drain->timeout);
+  g_object_unref (drain->cancellable);
+  g_free (drain);
+}
+
+static gboolean
+drain_timed_out (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_drained (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Drain *drain = user_data;
+  GInputStream *body = G_INPUT_STREAM (source);
+
+  if (g_input_stream_skip_finish (body, result, NULL) > 0)
+    g_input_stream_skip_async (body, G_MAXSSIZE, G_PRIORITY_LOW, drain->cancellable, on_drained, drain);
+  else
+    drain_free (drain);
+}
+
+static void
+drain_body (GInputStream *body)
+{
+  Drain *drain = g_new0 (Drain, 1);
+
+  drain->cancellable = g_cancellable_new ();
+  drain->timeout = g_timeout_source_new_seconds (DONE_GRACE_S);
+  g_source_set_callback (drain->timeout, drain_timed_out,
+                         g_object_ref (drain->cancellable), g_object_unref);
+  g_source_attach (drain->timeout, g_main_context_get_thread_default ());
+  g_input_stream_skip_async (body, G_MAXSSIZE, G_PRIORITY_LOW, drain->cancellable, on_drained, drain);
+}
+
 static void
 on_read (GObject      *source,
          GAsyncResult *result,
@@ -526,9 +583,10 @@ on_read (GObject      *source,
       return;
     }
 
-  /* [DONE] ends the answer even if the server keeps the connection open. */
+  /* [DONE] ends the answer at once, whenever the body ends. */
   if (self->saw_done)
     {
+      drain_body (self->body);
       finish_run (task, NULL);
       return;
     }

@@ -579,6 +579,11 @@ new_message (CfaiClient                *self,
       return NULL;
     }
 
+  /* libsoup sends a POST on a connection of its own unless it is marked
+   * idempotent: a new TCP and TLS handshake before every answer.  Every
+   * POST here is a model run, which creates nothing, and which the retry
+   * policy sends again anyway. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   headers = soup_message_get_request_headers (msg);
   auth = g_strconcat ("Bearer ", cfai_credentials_get_api_token (self->credentials), NULL);
   soup_message_headers_replace (headers, "Authorization", auth);

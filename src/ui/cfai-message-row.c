@@ -61,10 +61,12 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static CfaiModelCatalog *
-find_catalog (CfaiMessageRow *self)
+find_catalog (void)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  /* Not through the row's window: the pool keeps rows off the window,
+   * still showing their messages, and an answer that completes then
+   * would get a usage line without its cost for good. */
+  GApplication *app = g_application_get_default ();
 
   return CFAI_IS_APPLICATION (app) ? cfai_application_get_catalog (CFAI_APPLICATION (app)) : NULL;
 }
@@ -98,7 +100,7 @@ static char *
 build_usage_text (CfaiMessageRow *self)
 {
   CfaiMessage *m = self->message;
-  CfaiModelCatalog *catalog = find_catalog (self);
+  CfaiModelCatalog *catalog = find_catalog ();
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   gint64 in = cfai_message_get_prompt_tokens (m);
   gint64 out = cfai_message_get_completion_tokens (m);
