@@ -1249,6 +1249,53 @@ test_usage_cost (Fixture       *fixture,
   "| chunks | chat models |\n\n" \
   "Thanks"
 
+static void
+count_frame (GdkFrameClock *clock,
+             guint         *frames)
+{
+  (*frames)++;
+}
+
+/* A chat at rest draws nothing: nothing of the page animates once an
+ * answer is shown (following the stream, settling code blocks and rows
+ * are done with), which a loop between them would break, costing CPU
+ * and battery.  GTK's own animations are off here: the blinking cursor
+ * draws for its timeout after the last key press, and overlay
+ * scrollbars fade out for a second, two seconds after a scroll. */
+static void
+test_at_rest (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  CfaiChatPage *page;
+  GdkFrameClock *clock;
+  gboolean blink, overlay;
+  guint frames = 0;
+
+  g_object_get (settings, "gtk-cursor-blink", &blink, "gtk-overlay-scrolling", &overlay, NULL);
+  g_object_set (settings, "gtk-cursor-blink", FALSE, "gtk-overlay-scrolling", FALSE, NULL);
+  page = new_chat (fixture);
+  /* An answer with a code block and a table (the fake says the prompt
+   * back). */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (cfai_chat_page_get_composer (page)), MARKDOWN_PROMPT, -1);
+  cfai_ui_test_press_key (GTK_WIDGET (cfai_chat_page_get_composer (page)), GDK_KEY_Return, 0);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (page), "classic models"));
+  /* Past the transitions a turn's end starts (Stop back to Send). */
+  cfai_ui_test_settle (1000);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
+  g_signal_connect (clock, "paint", G_CALLBACK (count_frame), &frames);
+  cfai_ui_test_settle (1000);
+  g_signal_handlers_disconnect_by_func (clock, count_frame, &frames);
+  /* A frame or two for a clock tick elsewhere (the chats' relative
+   * times); a loop draws every frame. */
+  g_test_message ("%u frames in 1 s at rest", frames);
+  g_assert_cmpuint (frames, <=, 2);
+  g_object_set (settings, "gtk-cursor-blink", blink, "gtk-overlay-scrolling", overlay, NULL);
+}
+
+
 /* A chat with Markdown, code, a table and thinking, for the README. */
 static void
 test_screenshot (Fixture       *fixture,
@@ -1339,6 +1386,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/chat/blank-chats-dropped-at-start", test_blank_chats_dropped_at_start);
+  ADD ("/chat/at-rest", test_at_rest);
   ADD ("/chat/send-and-stream", test_send_and_stream);
   ADD ("/chat/stop", test_stop);
   ADD ("/chat/continue-after-length", test_continue_after_length);
