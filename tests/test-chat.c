@@ -247,6 +247,90 @@ wait_for_button (GtkWidget  *root,
   return button;
 }
 
+/* The mapped row showing @message under @root, and in it the first
+ * mapped widget of @type (or the row, for G_TYPE_NONE). */
+static GtkWidget *
+find_in_row (GtkWidget   *root,
+             CfaiMessage *message,
+             GType        type)
+{
+  if (CFAI_IS_MESSAGE_ROW (root))
+    {
+      if (!gtk_widget_get_mapped (root) || cfai_message_row_get_message (CFAI_MESSAGE_ROW (root)) != message)
+        return NULL;
+      if (type == G_TYPE_NONE)
+        return root;
+      message = NULL;   /* inside the row: any widget of @type */
+    }
+  if (message == NULL && G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_in_row (child, message, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+answer_is_waiting (gpointer data)
+{
+  CfaiMessage *answer = last_message (data);
+
+  return answer != NULL && cfai_message_get_role (answer) == CFAI_CHAT_ROLE_ASSISTANT &&
+         cfai_message_get_content_length (answer) == 0 &&
+         find_in_row (data, answer, ADW_TYPE_SPINNER) != NULL;
+}
+
+static gboolean
+answer_shows_text (gpointer data)
+{
+  CfaiMessage *answer = last_message (data);
+  GtkWidget *row = answer != NULL ? find_in_row (data, answer, G_TYPE_NONE) : NULL;
+
+  return row != NULL && cfai_message_get_content_length (answer) > 0 &&
+         find_in_row (data, answer, ADW_TYPE_SPINNER) == NULL &&
+         find_label_containing (row, "You") != NULL;
+}
+
+/* The first token goes where the spinner waited for it: the answer's
+ * row keeps its height, so the chat does not move when the answer
+ * starts (and that frame draws only the row, not the whole list). */
+static void
+test_first_token_keeps_place (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  g_autofree char *font = NULL;
+  CfaiChatPage *page;
+  GtkWidget *row;
+  int waiting;
+
+  /* A line of text taller than the spinner, as on most desktops. */
+  g_object_get (settings, "gtk-font-name", &font, NULL);
+  g_object_set (settings, "gtk-font-name", "Sans 16", NULL);
+  use_scenario (fixture, "slow");
+  page = new_chat (fixture);
+  type_and_send (page, "Tell me a long story");
+  g_assert_true (cfai_ui_test_wait_until (answer_is_waiting, page, WAIT_MS));
+  row = find_in_row (GTK_WIDGET (page), last_message (page), G_TYPE_NONE);
+  waiting = gtk_widget_get_height (row);
+  g_assert_cmpint (waiting, >, 0);
+  g_test_message ("waiting: %d px", waiting);
+
+  g_assert_true (cfai_ui_test_wait_until (answer_shows_text, page, WAIT_MS));
+  cfai_ui_test_settle (30);   /* its allocation, whatever frame showed it */
+  g_test_message ("shown: “%s”, %d px", cfai_message_get_content (last_message (page)), gtk_widget_get_height (row));
+  g_assert_true (find_in_row (GTK_WIDGET (page), last_message (page), G_TYPE_NONE) == row);
+  g_assert_cmpint (gtk_widget_get_height (row), ==, waiting);
+  cfai_ui_test_press_key (GTK_WIDGET (cfai_chat_page_get_composer (page)), GDK_KEY_Escape, 0);
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_object_set (settings, "gtk-font-name", font, NULL);
+}
+
 static void
 test_send_and_stream (Fixture       *fixture,
                       gconstpointer  data)
@@ -1387,6 +1471,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/chat/blank-chats-dropped-at-start", test_blank_chats_dropped_at_start);
   ADD ("/chat/at-rest", test_at_rest);
+  ADD ("/chat/first-token-keeps-place", test_first_token_keeps_place);
   ADD ("/chat/send-and-stream", test_send_and_stream);
   ADD ("/chat/stop", test_stop);
   ADD ("/chat/continue-after-length", test_continue_after_length);

@@ -38,6 +38,7 @@ struct _CfaiMessageRow
   GtkExpander      *thinking_expander;
   GtkLabel         *thinking_label;
   GtkLabel         *reasoning_label;
+  GtkWidget        *answer_overlay;
   CfaiMarkdownView *markdown_view;
   GtkWidget        *waiting_spinner;
   GtkWidget        *notice_box;
@@ -252,6 +253,32 @@ update_thinking (CfaiMessageRow *self)
     gtk_label_set_text (self->thinking_label, _("Thinking"));
 }
 
+/* While an answer streams its text takes at least a line, where the
+ * spinner waits for the first token: that token then changes no
+ * height, so the list does not move and its frame draws only the row
+ * (a moved list is drawn again whole, which in software rendering is
+ * most of the time the first token takes to show). */
+static void
+update_answer_space (CfaiMessageRow *self)
+{
+  gboolean streaming = cfai_message_get_state (self->message) == CFAI_MESSAGE_STATE_STREAMING;
+  gboolean waiting = streaming && self->shown_length == 0 &&
+                     cfai_message_get_reasoning_length (self->message) == 0;
+  int line = -1;
+
+  if (streaming)
+    {
+      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self->markdown_view)),
+                                                             NULL, NULL);
+
+      line = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
+      pango_font_metrics_unref (metrics);
+    }
+  gtk_widget_set_size_request (GTK_WIDGET (self->markdown_view), -1, line);
+  gtk_widget_set_visible (self->waiting_spinner, waiting);
+  gtk_widget_set_visible (self->answer_overlay, waiting || self->shown_length > 0);
+}
+
 static void
 update_content (CfaiMessageRow *self)
 {
@@ -271,7 +298,7 @@ update_content (CfaiMessageRow *self)
     cfai_markdown_view_append (self->markdown_view, content + self->shown_length,
                                len - self->shown_length);
   self->shown_length = len;
-  gtk_widget_set_visible (GTK_WIDGET (self->markdown_view), len > 0);
+  update_answer_space (self);
 }
 
 static void
@@ -287,10 +314,6 @@ on_content_changed (CfaiMessageRow *self)
       gtk_expander_set_expanded (self->thinking_expander, FALSE);
       update_thinking (self);
     }
-  gtk_widget_set_visible (self->waiting_spinner,
-                          cfai_message_get_state (self->message) == CFAI_MESSAGE_STATE_STREAMING &&
-                          self->shown_length == 0 &&
-                          cfai_message_get_reasoning_length (self->message) == 0);
 }
 
 static void
@@ -303,9 +326,7 @@ update_state (CfaiMessageRow *self)
   if (is_user (self))
     return;
 
-  gtk_widget_set_visible (self->waiting_spinner,
-                          streaming && self->shown_length == 0 &&
-                          cfai_message_get_reasoning_length (self->message) == 0);
+  update_answer_space (self);
   update_notice (self);
   update_thinking (self);
 
@@ -358,7 +379,10 @@ on_notify (CfaiMessageRow *self,
   if (g_str_equal (name, "content"))
     on_content_changed (self);
   else if (g_str_equal (name, "reasoning"))
-    update_thinking (self);
+    {
+      update_thinking (self);
+      update_answer_space (self);
+    }
   else if (g_str_equal (name, "n-attachments"))
     update_attachments (self);
   else
@@ -540,6 +564,7 @@ cfai_message_row_class_init (CfaiMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, thinking_expander);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, thinking_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, reasoning_label);
+  gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, answer_overlay);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, markdown_view);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, waiting_spinner);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, notice_box);
