@@ -267,6 +267,8 @@ update_answer_space (CfaiMessageRow *self)
   int line = -1;
 
   if (streaming)
+    gtk_widget_get_size_request (GTK_WIDGET (self->markdown_view), NULL, &line);
+  if (streaming && line < 0)
     {
       PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self->markdown_view)),
                                                              NULL, NULL);
