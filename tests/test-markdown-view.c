@@ -469,32 +469,6 @@ test_set_text (Fixture       *fixture,
   g_assert_cmpuint (n_blocks (view), ==, 0);
 }
 
-/* The view's height follows its width even with no text yet (an
- * answer waiting for its first token, or a view waiting to make its
- * widgets), so what holds it, as the message row's GtkOverlay does,
- * measures it at the width it has: GTK measures a widget that says
- * nothing, as an empty one would by default, at no width at all. */
-static void
-test_height_for_width (Fixture       *fixture,
-                       gconstpointer  data)
-{
-  GtkWidget *overlay = g_object_ref_sink (gtk_overlay_new ());
-  GtkWidget *view = cfai_markdown_view_new ();
-  int narrow, wide;
-
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), view);
-  g_assert_cmpint (gtk_widget_get_request_mode (view), ==, GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH);
-  g_assert_cmpint (gtk_widget_get_request_mode (overlay), ==, GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH);
-
-  cfai_markdown_view_set_text (CFAI_MARKDOWN_VIEW (view),
-                               "A paragraph long enough to wrap onto several lines when the "
-                               "view is narrow, and onto fewer when it is wide.");
-  gtk_widget_measure (overlay, GTK_ORIENTATION_VERTICAL, 150, &narrow, NULL, NULL, NULL);
-  gtk_widget_measure (overlay, GTK_ORIENTATION_VERTICAL, 900, &wide, NULL, NULL, NULL);
-  g_assert_cmpint (narrow, >, wide);
-  g_object_unref (overlay);
-}
-
 /* A long answer: blocks go into groups, and the old ones stay put. */
 static void
 test_many_blocks (Fixture       *fixture,
@@ -784,7 +758,6 @@ main (int   argc,
   g_test_add ("/markdown-view/open-block-in-place", Fixture, NULL, fixture_set_up, test_open_block_in_place, fixture_tear_down);
   g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
-  g_test_add ("/markdown-view/height-for-width", Fixture, NULL, fixture_set_up, test_height_for_width, fixture_tear_down);
   g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
   g_test_add ("/markdown-view/groups-stacked", Fixture, NULL, fixture_set_up, test_groups_stacked, fixture_tear_down);
   g_test_add ("/markdown-view/draws-what-is-seen", Fixture, NULL, fixture_set_up, test_draws_what_is_seen, fixture_tear_down);

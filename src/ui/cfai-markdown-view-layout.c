@@ -216,18 +216,6 @@ cfai_markdown_view_defer_widgets (CfaiMarkdownView *self)
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
-/* Its height follows its width, text or not: GTK takes a widget that
- * says nothing for one of constant size (GtkWidget's default when it
- * has no children, as while it waits to make them or before an answer's
- * first token), and measured the view, and whatever holds it, at no
- * width: an estimate for a line of infinite width, and every label laid
- * out once more, unwrapped. */
-GtkSizeRequestMode
-cfai_markdown_view_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
 void
 cfai_markdown_view_measure (GtkWidget      *widget,
                             GtkOrientation  orientation,
