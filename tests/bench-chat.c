@@ -684,8 +684,9 @@ shows_last_message (Bench *bench)
 static GtkWidget *
 find_text (GtkWidget *widget)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) && gtk_widget_get_height (widget) > 0 &&
-      *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+  const char *text = cfai_ui_test_get_text (widget);
+
+  if (text != NULL && *text != '\0' && gtk_widget_get_mapped (widget) && gtk_widget_get_height (widget) > 0)
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

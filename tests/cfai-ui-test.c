@@ -11,6 +11,7 @@
 #include <X11/XKBlib.h>
 #include <X11/extensions/XTest.h>
 
+#include "cfai-text-block.h"
 #include "cfai-ui-test.h"
 
 /* A widget is drawn once it is mapped and has been given a size. */
@@ -253,19 +254,36 @@ cfai_ui_test_save_screenshot_with_popover (GtkWidget  *window,
 }
 
 /**
+ * cfai_ui_test_get_text:
+ * @widget: a widget
+ *
+ * Returns: (nullable): the text @widget shows if it is a label or one of
+ *   an answer's text blocks, else %NULL
+ */
+const char *
+cfai_ui_test_get_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (CFAI_IS_TEXT_BLOCK (widget))
+    return cfai_text_block_get_text (CFAI_TEXT_BLOCK (widget));
+  return NULL;
+}
+
+/**
  * cfai_ui_test_find_label:
  * @root: where to look
  * @text: the exact text shown
  *
- * Returns: (nullable) (transfer none): a mapped label under @root that
- *   shows @text, so a test checks what the user actually sees
+ * Returns: (nullable) (transfer none): a mapped label or text block
+ *   under @root that shows @text, so a test checks what the user
+ *   actually sees
  */
 GtkWidget *
 cfai_ui_test_find_label (GtkWidget  *root,
                          const char *text)
 {
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+  if (gtk_widget_get_mapped (root) && g_strcmp0 (cfai_ui_test_get_text (root), text) == 0)
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
@@ -540,6 +558,20 @@ window_is_active (gpointer data)
   return gtk_window_is_active (GTK_WINDOW (data));
 }
 
+/* A connection of our own, kept for the whole run: GDK's Xlib
+ * accessors are deprecated, and the server delivers XTEST input to
+ * whoever has the focus (or is under the pointer) anyway. */
+static Display *
+test_xdisplay (GdkDisplay *display)
+{
+  static Display *xdisplay;
+
+  if (xdisplay == NULL)
+    xdisplay = XOpenDisplay (gdk_display_get_name (display));
+  g_assert_nonnull (xdisplay);
+  return xdisplay;
+}
+
 static void
 fake_key (Display *xdisplay,
           guint    keysym,
@@ -587,7 +619,7 @@ cfai_ui_test_press_key (GtkWidget       *widget,
   GtkEventController *root_watcher;
   GtkWidget *watched_root;
   KeyWatch watch = { keyval, 0, 0, NULL, NULL };
-  static Display *xdisplay;
+  Display *xdisplay;
   GtkWidget *focus;
 
   g_assert_true (GDK_IS_X11_DISPLAY (display));
@@ -618,12 +650,7 @@ cfai_ui_test_press_key (GtkWidget       *widget,
   target_watcher = watch_keys (watch.target, &watch);
   root_watcher = watch_keys (watched_root, &watch);
 
-  /* A connection of our own, kept for the whole run: GDK's Xlib
-   * accessors are deprecated, and the server delivers XTEST input to
-   * whoever has the focus anyway. */
-  if (xdisplay == NULL)
-    xdisplay = XOpenDisplay (gdk_display_get_name (display));
-  g_assert_nonnull (xdisplay);
+  xdisplay = test_xdisplay (display);
 
   if (needs_shift (xdisplay, keyval))
     modifiers |= GDK_SHIFT_MASK;
@@ -705,4 +732,144 @@ cfai_ui_test_close_windows (GtkApplication *app)
 
   while ((windows = gtk_application_get_windows (app)) != NULL)
     gtk_window_destroy (windows->data);
+}
+
+/* ------------------------------------------------------------------ */
+/* The pointer                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint pressed;
+  guint released;
+} ButtonWatch;
+
+static gboolean
+count_button (GtkEventControllerLegacy *controller,
+              GdkEvent                 *event,
+              ButtonWatch              *watch)
+{
+  if (gdk_event_get_event_type (event) == GDK_BUTTON_PRESS)
+    watch->pressed++;
+  else if (gdk_event_get_event_type (event) == GDK_BUTTON_RELEASE)
+    watch->released++;
+  return GDK_EVENT_PROPAGATE;
+}
+
+typedef struct
+{
+  ButtonWatch *watch;
+  guint        n;
+} ButtonWait;
+
+static gboolean
+buttons_went_through (gpointer data)
+{
+  ButtonWait *wait = data;
+
+  return wait->watch->released >= wait->n;
+}
+
+/* Moves the pointer over (@x, @y) of @widget, through XTEST.  Where the
+ * window is on the X screen is found without GDK's deprecated Xlib
+ * accessors: with the pointer at the screen's corner, the surface's
+ * idea of where the pointer is gives the window's place. */
+static void
+move_pointer (Display   *xdisplay,
+              GtkWidget *widget,
+              double     x,
+              double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  GdkDevice *pointer = gdk_seat_get_pointer (gdk_display_get_default_seat (gtk_widget_get_display (widget)));
+  graphene_point_t point;
+  double surface_x, surface_y, corner_x, corner_y;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTestFakeMotionEvent (xdisplay, -1, 0, 0, CurrentTime);
+  XSync (xdisplay, False);
+  /* FALSE when the corner is outside the window; the position is
+   * given all the same. */
+  (void) gdk_surface_get_device_position (surface, pointer, &corner_x, &corner_y, NULL);
+  XTestFakeMotionEvent (xdisplay, -1,
+                        (int) (point.x + surface_x - corner_x),
+                        (int) (point.y + surface_y - corner_y),
+                        CurrentTime);
+  XSync (xdisplay, False);
+}
+
+/* Presses, moves and releases the primary button as @n_press clicks at
+ * (@x, @y), or one drag to (@to_x, @to_y), then waits until the window
+ * has seen every release. */
+static void
+pointer_gesture (GtkWidget *widget,
+                 double     x,
+                 double     y,
+                 double     to_x,
+                 double     to_y,
+                 guint      n_press)
+{
+  Display *xdisplay = test_xdisplay (gtk_widget_get_display (widget));
+  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
+  GtkEventController *watcher = gtk_event_controller_legacy_new ();
+  ButtonWatch watch = { 0, 0 };
+  ButtonWait wait = { &watch, n_press };
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  gtk_event_controller_set_propagation_phase (watcher, GTK_PHASE_CAPTURE);
+  g_signal_connect (watcher, "event", G_CALLBACK (count_button), &watch);
+  gtk_widget_add_controller (native, watcher);
+
+  move_pointer (xdisplay, widget, x, y);
+  for (guint i = 0; i < n_press; i++)
+    {
+      XTestFakeButtonEvent (xdisplay, 1, True, CurrentTime);
+      if (i == n_press - 1 && (to_x != x || to_y != y))
+        for (guint step = 1; step <= 4; step++)
+          move_pointer (xdisplay, widget, x + (to_x - x) * step / 4, y + (to_y - y) * step / 4);
+      XTestFakeButtonEvent (xdisplay, 1, False, CurrentTime);
+    }
+  XFlush (xdisplay);
+
+  if (!cfai_ui_test_wait_until (buttons_went_through, &wait, 5000))
+    g_error ("%u clicks on %s: the window saw %u presses, %u releases", n_press,
+             G_OBJECT_TYPE_NAME (widget), watch.pressed, watch.released);
+  gtk_widget_remove_controller (native, watcher);
+}
+
+/**
+ * cfai_ui_test_click_at:
+ * @widget: a mapped widget
+ * @x: where, in @widget's coordinates
+ * @y: where, in @widget's coordinates
+ * @n_press: 1 for a click, 2 for a double click, 3 for a triple one
+ *
+ * Clicks the primary button through the X server, the way a person does.
+ */
+void
+cfai_ui_test_click_at (GtkWidget *widget,
+                       double     x,
+                       double     y,
+                       guint      n_press)
+{
+  pointer_gesture (widget, x, y, x, y, n_press);
+}
+
+/**
+ * cfai_ui_test_drag:
+ * @widget: a mapped widget
+ *
+ * Presses the primary button at (@from_x, @from_y) of @widget, moves
+ * to (@to_x, @to_y) and lets go, through the X server.
+ */
+void
+cfai_ui_test_drag (GtkWidget *widget,
+                   double     from_x,
+                   double     from_y,
+                   double     to_x,
+                   double     to_y)
+{
+  pointer_gesture (widget, from_x, from_y, to_x, to_y, 1);
 }

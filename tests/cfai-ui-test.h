@@ -32,6 +32,7 @@ void       cfai_ui_test_save_screenshot_with_popover
                                          (GtkWidget           *window,
                                           GtkWidget           *popover,
                                           const char          *name);
+const char *cfai_ui_test_get_text        (GtkWidget           *widget);
 GtkWidget *cfai_ui_test_find_label       (GtkWidget           *root,
                                           const char          *text);
 GtkWidget *cfai_ui_test_find_button      (GtkWidget           *root,
@@ -50,6 +51,15 @@ void       cfai_ui_test_type_keys        (GtkWidget           *widget,
 void       cfai_ui_test_type_keys_in     (GtkWidget           *editable,
                                           const char          *text);
 void       cfai_ui_test_click            (GtkWidget           *button);
+void       cfai_ui_test_click_at         (GtkWidget           *widget,
+                                          double               x,
+                                          double               y,
+                                          guint                n_press);
+void       cfai_ui_test_drag             (GtkWidget           *widget,
+                                          double               from_x,
+                                          double               from_y,
+                                          double               to_x,
+                                          double               to_y);
 void       cfai_ui_test_scroll_to        (GtkWidget           *widget,
                                           gboolean             to_end);
 

@@ -187,8 +187,9 @@ static GtkWidget *
 find_label_containing (GtkWidget  *root,
                        const char *part)
 {
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+  const char *text = cfai_ui_test_get_text (root);
+
+  if (text != NULL && gtk_widget_get_mapped (root) && strstr (text, part) != NULL)
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -1222,7 +1223,7 @@ wait_for_cost (CfaiChatPage *page,
 
       g_error ("The usage line never showed “%s”; it shows “%s”; the answer is in state %d, error “%s”, "
                "%" G_GINT64_FORMAT " prompt tokens", cost,
-               shown != NULL ? gtk_label_get_text (GTK_LABEL (shown)) : "nothing with neurons",
+               shown != NULL ? cfai_ui_test_get_text (shown) : "nothing with neurons",
                cfai_message_get_state (answer), cfai_message_get_error_message (answer),
                cfai_message_get_prompt_tokens (answer));
     }

@@ -18,6 +18,7 @@
 #include "cfai-code-block.h"
 #include "cfai-markdown-view-private.h"
 #include "cfai-test-home.h"
+#include "cfai-text-block.h"
 #include "cfai-ui-test.h"
 
 #define WAIT_MS 10000
@@ -302,21 +303,20 @@ test_stream (Fixture       *fixture,
   g_assert_cmpuint (n_blocks (view), ==, 9);
 
   heading = nth_block (view, 0);
-  g_assert_true (GTK_IS_LABEL (heading));
+  g_assert_true (CFAI_IS_TEXT_BLOCK (heading));
   g_assert_true (gtk_widget_has_css_class (heading, "title-1"));
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (heading)), ==, GTK_ACCESSIBLE_ROLE_HEADING);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (heading)), ==, "Streaming in CfAI");
+  g_assert_cmpstr (cfai_ui_test_get_text (heading), ==, "Streaming in CfAI");
 
   paragraph = nth_block (view, 1);
-  g_assert_true (GTK_IS_LABEL (paragraph));
-  g_assert_true (gtk_label_get_selectable (GTK_LABEL (paragraph)));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (paragraph)), ==,
+  g_assert_true (CFAI_IS_TEXT_BLOCK (paragraph));
+  g_assert_cmpstr (cfai_ui_test_get_text (paragraph), ==,
                    "Workers AI answers stream: each token is appended, inline code stays "
                    "monospace, nothing is re-parsed, and the Workers AI docs open in the browser.");
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)),
+  g_assert_nonnull (strstr (cfai_text_block_get_markup (CFAI_TEXT_BLOCK (paragraph)),
                             "<a href=\"https://developers.cloudflare.com/workers-ai/\">Workers AI docs</a>"));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)), "<s>nothing</s>"));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (paragraph)), "<b>appended</b>"));
+  g_assert_nonnull (strstr (cfai_text_block_get_markup (CFAI_TEXT_BLOCK (paragraph)), "<s>nothing</s>"));
+  g_assert_nonnull (strstr (cfai_text_block_get_markup (CFAI_TEXT_BLOCK (paragraph)), "<b>appended</b>"));
 
   code = nth_block (view, 2);
   assert_code (code, python_code, "python3", "python");
@@ -325,8 +325,8 @@ test_stream (Fixture       *fixture,
   g_assert_true (GTK_IS_SCROLLED_WINDOW (grid));
   grid = find_descendant (grid, GTK_TYPE_GRID);
   g_assert_true (GTK_IS_GRID (grid));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 0, 0))), ==, "Model");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 2, 2))), ==, "$0.35");
+  g_assert_cmpstr (cfai_ui_test_get_text (gtk_grid_get_child_at (GTK_GRID (grid), 0, 0)), ==, "Model");
+  g_assert_cmpstr (cfai_ui_test_get_text (gtk_grid_get_child_at (GTK_GRID (grid), 2, 2)), ==, "$0.35");
   g_assert_cmpfloat (gtk_label_get_xalign (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 2, 1))), ==, 1.0);
   g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 0, 3));
 
@@ -345,13 +345,13 @@ test_stream (Fixture       *fixture,
 
   g_assert_true (GTK_IS_SEPARATOR (nth_block (view, 6)));
   assert_code (nth_block (view, 7), "cfai-cli chat \"Hi\"", "sh", "sh");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 8))), ==, "Done.");
+  g_assert_cmpstr (cfai_ui_test_get_text (nth_block (view, 8)), ==, "Done.");
 
   cfai_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "screenshot-markdown.png");
 }
 
 /* While a block streams, only its widget changes: a growing paragraph
- * keeps its label, a growing code block its view and buffer, a growing
+ * keeps its text block, a growing code block its view and buffer, a growing
  * table its cells. */
 static void
 test_open_block_in_place (Fixture       *fixture,
@@ -365,7 +365,7 @@ test_open_block_in_place (Fixture       *fixture,
   label = nth_block (view, 0);
   stream (fixture, " keeps growing");
   g_assert_true (nth_block (view, 0) == label);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "A paragraph that keeps growing");
+  g_assert_cmpstr (cfai_ui_test_get_text (label), ==, "A paragraph that keeps growing");
 
   stream (fixture, "\n\n```c\nint x;\n");
   code = nth_block (view, 1);
@@ -385,7 +385,7 @@ test_open_block_in_place (Fixture       *fixture,
   g_assert_true (nth_block (view, 2) == table);
   g_assert_true (find_descendant (table, GTK_TYPE_GRID) == grid);
   g_assert_true (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1) == cell);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 1, 2))), ==, "4");
+  g_assert_cmpstr (cfai_ui_test_get_text (gtk_grid_get_child_at (GTK_GRID (grid), 1, 2)), ==, "4");
 }
 
 /* Model text that looks like Pango markup is shown as written. */
@@ -402,18 +402,18 @@ test_escaping (Fixture       *fixture,
 
   stream (fixture, injection);
   label = nth_block (view, 0);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+  g_assert_cmpstr (cfai_ui_test_get_text (label), ==,
                    "<span foreground=\"red\" size=\"xx-large\">big</span> <b>bold?</b> </i> & click <tt>");
   /* The link's target stays inside its attribute, quotes and all (and
    * a javascript: link is not followed, see on_activate_link()). */
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
+  g_assert_nonnull (strstr (cfai_text_block_get_markup (CFAI_TEXT_BLOCK (label)),
                             "<a href=\"javascript:alert(1)&quot;&gt;&lt;b&gt;x\">click</a>"));
   /* Only the code span's own attributes are there: no colour, size or
    * weight from the text. */
   {
-    /* Links are GtkLabel's own markup, not Pango's. */
+    /* Links are the text block's own markup, not Pango's. */
     g_autoptr(GRegex) links = g_regex_new ("<a [^>]*>|</a>", 0, 0, NULL);
-    g_autofree char *markup = g_regex_replace_literal (links, gtk_label_get_label (GTK_LABEL (label)),
+    g_autofree char *markup = g_regex_replace_literal (links, cfai_text_block_get_markup (CFAI_TEXT_BLOCK (label)),
                                                        -1, 0, "", 0, NULL);
 
     g_assert_true (pango_parse_markup (markup, -1, 0, &attributes, NULL, NULL, NULL));
@@ -433,8 +433,8 @@ test_escaping (Fixture       *fixture,
     g_slist_free_full (all, (GDestroyNotify) pango_attribute_destroy);
   }
   pango_attr_list_unref (attributes);
-  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (label)), "<span foreground"));
-  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (label)), "<b>"));
+  g_assert_null (strstr (cfai_text_block_get_markup (CFAI_TEXT_BLOCK (label)), "<span foreground"));
+  g_assert_null (strstr (cfai_text_block_get_markup (CFAI_TEXT_BLOCK (label)), "<b>"));
 }
 
 /* Setting the same text again does nothing; other text replaces all. */
@@ -459,7 +459,7 @@ test_set_text (Fixture       *fixture,
   /* Text that goes on from the shown text is appended. */
   cfai_markdown_view_set_text (fixture->view, "One\n\nTwo and three");
   g_assert_true (nth_block (view, 0) == first);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 1))), ==, "Two and three");
+  g_assert_cmpstr (cfai_ui_test_get_text (nth_block (view, 1)), ==, "Two and three");
 
   cfai_markdown_view_set_text (fixture->view, "# Other");
   g_assert_cmpuint (n_blocks (view), ==, 1);
@@ -467,6 +467,32 @@ test_set_text (Fixture       *fixture,
 
   cfai_markdown_view_set_text (fixture->view, NULL);
   g_assert_cmpuint (n_blocks (view), ==, 0);
+}
+
+/* The view's height follows its width even with no text yet (an
+ * answer waiting for its first token, or a view waiting to make its
+ * widgets), so what holds it, as the message row's GtkOverlay does,
+ * measures it at the width it has: GTK measures a widget that says
+ * nothing, as an empty one would by default, at no width at all. */
+static void
+test_height_for_width (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *overlay = g_object_ref_sink (gtk_overlay_new ());
+  GtkWidget *view = cfai_markdown_view_new ();
+  int narrow, wide;
+
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), view);
+  g_assert_cmpint (gtk_widget_get_request_mode (view), ==, GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH);
+  g_assert_cmpint (gtk_widget_get_request_mode (overlay), ==, GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH);
+
+  cfai_markdown_view_set_text (CFAI_MARKDOWN_VIEW (view),
+                               "A paragraph long enough to wrap onto several lines when the "
+                               "view is narrow, and onto fewer when it is wide.");
+  gtk_widget_measure (overlay, GTK_ORIENTATION_VERTICAL, 150, &narrow, NULL, NULL, NULL);
+  gtk_widget_measure (overlay, GTK_ORIENTATION_VERTICAL, 900, &wide, NULL, NULL, NULL);
+  g_assert_cmpint (narrow, >, wide);
+  g_object_unref (overlay);
 }
 
 /* A long answer: blocks go into groups, and the old ones stay put. */
@@ -498,7 +524,7 @@ test_many_blocks (Fixture       *fixture,
     {
       g_autofree char *expected = g_strdup_printf ("Paragraph %u.", i);
 
-      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, i))), ==, expected);
+      g_assert_cmpstr (cfai_ui_test_get_text (nth_block (view, i)), ==, expected);
     }
 }
 
@@ -630,7 +656,7 @@ test_draws_what_is_seen (Fixture       *fixture,
   n_groups = cfai_markdown_view_get_drawn_groups (fixture->view, &first, &n_drawn);
   g_assert_cmpuint (n_drawn, <, n_groups);
   g_assert_nonnull (cfai_ui_test_find_label (view, "Paragraph 0."));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 600))), ==, "The last paragraph.");
+  g_assert_cmpstr (cfai_ui_test_get_text (nth_block (view, 600)), ==, "The last paragraph.");
 
   /* Back to the top: those groups are drawn again. */
   wait.at_end = FALSE;
@@ -758,6 +784,7 @@ main (int   argc,
   g_test_add ("/markdown-view/open-block-in-place", Fixture, NULL, fixture_set_up, test_open_block_in_place, fixture_tear_down);
   g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
+  g_test_add ("/markdown-view/height-for-width", Fixture, NULL, fixture_set_up, test_height_for_width, fixture_tear_down);
   g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
   g_test_add ("/markdown-view/groups-stacked", Fixture, NULL, fixture_set_up, test_groups_stacked, fixture_tear_down);
   g_test_add ("/markdown-view/draws-what-is-seen", Fixture, NULL, fixture_set_up, test_draws_what_is_seen, fixture_tear_down);

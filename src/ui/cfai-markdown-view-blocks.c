@@ -11,6 +11,7 @@
 
 #include "cfai-code-block.h"
 #include "cfai-markdown-view-private.h"
+#include "cfai-text-block.h"
 
 /* Where a block's widget keeps its node. */
 static GQuark
@@ -44,9 +45,9 @@ set_node (GtkWidget        *widget,
 
 /* Only links a browser or mail program handles are followed: the text
  * comes from a model, and a file: or custom-scheme link in it could
- * start anything. */
+ * start anything.  For text blocks and table cells alike. */
 static gboolean
-on_activate_link (GtkLabel   *label,
+on_activate_link (GtkWidget  *widget,
                   const char *uri,
                   gpointer    user_data)
 {
@@ -59,33 +60,46 @@ on_activate_link (GtkLabel   *label,
        g_ascii_strcasecmp (scheme, "https") != 0 &&
        g_ascii_strcasecmp (scheme, "mailto") != 0))
     {
-      gtk_widget_error_bell (GTK_WIDGET (label));
+      gtk_widget_error_bell (widget);
       return TRUE;
     }
 
-  root = gtk_widget_get_root (GTK_WIDGET (label));
+  root = gtk_widget_get_root (widget);
   launcher = gtk_uri_launcher_new (uri);
   gtk_uri_launcher_launch (launcher, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                            NULL, NULL, NULL);
   return TRUE;
 }
 
-/* A wrapping label without a width in characters measures its minimum
- * width by laying its text out as narrow as it can go, a break at every
- * character, which is most of what a long answer's labels cost to
- * measure (Pango shapes each of those lines); with one, the narrowest
- * layout has lines of this many characters. */
-#define LABEL_MIN_CHARS 12
-
+/* Paragraphs and headings: text blocks, which lay out once for the
+ * column's width (see cfai-text-block.c). */
 static GtkWidget *
-new_label (CfaiMarkdownNode  *node,
-           GtkAccessibleRole  role)
+new_text (CfaiMarkdownNode  *node,
+          GtkAccessibleRole  role)
+{
+  GtkWidget *block = g_object_new (CFAI_TYPE_TEXT_BLOCK,
+                                   "accessible-role", role,
+                                   NULL);
+
+  cfai_text_block_set_markup (CFAI_TEXT_BLOCK (block), node->markup);
+  g_signal_connect (block, "activate-link", G_CALLBACK (on_activate_link), NULL);
+  return block;
+}
+
+static void
+update_text (GtkWidget        *block,
+             CfaiMarkdownNode *node)
+{
+  cfai_text_block_set_markup (CFAI_TEXT_BLOCK (block), node->markup);
+}
+
+/* A table's cell: a label of one line, as wide as its text. */
+static GtkWidget *
+new_cell_label (CfaiMarkdownNode  *node,
+                GtkAccessibleRole  role)
 {
   GtkWidget *label = g_object_new (GTK_TYPE_LABEL,
                                    "accessible-role", role,
-                                   "wrap", TRUE,
-                                   "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                                   "width-chars", LABEL_MIN_CHARS,
                                    "xalign", 0.0f,
                                    "selectable", TRUE,
                                    "use-markup", TRUE,
@@ -97,8 +111,8 @@ new_label (CfaiMarkdownNode  *node,
 }
 
 static void
-update_label (GtkWidget        *label,
-              CfaiMarkdownNode *node)
+update_cell_label (GtkWidget        *label,
+                   CfaiMarkdownNode *node)
 {
   if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), node->markup) != 0)
     gtk_label_set_markup (GTK_LABEL (label), node->markup != NULL ? node->markup : "");
@@ -109,7 +123,7 @@ static const char * const heading_classes[] = { "title-1", "title-2", "title-3",
 static GtkWidget *
 build_heading (CfaiMarkdownNode *node)
 {
-  GtkWidget *label = new_label (node, GTK_ACCESSIBLE_ROLE_HEADING);
+  GtkWidget *label = new_text (node, GTK_ACCESSIBLE_ROLE_HEADING);
 
   gtk_widget_add_css_class (label, heading_classes[CLAMP (node->level, 1, 6) - 1]);
   gtk_widget_add_css_class (label, "cfai-md-heading");
@@ -248,8 +262,8 @@ static GtkWidget *
 build_cell (CfaiMarkdownNode *cell,
             guint             row)
 {
-  GtkWidget *label = new_label (cell, cell->header ? GTK_ACCESSIBLE_ROLE_COLUMN_HEADER
-                                                   : GTK_ACCESSIBLE_ROLE_CELL);
+  GtkWidget *label = new_cell_label (cell, cell->header ? GTK_ACCESSIBLE_ROLE_COLUMN_HEADER
+                                                        : GTK_ACCESSIBLE_ROLE_CELL);
 
   gtk_widget_add_css_class (label, "cfai-md-cell");
   if (cell->header)
@@ -276,8 +290,6 @@ build_cell (CfaiMarkdownNode *cell,
   /* Cells keep to one line and a wide table scrolls sideways: rows
    * stay readable, and a grid of wrapping labels has no stable height
    * for a width while it grows. */
-  gtk_label_set_wrap (GTK_LABEL (label), FALSE);
-  gtk_label_set_width_chars (GTK_LABEL (label), -1);
   set_node (label, cell);
   return label;
 }
@@ -302,7 +314,7 @@ sync_table (GtkWidget        *grid,
             gtk_grid_attach (GTK_GRID (grid), build_cell (cell, r), (int) c, (int) r, 1, 1);
           else if (get_node (label) != cell)
             {
-              update_label (label, cell);
+              update_cell_label (label, cell);
               set_node (label, cell);
             }
         }
@@ -375,7 +387,7 @@ cfai_markdown_view_build_block (CfaiMarkdownNode *node,
     case CFAI_MARKDOWN_NODE_TABLE_ROW:
     case CFAI_MARKDOWN_NODE_TABLE_CELL:
     default:
-      widget = new_label (node, GTK_ACCESSIBLE_ROLE_LABEL);
+      widget = new_text (node, GTK_ACCESSIBLE_ROLE_PARAGRAPH);
       break;
     }
 
@@ -479,7 +491,7 @@ cfai_markdown_view_sync_block (GtkWidget        *widget,
     {
     case CFAI_MARKDOWN_NODE_PARAGRAPH:
     case CFAI_MARKDOWN_NODE_HEADING:
-      update_label (widget, node);
+      update_text (widget, node);
       break;
     case CFAI_MARKDOWN_NODE_CODE:
       cfai_code_block_set_language (CFAI_CODE_BLOCK (widget), node->language);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cfai-font-metrics.h"
 #include "cfai-markdown-view-private.h"
 
 /* ------------------------------------------------------------------ */
@@ -41,7 +42,6 @@ cfai_markdown_estimate_height (PangoContext *context,
                                int           width)
 {
   const char *p = text;
-  PangoFontMetrics *metrics;
   double char_width, line, per_line, height = 0;
   gboolean code = FALSE, gap = TRUE;
   guint blocks = 0;
@@ -49,10 +49,7 @@ cfai_markdown_estimate_height (PangoContext *context,
   if (width <= 0)
     width = 600;
 
-  metrics = pango_context_get_metrics (context, NULL, NULL);
-  char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics) / (double) PANGO_SCALE, 1.0);
-  line = MAX (pango_font_metrics_get_height (metrics) / (double) PANGO_SCALE, 1.0);
-  pango_font_metrics_unref (metrics);
+  cfai_font_metrics_get (context, &char_width, &line);
   per_line = MAX (width / char_width, 1.0);
 
   while (*p != '\0')
@@ -214,6 +211,18 @@ cfai_markdown_view_defer_widgets (CfaiMarkdownView *self)
   self->deferred = TRUE;
   self->estimate_width = -1;
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/* Its height follows its width, text or not: GTK takes a widget that
+ * says nothing for one of constant size (GtkWidget's default when it
+ * has no children, as while it waits to make them or before an answer's
+ * first token), and measured the view, and whatever holds it, at no
+ * width: an estimate for a line of infinite width, and every label laid
+ * out once more, unwrapped. */
+GtkSizeRequestMode
+cfai_markdown_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 void

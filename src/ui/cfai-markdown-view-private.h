@@ -73,6 +73,7 @@ GtkWidget *cfai_markdown_view_sync_block              (GtkWidget        *widget,
                                                        guint             depth);
 
 /* cfai-markdown-view-layout.c */
+GtkSizeRequestMode cfai_markdown_view_get_request_mode (GtkWidget       *widget);
 void       cfai_markdown_view_measure                 (GtkWidget        *widget,
                                                        GtkOrientation    orientation,
                                                        int               for_size,

@@ -291,6 +291,7 @@ cfai_markdown_view_class_init (CfaiMarkdownViewClass *klass)
   widget_class->root = cfai_markdown_view_root;
   widget_class->unroot = cfai_markdown_view_unroot;
   widget_class->snapshot = cfai_markdown_view_snapshot;
+  widget_class->get_request_mode = cfai_markdown_view_get_request_mode;
   widget_class->measure = cfai_markdown_view_measure;
   widget_class->size_allocate = cfai_markdown_view_size_allocate;
 

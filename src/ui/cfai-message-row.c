@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "cfai-application.h"
@@ -17,6 +19,7 @@
 #include "cfai-end-bin.h"
 #include "cfai-error.h"
 #include "cfai-error-fix.h"
+#include "cfai-font-metrics.h"
 #include "cfai-format.h"
 #include "cfai-markdown-view.h"
 #include "cfai-message-row.h"
@@ -270,11 +273,10 @@ update_answer_space (CfaiMessageRow *self)
     gtk_widget_get_size_request (GTK_WIDGET (self->markdown_view), NULL, &line);
   if (streaming && line < 0)
     {
-      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self->markdown_view)),
-                                                             NULL, NULL);
+      double line_height;
 
-      line = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
-      pango_font_metrics_unref (metrics);
+      cfai_font_metrics_get (gtk_widget_get_pango_context (GTK_WIDGET (self->markdown_view)), NULL, &line_height);
+      line = (int) ceil (line_height);
     }
   gtk_widget_set_size_request (GTK_WIDGET (self->markdown_view), -1, line);
   gtk_widget_set_visible (self->waiting_spinner, waiting);
@@ -434,11 +436,10 @@ delete_action (GtkWidget  *widget,
 int
 cfai_message_row_get_min_width (PangoContext *context)
 {
-  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-  int char_width = PANGO_PIXELS_CEIL (pango_font_metrics_get_approximate_char_width (metrics));
+  double char_width;
 
-  pango_font_metrics_unref (metrics);
-  return CFAI_MESSAGE_ROW_CHROME_WIDTH + ROW_MIN_CHARS * char_width;
+  cfai_font_metrics_get (context, &char_width, NULL);
+  return CFAI_MESSAGE_ROW_CHROME_WIDTH + ROW_MIN_CHARS * (int) ceil (char_width);
 }
 
 static void
