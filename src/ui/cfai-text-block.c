@@ -51,6 +51,7 @@ struct _CfaiTextBlock
 
   PangoLayout   *layout;
   int            layout_width;   /* in pixels; -1 before the first */
+  GdkRGBA        link_color;     /* the links' color in the layout's attributes */
 
   int            anchor;         /* the selection, as byte offsets: */
   int            cursor;         /* empty when they are equal */
@@ -228,13 +229,61 @@ parse_markup (CfaiTextBlock  *self,
 /* Layout                                                             */
 /* ------------------------------------------------------------------ */
 
+/* The accent color that reads on the view's background, as links are
+ * shown in. */
+static void
+get_link_color (CfaiTextBlock *self,
+                GdkRGBA       *link_color)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GdkRGBA color;
+
+  gtk_widget_get_color (GTK_WIDGET (self), &color);
+  adw_accent_color_to_standalone_rgba (adw_style_manager_get_accent_color (style),
+                                       adw_style_manager_get_dark (style), link_color);
+  link_color->alpha *= color.alpha;
+}
+
+/* Gives the layout the text's attributes and the links' color in
+ * @link_color.  Links are colored by attributes, as GtkLabel does, so
+ * the text is drawn once: drawing it again, clipped to each link, had
+ * Pango and cairo go through every glyph once more for each link. */
+static void
+set_layout_attributes (CfaiTextBlock *self,
+                       const GdkRGBA *link_color)
+{
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_copy (self->attrs);
+
+  self->link_color = *link_color;
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      Link *link = &g_array_index (self->links, Link, i);
+      PangoAttribute *attrs_for_link[2] = {
+        pango_attr_foreground_new ((guint16) (link_color->red * 65535), (guint16) (link_color->green * 65535),
+                                   (guint16) (link_color->blue * 65535)),
+        pango_attr_foreground_alpha_new ((guint16) (CLAMP (link_color->alpha, 0, 1) * 65535)),
+      };
+
+      for (guint j = 0; j < G_N_ELEMENTS (attrs_for_link); j++)
+        {
+          attrs_for_link[j]->start_index = (guint) link->start;
+          attrs_for_link[j]->end_index = (guint) link->end;
+          pango_attr_list_change (attrs, attrs_for_link[j]);
+        }
+    }
+  pango_layout_set_attributes (self->layout, attrs);
+}
+
 static PangoLayout *
 ensure_layout (CfaiTextBlock *self)
 {
   if (self->layout == NULL)
     {
+      GdkRGBA link_color;
+
       self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->text);
-      pango_layout_set_attributes (self->layout, self->attrs);
+      get_link_color (self, &link_color);
+      set_layout_attributes (self, &link_color);
       pango_layout_set_wrap (self->layout, PANGO_WRAP_WORD_CHAR);
       self->layout_width = -1;
     }
@@ -547,19 +596,6 @@ append_rect (const graphene_rect_t *rect,
 }
 
 static void
-append_link_part (const graphene_rect_t *rect,
-                  gpointer               user_data)
-{
-  GtkSnapshot *snapshot = ((gpointer *) user_data)[0];
-  const GdkRGBA *color = ((gpointer *) user_data)[1];
-  PangoLayout *layout = ((gpointer *) user_data)[2];
-
-  gtk_snapshot_push_clip (snapshot, rect);
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_pop (snapshot);
-}
-
-static void
 append_focus_part (const graphene_rect_t *rect,
                    gpointer               user_data)
 {
@@ -578,15 +614,25 @@ cfai_text_block_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   CfaiTextBlock *self = CFAI_TEXT_BLOCK (widget);
-  AdwStyleManager *style = adw_style_manager_get_default ();
   PangoLayout *layout = layout_at (self, gtk_widget_get_width (widget));
-  GdkRGBA color, accent;
+  GdkRGBA color;
 
   gtk_widget_get_color (widget, &color);
 
+  /* The accent color or the style changed since the links were given
+   * theirs: the layout gets new attributes (it keeps its size). */
+  if (self->links->len > 0)
+    {
+      GdkRGBA link_color;
+
+      get_link_color (self, &link_color);
+      if (!gdk_rgba_equal (&link_color, &self->link_color))
+        set_layout_attributes (self, &link_color);
+    }
+
   if (has_selection (self))
     {
-      GdkRGBA *background = adw_style_manager_get_accent_color_rgba (style);
+      GdkRGBA *background = adw_style_manager_get_accent_color_rgba (adw_style_manager_get_default ());
       gpointer data[2] = { snapshot, background };
 
       background->alpha = 0.3f;
@@ -597,22 +643,12 @@ cfai_text_block_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_append_layout (snapshot, layout, &color);
 
-  if (self->links->len == 0)
-    return;
-
-  /* Links again over the text, in the accent color that reads on the
-   * view's background. */
-  adw_accent_color_to_standalone_rgba (adw_style_manager_get_accent_color (style),
-                                       adw_style_manager_get_dark (style), &accent);
-  accent.alpha *= color.alpha;
-  for (guint i = 0; i < self->links->len; i++)
+  if (self->focus_link >= 0 && gtk_widget_has_visible_focus (widget))
     {
-      Link *link = &g_array_index (self->links, Link, i);
-      gpointer data[3] = { snapshot, &accent, layout };
+      Link *link = &g_array_index (self->links, Link, self->focus_link);
+      gpointer data[2] = { snapshot, &self->link_color };
 
-      foreach_range_rect (self, link->start, link->end, append_link_part, data);
-      if ((int) i == self->focus_link && gtk_widget_has_visible_focus (widget))
-        foreach_range_rect (self, link->start, link->end, append_focus_part, data);
+      foreach_range_rect (self, link->start, link->end, append_focus_part, data);
     }
 }
 
@@ -1228,8 +1264,11 @@ cfai_text_block_set_markup (CfaiTextBlock *self,
 
   if (self->layout != NULL)
     {
+      GdkRGBA link_color;
+
       pango_layout_set_text (self->layout, self->text, -1);
-      pango_layout_set_attributes (self->layout, self->attrs);
+      get_link_color (self, &link_color);
+      set_layout_attributes (self, &link_color);
       self->layout_width = -1;
     }
   self->anchor = self->cursor = 0;
