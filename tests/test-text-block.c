@@ -218,6 +218,44 @@ test_lays_out_once (Fixture       *fixture,
   g_assert_cmpuint (cfai_text_block_get_layouts (), ==, layouts + 1);
 }
 
+/* A bubble's block is as wide as its text, up to its column's width,
+ * and a text narrower than that is laid out once, on one line. */
+static void
+test_fit_text (Fixture       *fixture,
+               gconstpointer  data)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->block);
+  int min_width, nat_width, column = gtk_widget_get_width (GTK_WIDGET (fixture->plain));
+  int one_line;
+  guint layouts;
+
+  g_object_set (fixture->block, "fit-text", TRUE, "halign", GTK_ALIGN_END, NULL);
+  layouts = cfai_text_block_get_layouts ();
+  cfai_text_block_set_text (fixture->block, "Hi <there> & you");
+  cfai_ui_test_settle (100);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, widget, WAIT_MS));
+  g_assert_cmpstr (cfai_text_block_get_text (fixture->block), ==, "Hi <there> & you");
+  g_assert_cmpuint (cfai_text_block_get_layouts (), ==, layouts + 1);
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+  g_assert_cmpint (nat_width, >, 0);
+  g_assert_cmpint (nat_width, <, column / 2);
+  g_assert_cmpint (gtk_widget_get_width (widget), ==, nat_width);
+  one_line = gtk_widget_get_height (widget);
+
+  /* Wider than the column: as wide as the column, on more lines. */
+  layouts = cfai_text_block_get_layouts ();
+  cfai_text_block_set_text (fixture->block, "A message from the person, long enough that it cannot fit on one line "
+                                            "in this column, so that it wraps onto two lines or more.");
+  cfai_ui_test_settle (100);
+  g_assert_true (cfai_ui_test_wait_until (cfai_ui_test_widget_is_drawn, widget, WAIT_MS));
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+  g_assert_cmpint (nat_width, >, column);
+  g_assert_cmpint (gtk_widget_get_width (widget), ==, column);
+  g_assert_cmpint (gtk_widget_get_height (widget), >=, 2 * one_line);
+  g_assert_cmpuint (cfai_text_block_get_layouts (), ==, layouts + 2);
+}
+
 typedef struct
 {
   char     *text;
@@ -420,6 +458,7 @@ main (int   argc,
 
   g_test_add ("/text-block/markup", Fixture, NULL, fixture_set_up, test_markup, fixture_tear_down);
   g_test_add ("/text-block/lays-out-once", Fixture, NULL, fixture_set_up, test_lays_out_once, fixture_tear_down);
+  g_test_add ("/text-block/fit-text", Fixture, NULL, fixture_set_up, test_fit_text, fixture_tear_down);
   g_test_add ("/text-block/pointer", Fixture, NULL, fixture_set_up, test_pointer, fixture_tear_down);
   g_test_add ("/text-block/keyboard", Fixture, NULL, fixture_set_up, test_keyboard, fixture_tear_down);
   g_test_add ("/text-block/accessible-text", Fixture, NULL, fixture_set_up, test_accessible_text, fixture_tear_down);

@@ -23,6 +23,7 @@
 #include "cfai-format.h"
 #include "cfai-markdown-view.h"
 #include "cfai-message-row.h"
+#include "cfai-text-block.h"
 
 struct _CfaiMessageRow
 {
@@ -35,7 +36,7 @@ struct _CfaiMessageRow
   gsize             shown_reasoning;
 
   GtkWidget        *bubble_row;
-  GtkLabel         *user_label;
+  CfaiTextBlock    *user_label;
   GtkWidget        *attachments_box;
   GtkWidget        *answer_box;
   GtkExpander      *thinking_expander;
@@ -291,7 +292,7 @@ update_content (CfaiMessageRow *self)
 
   if (is_user (self))
     {
-      gtk_label_set_text (self->user_label, content != NULL ? content : "");
+      cfai_text_block_set_text (self->user_label, content);
       return;
     }
 
@@ -558,6 +559,7 @@ cfai_message_row_class_init (CfaiMessageRowClass *klass)
 
   g_type_ensure (CFAI_TYPE_END_BIN);
   g_type_ensure (CFAI_TYPE_MARKDOWN_VIEW);
+  g_type_ensure (CFAI_TYPE_TEXT_BLOCK);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/cfai-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, bubble_row);

@@ -50,7 +50,10 @@ struct _CfaiTextBlock
   GArray        *links;          /* of Link */
 
   PangoLayout   *layout;
-  int            layout_width;   /* in pixels; -1 before the first */
+  int            layout_width;   /* in pixels; -1 before the first, */
+                                 /* UNWRAPPED laid out on one line per paragraph */
+  gboolean       fit_text;       /* natural width: the text's, unwrapped */
+  int            text_width;     /* that width once known, else -1 */
   GdkRGBA        link_color;     /* the links' color in the layout's attributes */
 
   int            anchor;         /* the selection, as byte offsets: */
@@ -68,6 +71,16 @@ static void cfai_text_block_accessible_text_init (GtkAccessibleTextInterface *if
 G_DEFINE_FINAL_TYPE_WITH_CODE (CfaiTextBlock, cfai_text_block, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_ACCESSIBLE_TEXT,
                                                       cfai_text_block_accessible_text_init))
+
+#define UNWRAPPED G_MAXINT
+
+enum {
+  PROP_0,
+  PROP_FIT_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   ACTIVATE_LINK,
@@ -299,20 +312,39 @@ min_width (CfaiTextBlock *self)
   return (int) ceil (LINE_MIN_CHARS * char_width);
 }
 
-/* Lays the text out at @width, unless it is laid out at that width. */
+/* Lays the text out at @width, unless it is laid out at that width, or
+ * is on lines shorter than @width already. */
 static PangoLayout *
 layout_at (CfaiTextBlock *self,
            int            width)
 {
   PangoLayout *layout = ensure_layout (self);
 
-  if (width != self->layout_width)
+  if (width != self->layout_width &&
+      !(self->layout_width == UNWRAPPED && width >= self->text_width))
     {
       pango_layout_set_width (layout, MAX (width, 1) * PANGO_SCALE);
       self->layout_width = width;
       n_layouts++;
     }
   return layout;
+}
+
+/* The width of the text on one line (per hard line break): a layout
+ * that is then kept for any width at least that wide. */
+static int
+text_width (CfaiTextBlock *self)
+{
+  if (self->text_width < 0)
+    {
+      PangoLayout *layout = ensure_layout (self);
+
+      pango_layout_set_width (layout, -1);
+      pango_layout_get_pixel_size (layout, &self->text_width, NULL);
+      self->layout_width = UNWRAPPED;
+      n_layouts++;
+    }
+  return self->text_width;
 }
 
 static GtkSizeRequestMode
@@ -336,6 +368,11 @@ cfai_text_block_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = *natural = min_width (self);
+      if (self->fit_text)
+        {
+          *natural = text_width (self);
+          *minimum = MIN (*minimum, *natural);
+        }
       return;
     }
 
@@ -1139,6 +1176,42 @@ cfai_text_block_finalize (GObject *object)
 }
 
 static void
+cfai_text_block_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CfaiTextBlock *self = CFAI_TEXT_BLOCK (object);
+
+  switch (prop_id)
+    {
+    case PROP_FIT_TEXT:
+      g_value_set_boolean (value, self->fit_text);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cfai_text_block_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  CfaiTextBlock *self = CFAI_TEXT_BLOCK (object);
+
+  switch (prop_id)
+    {
+    case PROP_FIT_TEXT:
+      cfai_text_block_set_fit_text (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 cfai_text_block_class_init (CfaiTextBlockClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1146,12 +1219,27 @@ cfai_text_block_class_init (CfaiTextBlockClass *klass)
 
   object_class->dispose = cfai_text_block_dispose;
   object_class->finalize = cfai_text_block_finalize;
+  object_class->get_property = cfai_text_block_get_property;
+  object_class->set_property = cfai_text_block_set_property;
   widget_class->get_request_mode = cfai_text_block_get_request_mode;
   widget_class->measure = cfai_text_block_measure;
   widget_class->size_allocate = cfai_text_block_size_allocate;
   widget_class->snapshot = cfai_text_block_snapshot;
   widget_class->focus = cfai_text_block_focus;
   widget_class->query_tooltip = cfai_text_block_query_tooltip;
+
+  /**
+   * CfaiTextBlock:fit-text:
+   *
+   * Whether the block asks for the width of its text on one line (a
+   * chat bubble's), instead of a few characters' (a paragraph in a
+   * column, which gives it its width).  It costs a layout more when the
+   * text is wider than the block is shown.
+   */
+  properties[PROP_FIT_TEXT] =
+    g_param_spec_boolean ("fit-text", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * CfaiTextBlock::activate-link:
@@ -1200,6 +1288,7 @@ cfai_text_block_init (CfaiTextBlock *self)
   self->links = g_array_new (FALSE, TRUE, sizeof (Link));
   g_array_set_clear_func (self->links, link_clear);
   self->layout_width = -1;
+  self->text_width = -1;
   self->focus_link = self->pressed_link = self->menu_link = -1;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
@@ -1271,6 +1360,7 @@ cfai_text_block_set_markup (CfaiTextBlock *self,
       set_layout_attributes (self, &link_color);
       self->layout_width = -1;
     }
+  self->text_width = -1;
   self->anchor = self->cursor = 0;
   self->focus_link = self->pressed_link = self->menu_link = -1;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), self->links->len > 0);
@@ -1386,4 +1476,34 @@ guint
 cfai_text_block_get_layouts (void)
 {
   return n_layouts;
+}
+
+/**
+ * cfai_text_block_set_text:
+ * @text: (nullable): plain text, shown as written
+ */
+void
+cfai_text_block_set_text (CfaiTextBlock *self,
+                          const char    *text)
+{
+  g_autofree char *markup = NULL;
+
+  g_return_if_fail (CFAI_IS_TEXT_BLOCK (self));
+
+  markup = g_markup_escape_text (text != NULL ? text : "", -1);
+  cfai_text_block_set_markup (self, markup);
+}
+
+void
+cfai_text_block_set_fit_text (CfaiTextBlock *self,
+                              gboolean       fit_text)
+{
+  g_return_if_fail (CFAI_IS_TEXT_BLOCK (self));
+
+  fit_text = !!fit_text;
+  if (self->fit_text == fit_text)
+    return;
+  self->fit_text = fit_text;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT_TEXT]);
 }

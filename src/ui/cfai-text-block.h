@@ -16,6 +16,10 @@ GtkWidget  *cfai_text_block_new           (void);
 void        cfai_text_block_set_markup    (CfaiTextBlock *self,
                                            const char    *markup);
 const char *cfai_text_block_get_markup    (CfaiTextBlock *self);
+void        cfai_text_block_set_text      (CfaiTextBlock *self,
+                                           const char    *text);
+void        cfai_text_block_set_fit_text  (CfaiTextBlock *self,
+                                           gboolean       fit_text);
 const char *cfai_text_block_get_text      (CfaiTextBlock *self);
 char       *cfai_text_block_get_selected  (CfaiTextBlock *self);
 void        cfai_text_block_select_range  (CfaiTextBlock *self,
