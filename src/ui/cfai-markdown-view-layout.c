@@ -214,11 +214,12 @@ cfai_markdown_view_defer_widgets (CfaiMarkdownView *self)
 }
 
 /* Its height follows its width, text or not: GTK takes a widget that
- * says nothing for one of constant size (GtkWidget's default when it
- * has no children, as while it waits to make them or before an answer's
- * first token), and measured the view, and whatever holds it, at no
- * width: an estimate for a line of infinite width, and every label laid
- * out once more, unwrapped. */
+ * says nothing for one of constant size (GtkWidget's default), and then
+ * measures it, and whatever holds it, at no width, and allocates it the
+ * height it had there: an estimate for a line of infinite width.  Being
+ * asked its width too costs little, as text blocks answer that without
+ * laying anything out (GtkLabels did: this was reverted once for the
+ * open label's two extra layouts at every streamed token). */
 GtkSizeRequestMode
 cfai_markdown_view_get_request_mode (GtkWidget *widget)
 {

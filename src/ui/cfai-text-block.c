@@ -8,7 +8,9 @@
  * A block of an answer always takes the whole width of its column, so
  * it asks for a fixed width (LINE_MIN_CHARS characters) and lays out
  * only at the width it is given, keeping that layout until the width or
- * the text changes.
+ * the text changes.  A block that fits its text (a chat bubble's, see
+ * CfaiTextBlock:fit-text) lays it out on one line to learn its width,
+ * and keeps that layout when it is given at least that width.
  *
  * What GtkLabel gave that a block keeps: selection with the pointer
  * (drag, a double click for a word, a triple click for all) and with
