@@ -270,6 +270,48 @@ cfai_ui_test_get_text (GtkWidget *widget)
   return NULL;
 }
 
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  ClipboardRead *read = data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_was_read (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+/**
+ * cfai_ui_test_read_clipboard:
+ * @widget: a widget on the display whose clipboard to read
+ *
+ * Returns: (transfer full): the clipboard's text, read the way a paste
+ *   reads it
+ */
+char *
+cfai_ui_test_read_clipboard (GtkWidget *widget)
+{
+  ClipboardRead read = { NULL, FALSE };
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, &read);
+  g_assert_true (cfai_ui_test_wait_until (clipboard_was_read, &read, 15000));
+  return read.text;
+}
+
 /**
  * cfai_ui_test_find_label:
  * @root: where to look

@@ -33,6 +33,7 @@ void       cfai_ui_test_save_screenshot_with_popover
                                           GtkWidget           *popover,
                                           const char          *name);
 const char *cfai_ui_test_get_text        (GtkWidget           *widget);
+char      *cfai_ui_test_read_clipboard   (GtkWidget           *widget);
 GtkWidget *cfai_ui_test_find_label       (GtkWidget           *root,
                                           const char          *text);
 GtkWidget *cfai_ui_test_find_button      (GtkWidget           *root,

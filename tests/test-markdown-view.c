@@ -690,31 +690,6 @@ test_draws_all_unscrolled (Fixture       *fixture,
   g_assert_cmpuint (n_drawn, ==, n_groups);
 }
 
-typedef struct
-{
-  char     *text;
-  gboolean  done;
-} ClipboardRead;
-
-static void
-clipboard_read_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      data)
-{
-  ClipboardRead *read = data;
-  g_autoptr(GError) error = NULL;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
-  g_assert_no_error (error);
-  read->done = TRUE;
-}
-
-static gboolean
-read_done (gpointer data)
-{
-  return ((ClipboardRead *) data)->done;
-}
-
 static GtkWidget *
 find_copy_button (GtkWidget *root)
 {
@@ -736,7 +711,7 @@ test_copy (Fixture       *fixture,
            gconstpointer  data)
 {
   GtkWidget *button;
-  ClipboardRead read = { NULL, FALSE };
+  g_autofree char *copied = NULL;
   g_autoptr(GString) markdown = g_string_new ("Long code:\n\n```c\n");
 
   /* Longer than the block's visible height: Copy stays in view above
@@ -754,11 +729,9 @@ test_copy (Fixture       *fixture,
   g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_ancestor (button, CFAI_TYPE_CODE_BLOCK)), <, 600);
 
   cfai_ui_test_click (button);
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (button), NULL, clipboard_read_cb, &read);
-  g_assert_true (cfai_ui_test_wait_until (read_done, &read, WAIT_MS));
-  g_assert_true (g_str_has_prefix (read.text, "int line_0 = 0;\nint line_1 = 1;\n"));
-  g_assert_true (g_str_has_suffix (read.text, "int line_119 = 119;"));
-  g_free (read.text);
+  copied = cfai_ui_test_read_clipboard (button);
+  g_assert_true (g_str_has_prefix (copied, "int line_0 = 0;\nint line_1 = 1;\n"));
+  g_assert_true (g_str_has_suffix (copied, "int line_119 = 119;"));
 }
 
 int

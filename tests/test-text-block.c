@@ -256,39 +256,6 @@ test_fit_text (Fixture       *fixture,
   g_assert_cmpuint (cfai_text_block_get_layouts (), ==, layouts + 2);
 }
 
-typedef struct
-{
-  char     *text;
-  gboolean  done;
-} ClipboardRead;
-
-static void
-clipboard_read (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ClipboardRead *read = user_data;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  read->done = TRUE;
-}
-
-static gboolean
-clipboard_was_read (gpointer data)
-{
-  return ((ClipboardRead *) data)->done;
-}
-
-static char *
-clipboard_text (GtkWidget *widget)
-{
-  ClipboardRead read = { NULL, FALSE };
-
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read, &read);
-  g_assert_true (cfai_ui_test_wait_until (clipboard_was_read, &read, WAIT_MS));
-  return read.text;
-}
-
 /* The point a little inside the start, or the end, of character @offset. */
 static double
 char_x (CfaiTextBlock *block,
@@ -331,7 +298,7 @@ test_pointer (Fixture       *fixture,
   g_assert_cmpuint (fixture->activated->len, ==, 0);
 
   cfai_ui_test_press_key (widget, GDK_KEY_c, GDK_CONTROL_MASK);
-  copied = clipboard_text (widget);
+  copied = cfai_ui_test_read_clipboard (widget);
   g_assert_cmpstr (copied, ==, "Select these");
 
   word = extents (fixture->block, link, link + 8);

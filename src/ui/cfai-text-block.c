@@ -267,9 +267,16 @@ static void
 set_layout_attributes (CfaiTextBlock *self,
                        const GdkRGBA *link_color)
 {
-  g_autoptr(PangoAttrList) attrs = pango_attr_list_copy (self->attrs);
+  g_autoptr(PangoAttrList) attrs = NULL;
 
   self->link_color = *link_color;
+  if (self->links->len == 0)
+    {
+      pango_layout_set_attributes (self->layout, self->attrs);
+      return;
+    }
+
+  attrs = pango_attr_list_copy (self->attrs);
   for (guint i = 0; i < self->links->len; i++)
     {
       Link *link = &g_array_index (self->links, Link, i);
