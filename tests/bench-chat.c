@@ -19,7 +19,9 @@
  *    each frame's time from the frame clock's update to its after-paint,
  *    the longest and percentiles (target: none over 32 ms), and the main
  *    thread's CPU time in the frame (the rest is waiting, for Xvfb and
- *    the renderer on a shared machine).
+ *    the renderer on a shared machine); and the frames that drew a
+ *    message in view without its row, as the space it will take (must
+ *    be none).
  * 4. The first token, twice: with the fake server sending the whole
  *    answer at once, then pacing it as a model does (its "slow"
  *    scenario, 50 ms before each event).  In a new chat, a message sent
@@ -363,6 +365,7 @@ struct _Bench
   gint64            cpu_start;
   guint             n_frames;      /* every frame that reached after-paint */
   gboolean          recording;     /* the next after-paint goes into times and cpu */
+  guint             unmade_frames; /* recorded frames that drew a message in view without its row */
   GArray           *times;         /* gint64 µs, update to after-paint */
   GArray           *layout_times;  /* of which update to the last layout pass's end */
   GArray           *paint_times;   /* and the paint phase: snapshot and render */
@@ -460,6 +463,29 @@ on_paint_done (GdkFrameClock *clock,
   bench->paint_end = g_get_monotonic_time ();
 }
 
+static gboolean is_in_view (Bench *bench, GtkWidget *widget);
+
+/* Whether the frame drew a message in view as the space its row will
+ * take, without the row: what scrolling must never show. */
+static gboolean
+shows_unmade_row (Bench *bench)
+{
+  if (bench->list == NULL)
+    return FALSE;
+  for (GtkWidget *item = gtk_widget_get_first_child (bench->list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *slot = gtk_widget_get_first_child (item);
+
+      if (CFAI_IS_MESSAGE_SLOT (slot) &&
+          cfai_message_slot_get_message (CFAI_MESSAGE_SLOT (slot)) != NULL &&
+          cfai_message_slot_get_row (CFAI_MESSAGE_SLOT (slot)) == NULL &&
+          is_in_view (bench, slot))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 Bench         *bench)
@@ -474,6 +500,8 @@ on_after_paint (GdkFrameClock *clock,
 
       g_array_append_val (bench->times, time);
       g_array_append_val (bench->cpu, cpu);
+      if (shows_unmade_row (bench))
+        bench->unmade_frames++;
       if (bench->layout_end >= bench->update_start && bench->paint_end >= bench->layout_end)
         {
           gint64 layout = bench->layout_end - bench->update_start;
@@ -978,6 +1006,7 @@ measure_scroll (Bench *bench)
   g_array_set_size (bench->cpu, 0);
   bench->scroll_done = FALSE;
   bench->scroll_ticks = 0;
+  bench->unmade_frames = 0;
   if (g_getenv ("CFAI_BENCH_SCROLL_FRAMES") != NULL)
     bench->max_scroll_frames = (guint) atoi (g_getenv ("CFAI_BENCH_SCROLL_FRAMES"));
 #ifdef HAVE_CALLGRIND_H
@@ -1004,7 +1033,9 @@ measure_scroll (Bench *bench)
            "%.0f px estimated at the start: %.1f s\n",
            page, upper, (g_get_monotonic_time () - start) / 1e6);
   longest = report_frames (bench, "  frames");
+  g_print ("  frames that drew a message in view without its row: %u (target 0)\n", bench->unmade_frames);
   check_target (longest <= TARGET_SCROLL_FRAME_MS, "a frame while scrolling");
+  check_target (bench->unmade_frames == 0, "every message in view drawn with its row");
 
   /* Back to the bottom, as Jump to Bottom does. */
   gtk_widget_activate_action (GTK_WIDGET (bench->page), "chat.jump-to-bottom", NULL);

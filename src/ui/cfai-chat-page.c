@@ -552,6 +552,8 @@ cfai_chat_page_size_allocate (GtkWidget *widget,
       gtk_widget_allocate (child, width, height, baseline, NULL);
     }
   self->settle_at_end = FALSE;
+  cfai_message_row_pool_look_ahead (self->row_pool, GTK_WIDGET (self->message_list),
+                                    gtk_widget_get_height (GTK_WIDGET (self->scroller)));
 }
 
 static void

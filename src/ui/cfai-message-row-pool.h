@@ -30,5 +30,8 @@ gboolean            cfai_message_row_pool_want_row     (CfaiMessageRowPool *self
                                                         GdkFrameClock      *clock);
 void                cfai_message_row_pool_forget_slot  (CfaiMessageRowPool *self,
                                                         CfaiMessageSlot    *slot);
+void                cfai_message_row_pool_look_ahead   (CfaiMessageRowPool *self,
+                                                        GtkWidget          *list,
+                                                        int                 page);
 
 G_END_DECLS

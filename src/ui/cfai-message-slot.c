@@ -12,11 +12,14 @@
  * So an item's child is this slot, which the list binds to a message
  * and which stays in its item.  Far from what is shown it has no row
  * and measures as the height the message's row last had at that width
- * (or an estimate from its text); once an allocation puts it near, it
- * takes the row the pool kept for its message at once (its height is
- * known), or a spare after that layout pass, and the frame clock lays
- * out again before it paints, so what is drawn is never the estimate.
- * Given another message, it gives its row back to the pool.
+ * (or an estimate from its text).  Two frames ahead of scrolling, the
+ * pool has it take its row while it is still hidden (see
+ * cfai_message_row_pool_look_ahead()).  A slot allocated without one
+ * (the list jumped there) takes the row the pool kept for its message
+ * at once (its height is known), or a spare after that layout pass, and
+ * the frame clock lays out again before it paints, so what is drawn is
+ * never the estimate.  Given another message, it gives its row back to
+ * the pool.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -158,7 +161,8 @@ want_row (CfaiMessageSlot *self)
 }
 
 /* Whether the slot is within a window's height of what its scrolled
- * window shows, so that scrolling finds the next rows made already. */
+ * window shows.  (GtkListView allocates only the items in view, so an
+ * allocated slot nearly always is; the pool makes the rows beyond.) */
 static gboolean
 is_near (CfaiMessageSlot *self)
 {
