@@ -57,6 +57,7 @@ struct _CfaiTextBlock
   gboolean       fit_text;       /* natural width: the text's, unwrapped */
   int            text_width;     /* that width once known, else -1 */
   GdkRGBA        link_color;     /* the links' color in the layout's attributes */
+  gboolean       attrs_stale;    /* the layout waits for the text's attributes */
 
   int            anchor;         /* the selection, as byte offsets: */
   int            cursor;         /* empty when they are equal */
@@ -296,18 +297,29 @@ set_layout_attributes (CfaiTextBlock *self,
   pango_layout_set_attributes (self->layout, attrs);
 }
 
+/* The layout, with the text's attributes.  They are given here, when
+ * the layout is first asked for (to be measured or drawn), rather than
+ * when the text is set: the links' color comes from the widget's style,
+ * and a row given another message sets its texts while it is out of
+ * the window, where asking for the style matches all of the CSS for
+ * it (a million instructions a block, callgrind). */
 static PangoLayout *
 ensure_layout (CfaiTextBlock *self)
 {
   if (self->layout == NULL)
     {
-      GdkRGBA link_color;
-
       self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->text);
-      get_link_color (self, &link_color);
-      set_layout_attributes (self, &link_color);
       pango_layout_set_wrap (self->layout, PANGO_WRAP_WORD_CHAR);
       self->layout_width = -1;
+      self->attrs_stale = TRUE;
+    }
+  if (self->attrs_stale)
+    {
+      GdkRGBA link_color;
+
+      get_link_color (self, &link_color);
+      set_layout_attributes (self, &link_color);
+      self->attrs_stale = FALSE;
     }
   return self->layout;
 }
@@ -1048,7 +1060,7 @@ cfai_text_block_get_contents_at (GtkAccessibleText            *text,
         int line_no, x;
         PangoLayoutLine *line;
 
-        pango_layout_index_to_line_x (self->layout, byte_index (self, s), FALSE, &line_no, &x);
+        pango_layout_index_to_line_x (ensure_layout (self), byte_index (self, s), FALSE, &line_no, &x);
         line = pango_layout_get_line_readonly (self->layout, line_no);
         s = char_offset (self, pango_layout_line_get_start_index (line));
         e = char_offset (self, pango_layout_line_get_start_index (line) + pango_layout_line_get_length (line));
@@ -1362,11 +1374,8 @@ cfai_text_block_set_markup (CfaiTextBlock *self,
 
   if (self->layout != NULL)
     {
-      GdkRGBA link_color;
-
       pango_layout_set_text (self->layout, self->text, -1);
-      get_link_color (self, &link_color);
-      set_layout_attributes (self, &link_color);
+      self->attrs_stale = TRUE;
       self->layout_width = -1;
     }
   self->text_width = -1;
