@@ -734,6 +734,52 @@ test_copy (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (copied, "int line_119 = 119;"));
 }
 
+/* A view out of the window waits to make its widgets (a chat's row
+ * made ahead of scrolling); with a deadline it makes them a finished
+ * chunk at a time, drawing nothing and measuring as its estimate until
+ * the last, and ends with the widgets all of it at once makes. */
+static void
+test_made_in_steps (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *view = g_object_ref_sink (cfai_markdown_view_new ());
+  GtkWidget *whole = g_object_ref_sink (cfai_markdown_view_new ());
+  guint steps = 0, last_blocks = 0;
+  int estimate, height;
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (text, "Paragraph %u with *some* text.\n\n- an item\n- another\n\n", i);
+  cfai_markdown_view_set_text (CFAI_MARKDOWN_VIEW (view), text->str);
+  cfai_markdown_view_set_text (CFAI_MARKDOWN_VIEW (whole), text->str);
+  g_assert_cmpuint (n_children (view), ==, 0);
+  gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, 600, &estimate, NULL, NULL, NULL);
+
+  /* A deadline already past still makes one chunk a call. */
+  while (!cfai_markdown_view_make_widgets (CFAI_MARKDOWN_VIEW (view), g_get_monotonic_time ()))
+    {
+      guint blocks = n_children (view) > 0 ? n_blocks (view) : 0;
+
+      g_assert_cmpuint (blocks, >, last_blocks);
+      last_blocks = blocks;
+      gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, 600, &height, NULL, NULL, NULL);
+      g_assert_cmpint (height, ==, estimate);
+      steps++;
+      g_assert_cmpuint (steps, <, 200);
+    }
+  g_assert_cmpuint (steps, >, 1);
+  g_assert_true (cfai_markdown_view_make_widgets (CFAI_MARKDOWN_VIEW (view), -1));
+
+  g_assert_true (cfai_markdown_view_make_widgets (CFAI_MARKDOWN_VIEW (whole), -1));
+  g_assert_cmpuint (n_blocks (view), ==, 80);   /* a paragraph and a list each */
+  g_assert_cmpuint (n_blocks (view), ==, n_blocks (whole));
+  for (guint i = 0; i < 80; i += 2)
+    g_assert_cmpstr (cfai_ui_test_get_text (nth_block (view, i)), ==, cfai_ui_test_get_text (nth_block (whole, i)));
+
+  g_object_unref (view);
+  g_object_unref (whole);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -758,6 +804,7 @@ main (int   argc,
   g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
   g_test_add ("/markdown-view/height-for-width", Fixture, NULL, fixture_set_up, test_height_for_width, fixture_tear_down);
+  g_test_add ("/markdown-view/made-in-steps", Fixture, NULL, fixture_set_up, test_made_in_steps, fixture_tear_down);
   g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);
   g_test_add ("/markdown-view/groups-stacked", Fixture, NULL, fixture_set_up, test_groups_stacked, fixture_tear_down);
   g_test_add ("/markdown-view/draws-what-is-seen", Fixture, NULL, fixture_set_up, test_draws_what_is_seen, fixture_tear_down);

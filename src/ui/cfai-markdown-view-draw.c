@@ -140,6 +140,10 @@ cfai_markdown_view_snapshot (GtkWidget   *widget,
   GtkWidget *child;
   guint index;
 
+  /* Its widgets are being made while it is hidden: none is laid out. */
+  if (self->deferred)
+    return;
+
   /* Only the groups that what is shown overlaps: a group is about a
    * page already, and the renderer goes through every node of every
    * group drawn.  Drawing a quarter of a page more each way, so that

@@ -122,7 +122,7 @@ build_tick_cb (GtkWidget     *widget,
   if (self->deferred)
     {
       self->deferred = FALSE;
-      cfai_markdown_view_update_widgets (self);
+      cfai_markdown_view_update_widgets (self, -1);
       gtk_widget_queue_resize (widget);
     }
   return G_SOURCE_REMOVE;
@@ -176,24 +176,32 @@ cfai_markdown_view_stop_waiting_for_layout (CfaiMarkdownView *self)
 
 /**
  * cfai_markdown_view_make_widgets:
+ * @deadline: a monotonic time to stop at, or -1 to make them all
  *
  * Makes the widgets of a view that waits to come near what is shown,
  * for one about to be shown (a chat's row put in its place in the
  * list); the view asks to be measured again, which the frame clock does
- * before it paints.
+ * before it paints.  With a deadline, a long answer's widgets are made
+ * over several calls, a finished chunk of blocks at a time; until the
+ * last call the view still measures as its estimate and draws nothing.
+ *
+ * Returns: whether the view has all its widgets
  */
-void
-cfai_markdown_view_make_widgets (CfaiMarkdownView *self)
+gboolean
+cfai_markdown_view_make_widgets (CfaiMarkdownView *self,
+                                 gint64            deadline)
 {
-  g_return_if_fail (CFAI_IS_MARKDOWN_VIEW (self));
+  g_return_val_if_fail (CFAI_IS_MARKDOWN_VIEW (self), TRUE);
 
   if (!self->deferred)
-    return;
+    return TRUE;
+  if (!cfai_markdown_view_update_widgets (self, deadline))
+    return FALSE;
   cfai_markdown_view_stop_waiting_for_layout (self);
   self->deferred = FALSE;
-  cfai_markdown_view_update_widgets (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   queue_settle (self);
+  return TRUE;
 }
 
 /* After the layout pass that found the view near what is shown. */
@@ -202,7 +210,7 @@ on_clock_layout (CfaiMarkdownView *self)
 {
   build_frame = gdk_frame_clock_get_frame_counter (self->layout_clock);
   cfai_markdown_view_stop_waiting_for_layout (self);
-  cfai_markdown_view_make_widgets (self);
+  cfai_markdown_view_make_widgets (self, -1);
 }
 
 void

@@ -60,7 +60,8 @@ guint      cfai_markdown_view_get_drawn_groups        (CfaiMarkdownView *self,
                                                        guint            *n_drawn);
 
 /* cfai-markdown-view.c */
-void       cfai_markdown_view_update_widgets          (CfaiMarkdownView *self);
+gboolean   cfai_markdown_view_update_widgets          (CfaiMarkdownView *self,
+                                                       gint64            deadline);
 
 /* cfai-markdown-view-blocks.c */
 GtkWidget *cfai_markdown_view_new_box                 (GtkOrientation    orientation,

@@ -123,15 +123,24 @@ sync_open (CfaiMarkdownView *self,
   return previous;
 }
 
-void
-cfai_markdown_view_update_widgets (CfaiMarkdownView *self)
+/* Brings the widgets up to the text, or, with @deadline (a monotonic
+ * time, or -1 for none), as far as it goes in time: a finished chunk
+ * at a time, at least one.  Returns whether they are up to the text. */
+gboolean
+cfai_markdown_view_update_widgets (CfaiMarkdownView *self,
+                                   gint64            deadline)
 {
   guint n_finished = cfai_markdown_blocks_get_n_finished (self->blocks);
+  guint made = 0;
 
   /* The first newly finished chunk is the one the open widgets showed;
    * they usually show it already and stay as they are. */
-  for (; self->n_shown < n_finished; self->n_shown++)
+  for (; self->n_shown < n_finished; self->n_shown++, made++)
     {
+      /* At least one chunk a call, so that a past deadline goes on. */
+      if (made > 0 && deadline >= 0 && g_get_monotonic_time () >= deadline)
+        return FALSE;
+
       GPtrArray *nodes = cfai_markdown_blocks_get_finished (self->blocks, self->n_shown);
       GtkWidget *last = sync_open (self, nodes);
 
@@ -148,6 +157,7 @@ cfai_markdown_view_update_widgets (CfaiMarkdownView *self)
     }
 
   sync_open (self, cfai_markdown_blocks_get_open (self->blocks));
+  return TRUE;
 }
 
 static gboolean
@@ -165,7 +175,7 @@ tick_cb (GtkWidget     *widget,
       gtk_widget_queue_resize (widget);
     }
   else
-    cfai_markdown_view_update_widgets (self);
+    cfai_markdown_view_update_widgets (self, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
   return G_SOURCE_REMOVE;
 }
@@ -197,7 +207,7 @@ cfai_markdown_view_root (GtkWidget *widget)
   if (self->scroller == NULL && self->deferred)
     {
       self->deferred = FALSE;
-      cfai_markdown_view_update_widgets (self);
+      cfai_markdown_view_update_widgets (self, -1);
     }
 }
 
@@ -385,7 +395,7 @@ cfai_markdown_view_set_text (CfaiMarkdownView *self,
       (self->scroller != NULL && (self->deferred || (self->allocated && !self->near))))
     cfai_markdown_view_defer_widgets (self);
   else
-    cfai_markdown_view_update_widgets (self);
+    cfai_markdown_view_update_widgets (self, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }
 

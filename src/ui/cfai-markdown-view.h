@@ -19,7 +19,8 @@ void        cfai_markdown_view_set_text (CfaiMarkdownView *self,
 void        cfai_markdown_view_append   (CfaiMarkdownView *self,
                                          const char       *delta,
                                          gssize            length);
-void        cfai_markdown_view_make_widgets (CfaiMarkdownView *self);
+gboolean    cfai_markdown_view_make_widgets (CfaiMarkdownView *self,
+                                             gint64            deadline);
 
 int         cfai_markdown_estimate_height (PangoContext *context,
                                            const char   *text,

@@ -664,14 +664,19 @@ cfai_message_row_set_message (CfaiMessageRow *self,
 
 /**
  * cfai_message_row_make_widgets:
+ * @deadline: a monotonic time to stop at, or -1 to make them all
  *
  * Makes the widgets of the message's Markdown now, for a row about to
- * be shown, rather than once its allocation finds it near what is shown.
+ * be shown, rather than once its allocation finds it near what is shown
+ * (see cfai_markdown_view_make_widgets()).
+ *
+ * Returns: whether the row has all its widgets
  */
-void
-cfai_message_row_make_widgets (CfaiMessageRow *self)
+gboolean
+cfai_message_row_make_widgets (CfaiMessageRow *self,
+                               gint64          deadline)
 {
-  g_return_if_fail (CFAI_IS_MESSAGE_ROW (self));
+  g_return_val_if_fail (CFAI_IS_MESSAGE_ROW (self), TRUE);
 
-  cfai_markdown_view_make_widgets (self->markdown_view);
+  return cfai_markdown_view_make_widgets (self->markdown_view, deadline);
 }

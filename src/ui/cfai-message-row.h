@@ -26,7 +26,8 @@ CfaiMessage *cfai_message_row_get_message (CfaiMessageRow *self);
 void         cfai_message_row_set_message (CfaiMessageRow *self,
                                            CfaiMessage    *message);
 
-void         cfai_message_row_make_widgets (CfaiMessageRow *self);
+gboolean     cfai_message_row_make_widgets (CfaiMessageRow *self,
+                                            gint64          deadline);
 int          cfai_message_row_get_min_width (PangoContext  *context);
 
 G_END_DECLS

@@ -12,8 +12,8 @@
  * So an item's child is this slot, which the list binds to a message
  * and which stays in its item.  Far from what is shown it has no row
  * and measures as the height the message's row last had at that width
- * (or an estimate from its text).  Two frames ahead of scrolling, the
- * pool has it take its row while it is still hidden (see
+ * (or an estimate from its text).  Ahead of scrolling, the pool has
+ * it take its row while it is still hidden (see
  * cfai_message_row_pool_look_ahead()).  A slot allocated without one
  * (the list jumped there) takes the row the pool kept for its message
  * at once (its height is known), or a spare after that layout pass, and
@@ -39,6 +39,7 @@ struct _CfaiMessageSlot
   CfaiMessageRowPool *pool;
   CfaiMessage        *message;
   GtkWidget          *row;            /* the child, or NULL while far */
+  gboolean            row_made;       /* the row has all its widgets */
   guint               attach_tick;    /* while waiting for the next frame for it */
   int                 width;          /* the last allocated to the row */
 };
@@ -95,42 +96,69 @@ row_height (CfaiMessageSlot *self,
 /* Taking the row once near what is shown                             */
 /* ------------------------------------------------------------------ */
 
-/* @row: (transfer full) */
+/* @row: (transfer full); @deadline: see cfai_message_slot_take_row() */
 static void
 put_row (CfaiMessageSlot *self,
-         CfaiMessageRow  *row)
+         CfaiMessageRow  *row,
+         gint64           deadline)
 {
   self->row = GTK_WIDGET (row);
   gtk_widget_set_parent (self->row, GTK_WIDGET (self));
   g_object_unref (row);
   /* It is near what is shown: its Markdown is made now rather than
    * after one more layout pass. */
-  cfai_message_row_make_widgets (row);
+  self->row_made = cfai_message_row_make_widgets (row, deadline);
 }
 
 /**
  * cfai_message_slot_take_row:
+ * @deadline: a monotonic time to stop making the row's widgets at, or
+ *   -1 to make them all
  *
- * Puts the message's row in the slot, when it has none, and has it
- * measured again: for the pool, once the layout pass that found the
- * slot near what is shown is over.
+ * Puts the message's row in the slot, when it has none, makes its
+ * widgets (those it has not made yet, or, with a deadline, as many as
+ * there is time for) and has it measured again: for the pool, once the
+ * layout pass that found the slot near what is shown is over, or in a
+ * frame's update phase ahead of scrolling.
+ *
+ * Returns: whether the slot's row has all its widgets
  */
-void
-cfai_message_slot_take_row (CfaiMessageSlot *self)
+gboolean
+cfai_message_slot_take_row (CfaiMessageSlot *self,
+                            gint64           deadline)
 {
   CfaiMessageRow *row;
 
-  g_return_if_fail (CFAI_IS_MESSAGE_SLOT (self));
+  g_return_val_if_fail (CFAI_IS_MESSAGE_SLOT (self), TRUE);
 
   if (self->attach_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->attach_tick);
   self->attach_tick = 0;
-  if (self->row == NULL && self->message != NULL)
+  if (self->message == NULL)
+    return TRUE;
+  if (self->row == NULL)
     {
       row = cfai_message_row_pool_take (self->pool, self->message);
-      put_row (self, row);
+      put_row (self, row, deadline);
     }
+  else if (!self->row_made)
+    self->row_made = cfai_message_row_make_widgets (CFAI_MESSAGE_ROW (self->row), deadline);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+  return self->row_made;
+}
+
+/**
+ * cfai_message_slot_needs_row:
+ *
+ * Returns: whether the slot has a message and not yet a row with all
+ *   its widgets
+ */
+gboolean
+cfai_message_slot_needs_row (CfaiMessageSlot *self)
+{
+  g_return_val_if_fail (CFAI_IS_MESSAGE_SLOT (self), FALSE);
+
+  return self->message != NULL && (self->row == NULL || !self->row_made);
 }
 
 static gboolean
@@ -139,7 +167,7 @@ attach_tick_cb (GtkWidget     *widget,
                 gpointer       user_data)
 {
   CFAI_MESSAGE_SLOT (widget)->attach_tick = 0;
-  cfai_message_slot_take_row (CFAI_MESSAGE_SLOT (widget));
+  cfai_message_slot_take_row (CFAI_MESSAGE_SLOT (widget), -1);
   return G_SOURCE_REMOVE;
 }
 
@@ -155,7 +183,7 @@ want_row (CfaiMessageSlot *self)
   if (self->attach_tick != 0)
     return;
   if (clock == NULL)
-    cfai_message_slot_take_row (self);
+    cfai_message_slot_take_row (self, -1);
   else if (!cfai_message_row_pool_want_row (self->pool, self, clock))
     self->attach_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), attach_tick_cb, NULL, NULL);
 }
@@ -239,13 +267,20 @@ cfai_message_slot_size_allocate (GtkWidget *widget,
       if (kept != NULL)
         {
           measured = row_height (self, width);
-          put_row (self, kept);
+          put_row (self, kept, -1);
         }
       else
         want_row (self);
     }
   if (self->row == NULL)
     return;
+  /* Shown before the pool made all of its widgets: the rest now, and
+   * the slot measured as the estimate. */
+  if (!self->row_made)
+    {
+      measured = height;
+      self->row_made = cfai_message_row_make_widgets (CFAI_MESSAGE_ROW (self->row), -1);
+    }
 
   self->width = width;
   gtk_widget_measure (self->row, GTK_ORIENTATION_VERTICAL, width, &minimum, &natural, NULL, NULL);
@@ -351,6 +386,7 @@ cfai_message_slot_set_message (CfaiMessageSlot *self,
   if (self->message == message)
     return;
   give_back_row (self);
+  self->row_made = FALSE;
   g_set_object (&self->message, message);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }

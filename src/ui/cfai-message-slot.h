@@ -20,6 +20,8 @@ CfaiMessage *cfai_message_slot_get_message (CfaiMessageSlot    *self);
 void         cfai_message_slot_set_message (CfaiMessageSlot    *self,
                                             CfaiMessage        *message);
 GtkWidget   *cfai_message_slot_get_row     (CfaiMessageSlot    *self);
-void         cfai_message_slot_take_row    (CfaiMessageSlot    *self);
+gboolean     cfai_message_slot_take_row    (CfaiMessageSlot    *self,
+                                            gint64              deadline);
+gboolean     cfai_message_slot_needs_row   (CfaiMessageSlot    *self);
 
 G_END_DECLS
