@@ -137,12 +137,15 @@ cfai_markdown_view_update_widgets (CfaiMarkdownView *self,
    * they usually show it already and stay as they are. */
   for (; self->n_shown < n_finished; self->n_shown++, made++)
     {
+      GPtrArray *nodes;
+      GtkWidget *last;
+
       /* At least one chunk a call, so that a past deadline goes on. */
       if (made > 0 && deadline >= 0 && g_get_monotonic_time () >= deadline)
         return FALSE;
 
-      GPtrArray *nodes = cfai_markdown_blocks_get_finished (self->blocks, self->n_shown);
-      GtkWidget *last = sync_open (self, nodes);
+      nodes = cfai_markdown_blocks_get_finished (self->blocks, self->n_shown);
+      last = sync_open (self, nodes);
 
       if (nodes->len > 0)
         self->last_finished = last;
