@@ -86,6 +86,10 @@ static const char SCENARIO_HELP[] =
   "combine several with '+', e.g. /scenario/slow+chunked-awkward/...):\n"
   "  (none)               everything works\n"
   "  slow                 50 ms before each streamed event\n"
+  "  slow-start           300 ms before a stream's first event, then as\n"
+  "                       slow: a model reads the prompt, then streams\n"
+  "  late-first-token     2.5 s before a stream's first event, as a busy\n"
+  "                       model takes\n"
   "  chunked-awkward      CRLF events written in 1-7 byte HTTP chunks\n"
   "  cut-stream           stream ends cleanly after half the events, no [DONE]\n"
   "  cut-stream-hard      TCP reset in the middle of an event\n"
@@ -143,7 +147,7 @@ static const char SCENARIO_HELP[] =
   "    header, so /scenario/rate-limit-ms+tag-2/ starts a fresh count.\n";
 
 static const char *const simple_scenarios[] = {
-  "slow", "chunked-awkward", "open-after-done", "cut-stream", "cut-stream-hard", "json-for-stream",
+  "slow", "slow-start", "late-first-token", "chunked-awkward", "open-after-done", "cut-stream", "cut-stream-hard", "json-for-stream",
   "think-tags", "think-close-only", "reasoning", "reasoning-field", "busy", "validation-422", "rate-limit",
   "rate-limit-ms", "rate-limit-date", "rate-limit-always", "server-error", "bad-gateway-html",
   "wrong-content-type", "image-json-for-png", "image-bytes-for-json",

@@ -276,6 +276,18 @@ find_in_row (GtkWidget   *root,
   return NULL;
 }
 
+#define WAITING "Waiting for the answer…"
+
+/* The answer's row, when it shows that it waits for its first token. */
+static GtkWidget *
+waiting_label (CfaiChatPage *page)
+{
+  CfaiMessage *answer = last_message (page);
+  GtkWidget *row = answer != NULL ? find_in_row (GTK_WIDGET (page), answer, G_TYPE_NONE) : NULL;
+
+  return row != NULL ? find_label_containing (row, WAITING) : NULL;
+}
+
 static gboolean
 answer_is_waiting (gpointer data)
 {
@@ -283,7 +295,7 @@ answer_is_waiting (gpointer data)
 
   return answer != NULL && cfai_message_get_role (answer) == CFAI_CHAT_ROLE_ASSISTANT &&
          cfai_message_get_content_length (answer) == 0 &&
-         find_in_row (data, answer, ADW_TYPE_SPINNER) != NULL;
+         waiting_label (data) != NULL;
 }
 
 static gboolean
@@ -293,11 +305,63 @@ answer_shows_text (gpointer data)
   GtkWidget *row = answer != NULL ? find_in_row (data, answer, G_TYPE_NONE) : NULL;
 
   return row != NULL && cfai_message_get_content_length (answer) > 0 &&
-         find_in_row (data, answer, ADW_TYPE_SPINNER) == NULL &&
+         waiting_label (data) == NULL &&
          find_label_containing (row, "You") != NULL;
 }
 
-/* The first token goes where the spinner waited for it: the answer's
+static void
+count_frame (GdkFrameClock *clock,
+             guint         *frames)
+{
+  (*frames)++;
+}
+
+/* While a model takes its time, the answer's row says how long it has
+ * waited, and nothing animates: a spinner would lay out and draw the
+ * window every frame for as long as the model takes. */
+static void
+test_waiting_for_answer (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  CfaiChatPage *page;
+  GdkFrameClock *clock;
+  GtkWidget *label;
+  gboolean blink, overlay;
+  guint frames = 0;
+
+  /* GTK's own animations off, as in test_at_rest(). */
+  g_object_get (settings, "gtk-cursor-blink", &blink, "gtk-overlay-scrolling", &overlay, NULL);
+  g_object_set (settings, "gtk-cursor-blink", FALSE, "gtk-overlay-scrolling", FALSE, NULL);
+  use_scenario (fixture, "late-first-token");
+  page = new_chat (fixture);
+  type_and_send (page, "Are you there?");
+  g_assert_true (cfai_ui_test_wait_until (answer_is_waiting, page, WAIT_MS));
+  g_assert_true (cfai_chat_page_get_busy (page));
+  /* Past the frames the send itself draws. */
+  cfai_ui_test_settle (400);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
+  g_signal_connect (clock, "paint", G_CALLBACK (count_frame), &frames);
+  cfai_ui_test_settle (1000);
+  g_signal_handlers_disconnect_by_func (clock, count_frame, &frames);
+  /* The label changes once a second: a frame or two for it. */
+  g_test_message ("%u frames in 1 s of waiting", frames);
+  g_assert_cmpuint (frames, <=, 3);
+
+  label = waiting_label (page);
+  g_assert_nonnull (label);
+  g_test_message ("“%s”", cfai_ui_test_get_text (label));
+  g_assert_nonnull (strstr (cfai_ui_test_get_text (label), "second"));
+  g_assert_cmpuint (cfai_message_get_content_length (last_message (page)), ==, 0);
+
+  g_assert_true (cfai_ui_test_wait_until (answer_shows_text, page, WAIT_MS));
+  g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
+  g_assert_null (waiting_label (page));
+  g_object_set (settings, "gtk-cursor-blink", blink, "gtk-overlay-scrolling", overlay, NULL);
+}
+
+/* The first token goes where the waiting label stood: the answer's
  * row keeps its height, so the chat does not move when the answer
  * starts (and that frame draws only the row, not the whole list). */
 static void
@@ -310,7 +374,7 @@ test_first_token_keeps_place (Fixture       *fixture,
   GtkWidget *row;
   int waiting;
 
-  /* A line of text taller than the spinner, as on most desktops. */
+  /* A larger font than the default, as many desktops have. */
   g_object_get (settings, "gtk-font-name", &font, NULL);
   g_object_set (settings, "gtk-font-name", "Sans 16", NULL);
   use_scenario (fixture, "slow");
@@ -1334,13 +1398,6 @@ test_usage_cost (Fixture       *fixture,
   "| chunks | chat models |\n\n" \
   "Thanks"
 
-static void
-count_frame (GdkFrameClock *clock,
-             guint         *frames)
-{
-  (*frames)++;
-}
-
 /* A chat at rest draws nothing: nothing of the page animates once an
  * answer is shown (following the stream, settling code blocks and rows
  * are done with), which a loop between them would break, costing CPU
@@ -1472,6 +1529,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/chat/blank-chats-dropped-at-start", test_blank_chats_dropped_at_start);
   ADD ("/chat/at-rest", test_at_rest);
+  ADD ("/chat/waiting-for-answer", test_waiting_for_answer);
   ADD ("/chat/first-token-keeps-place", test_first_token_keeps_place);
   ADD ("/chat/send-and-stream", test_send_and_stream);
   ADD ("/chat/stop", test_stop);

@@ -44,7 +44,8 @@ struct _CfaiMessageRow
   GtkLabel         *reasoning_label;
   GtkWidget        *answer_overlay;
   CfaiMarkdownView *markdown_view;
-  GtkWidget        *waiting_spinner;
+  GtkLabel         *waiting_label;
+  guint             waiting_timeout;
   GtkWidget        *notice_box;
   GtkImage         *notice_icon;
   GtkLabel         *notice_label;
@@ -257,9 +258,59 @@ update_thinking (CfaiMessageRow *self)
     gtk_label_set_text (self->thinking_label, _("Thinking"));
 }
 
+static gboolean on_waiting_tick (gpointer data);
+
+/* How long the answer has been awaited, counted in whole seconds: a
+ * label that changes once a second rather than a spinner, which would
+ * lay out and draw the window every refresh for as long as the model
+ * takes (seconds, for a busy model) and make the first token's frame
+ * share the main thread with it.  It wakes up again when the wait next
+ * reaches a whole second (g_timeout_add_seconds() may be a second
+ * late). */
+static void
+update_waiting_label (CfaiMessageRow *self)
+{
+  gint64 waited = MAX (g_get_real_time () - cfai_message_get_created_at (self->message), 0);
+  gint64 waited_s = waited / G_USEC_PER_SEC;
+  g_autofree char *text = NULL;
+
+  if (waited_s < 1)
+    text = g_strdup (_("Waiting for the answer…"));
+  else
+    /* Translators: shown in place of an answer until its first token */
+    text = g_strdup_printf (ngettext ("Waiting for the answer… %d second",
+                                      "Waiting for the answer… %d seconds",
+                                      (gulong) waited_s), (int) waited_s);
+  gtk_label_set_text (self->waiting_label, text);
+  g_clear_handle_id (&self->waiting_timeout, g_source_remove);
+  self->waiting_timeout = g_timeout_add ((guint) ((G_USEC_PER_SEC - waited % G_USEC_PER_SEC) / 1000) + 1,
+                                         on_waiting_tick, self);
+}
+
+static gboolean
+on_waiting_tick (gpointer data)
+{
+  CfaiMessageRow *self = CFAI_MESSAGE_ROW (data);
+
+  self->waiting_timeout = 0;
+  update_waiting_label (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_waiting (CfaiMessageRow *self,
+             gboolean        waiting)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_label), waiting);
+  if (!waiting)
+    g_clear_handle_id (&self->waiting_timeout, g_source_remove);
+  else if (self->waiting_timeout == 0)
+    update_waiting_label (self);
+}
+
 /* While an answer streams its text takes at least a line, where the
- * spinner waits for the first token: that token then changes no
- * height, so the list does not move and its frame draws only the row
+ * waiting label stands until the first token: that token then changes
+ * no height, so the list does not move and its frame draws only the row
  * (a moved list is drawn again whole, which in software rendering is
  * most of the time the first token takes to show). */
 static void
@@ -280,7 +331,7 @@ update_answer_space (CfaiMessageRow *self)
       line = (int) ceil (line_height);
     }
   gtk_widget_set_size_request (GTK_WIDGET (self->markdown_view), -1, line);
-  gtk_widget_set_visible (self->waiting_spinner, waiting);
+  set_waiting (self, waiting);
   gtk_widget_set_visible (self->answer_overlay, waiting || self->shown_length > 0);
 }
 
@@ -487,6 +538,7 @@ cfai_message_row_dispose (GObject *object)
 {
   CfaiMessageRow *self = CFAI_MESSAGE_ROW (object);
 
+  g_clear_handle_id (&self->waiting_timeout, g_source_remove);
   if (self->message_signals != NULL)
     g_signal_group_set_target (self->message_signals, NULL);
   g_clear_object (&self->message_signals);
@@ -571,7 +623,7 @@ cfai_message_row_class_init (CfaiMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, reasoning_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, answer_overlay);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, markdown_view);
-  gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, waiting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, waiting_label);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, notice_box);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, notice_icon);
   gtk_widget_class_bind_template_child (widget_class, CfaiMessageRow, notice_label);
@@ -623,6 +675,8 @@ cfai_message_row_set_message (CfaiMessageRow *self,
 
   g_signal_group_set_target (self->message_signals, NULL);
   g_signal_group_set_target (self->list_signals, NULL);
+  if (message == NULL)
+    set_waiting (self, FALSE);
   g_set_object (&self->message, message);
   self->shown_length = 0;
   self->shown_reasoning = 0;

@@ -52,6 +52,7 @@ struct _CfaiWindow
   GSignalGroup         *conversations_signals;
   /* On the visible chat page and its conversation. */
   GBindingGroup        *page_bindings;
+  GBindingGroup        *studio_bindings;
   GBindingGroup        *conversation_bindings;
 };
 
@@ -272,6 +273,7 @@ cfai_window_show_welcome (CfaiWindow *self)
   CfaiConversation *left = cfai_window_get_visible_conversation (self);
 
   g_binding_group_set_source (self->page_bindings, NULL);
+  g_binding_group_set_source (self->studio_bindings, NULL);
   g_binding_group_set_source (self->conversation_bindings, NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   gtk_stack_set_visible_child_name (self->header_title_stack, "picker");
@@ -314,6 +316,8 @@ cfai_window_show_conversation (CfaiWindow       *self,
   gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (page));
   gtk_stack_set_visible_child_name (self->header_title_stack, "picker");
   g_binding_group_set_source (self->page_bindings, page);
+  g_binding_group_set_source (self->studio_bindings, NULL);
+  gtk_widget_set_visible (self->busy_spinner, FALSE);
   g_binding_group_set_source (self->conversation_bindings, conversation);
   cfai_chat_settings_set_conversation (self->chat_settings, conversation);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.chat-settings", TRUE);
@@ -340,6 +344,7 @@ cfai_window_show_studio (CfaiWindow *self)
   gtk_stack_set_visible_child_name (self->header_title_stack, "title");
   g_binding_group_set_source (self->conversation_bindings, NULL);
   g_binding_group_set_source (self->page_bindings, self->studio);
+  g_binding_group_set_source (self->studio_bindings, self->studio);
   cfai_window_close_chat_settings (self);
   adw_navigation_split_view_set_show_content (self->split_view, TRUE);
   cfai_window_drop_if_blank (self, left);
@@ -423,6 +428,7 @@ cfai_window_show_gallery (CfaiWindow *self)
   gtk_stack_set_visible_child_name (self->header_title_stack, "title");
   g_binding_group_set_source (self->conversation_bindings, NULL);
   g_binding_group_set_source (self->page_bindings, NULL);
+  g_binding_group_set_source (self->studio_bindings, NULL);
   adw_navigation_page_set_title (self->content_page, _("Gallery"));
   gtk_window_set_title (GTK_WINDOW (self), _("Gallery"));
   gtk_widget_set_visible (self->busy_spinner, FALSE);
@@ -812,6 +818,9 @@ cfai_window_dispose (GObject *object)
   if (self->page_bindings != NULL)
     g_binding_group_set_source (self->page_bindings, NULL);
   g_clear_object (&self->page_bindings);
+  if (self->studio_bindings != NULL)
+    g_binding_group_set_source (self->studio_bindings, NULL);
+  g_clear_object (&self->studio_bindings);
   if (self->conversation_bindings != NULL)
     g_binding_group_set_source (self->conversation_bindings, NULL);
   g_clear_object (&self->conversation_bindings);
@@ -911,14 +920,18 @@ cfai_window_init (CfaiWindow *self)
   g_signal_group_connect_swapped (self->conversations_signals, "items-changed",
                                   G_CALLBACK (on_conversations_changed), self);
 
-  /* The header shows the visible page: its title, whether it is busy,
-   * and its conversation's model in the picker. */
+  /* The header shows the visible page: its title, and its
+   * conversation's model in the picker; for the studio, whether it is
+   * busy (its jobs may be scrolled away).  A chat shows that in the
+   * answer's own row and in Stop, with nothing animated: see
+   * cfai-message-row.c. */
   self->page_bindings = g_binding_group_new ();
   g_binding_group_bind (self->page_bindings, "title", self->content_page, "title",
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind_full (self->page_bindings, "title", self, "title",
                              G_BINDING_SYNC_CREATE, title_to_window_title, NULL, NULL, NULL);
-  g_binding_group_bind (self->page_bindings, "busy", self->busy_spinner, "visible",
+  self->studio_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->studio_bindings, "busy", self->busy_spinner, "visible",
                         G_BINDING_SYNC_CREATE);
   self->conversation_bindings = g_binding_group_new ();
   g_binding_group_bind (self->conversation_bindings, "model", self->chat_model_picker,

@@ -13,6 +13,8 @@
 #include "fake-text.h"
 
 #define SLOW_DELAY_MS 50
+#define LATE_FIRST_MS 2500
+#define SLOW_START_MS 300
 
 /* Request bodies ---------------------------------------------------------- */
 
@@ -344,10 +346,17 @@ static FakeStreamOptions
 stream_options (const FakeRequest *req,
                 guint              n_events)
 {
-  FakeStreamOptions options = { 0, FALSE, -1, FALSE };
+  FakeStreamOptions options = { .cut_after = -1 };
 
   if (fake_scenario_is (req, "slow"))
     options.delay_ms = SLOW_DELAY_MS;
+  if (fake_scenario_is (req, "late-first-token"))
+    options.first_delay_ms = LATE_FIRST_MS;
+  if (fake_scenario_is (req, "slow-start"))
+    {
+      options.first_delay_ms = SLOW_START_MS;
+      options.delay_ms = SLOW_DELAY_MS;
+    }
   if (fake_scenario_is (req, "chunked-awkward"))
     options.awkward = TRUE;
   if (fake_scenario_is (req, "open-after-done"))

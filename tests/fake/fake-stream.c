@@ -225,7 +225,9 @@ fake_stream_start (SoupServerMessage       *msg,
 
   /* Headers go out now; the body follows from the main loop. */
   soup_server_message_pause (msg);
-  self->source_id = g_timeout_add (self->options.delay_ms, write_next, self);
+  self->source_id = g_timeout_add (self->options.first_delay_ms != 0
+                                   ? self->options.first_delay_ms : self->options.delay_ms,
+                                   write_next, self);
 }
 
 /**
@@ -243,7 +245,7 @@ fake_stream_start_body (SoupServerMessage *msg,
                         guint              n_pieces,
                         guint              delay_ms)
 {
-  FakeStreamOptions options = { delay_ms, FALSE, -1, FALSE };
+  FakeStreamOptions options = { .delay_ms = delay_ms, .cut_after = -1 };
   GPtrArray *pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   gsize size = g_bytes_get_size (body);
   gsize step = MAX (1, (size + n_pieces - 1) / MAX (n_pieces, 1));

@@ -16,6 +16,7 @@ typedef struct
   gboolean cut_hard;    /* the cut resets the TCP connection in mid-event
                          * instead of ending the body cleanly */
   gboolean hold_open;   /* the body is not ended after the last event */
+  guint    first_delay_ms; /* if not 0, the pause before the first event */
 } FakeStreamOptions;
 
 void fake_stream_start    (SoupServerMessage       *msg,
