@@ -950,6 +950,15 @@ print_rows (Bench *bench)
            bench->times->len > 0 ? g_array_index (bench->times, gint64, bench->times->len - 1) / 1000.0 : 0.0);
 }
 
+/* How far a frame scrolls: a page, or CFAI_BENCH_SCROLL_STEP px. */
+static double
+scroll_step (GtkAdjustment *adj)
+{
+  const char *step = g_getenv ("CFAI_BENCH_SCROLL_STEP");
+
+  return step != NULL ? g_ascii_strtod (step, NULL) : gtk_adjustment_get_page_size (adj);
+}
+
 static gboolean
 scroll_up_tick (GtkWidget     *widget,
                 GdkFrameClock *clock,
@@ -967,9 +976,7 @@ scroll_up_tick (GtkWidget     *widget,
       bench->scroll_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  gtk_adjustment_set_value (adj, MAX (0, value - (g_getenv ("CFAI_BENCH_SCROLL_STEP") != NULL
-                                                   ? atof (g_getenv ("CFAI_BENCH_SCROLL_STEP"))
-                                                   : gtk_adjustment_get_page_size (adj))));
+  gtk_adjustment_set_value (adj, MAX (0, value - scroll_step (adj)));
   bench->scroll_ticks++;
 #ifdef HAVE_CALLGRIND_H
   if (g_strcmp0 (g_getenv ("CFAI_BENCH_CALLGRIND"), "scroll") == 0 &&
@@ -1036,9 +1043,10 @@ measure_scroll (Bench *bench)
     CALLGRIND_STOP_INSTRUMENTATION;
 #endif
 
-  g_print ("scroll from the newest message to the first, a page (%.0f px) per frame, "
+  g_print ("scroll from the newest message to the first, %.0f px a frame (%s), "
            "%.0f px estimated at the start: %.1f s\n",
-           page, upper, (g_get_monotonic_time () - start) / 1e6);
+           scroll_step (adj), scroll_step (adj) == page ? "a page" : "CFAI_BENCH_SCROLL_STEP",
+           upper, (g_get_monotonic_time () - start) / 1e6);
   longest = report_frames (bench, "  frames");
   g_print ("  frames that drew a message in view without its row: %u (target 0)\n", bench->unmade_frames);
   check_target (longest <= TARGET_SCROLL_FRAME_MS, "a frame while scrolling");

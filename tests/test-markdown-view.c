@@ -469,6 +469,48 @@ test_set_text (Fixture       *fixture,
   g_assert_cmpuint (n_blocks (view), ==, 0);
 }
 
+static gboolean
+is_released (gpointer data)
+{
+  return *(GtkWidget **) data == NULL;
+}
+
+/* Text that does not go on from the shown text replaces the widgets: the
+ * old ones leave the view at once and are destroyed once the main loop
+ * is idle (a row reused while scrolling does not pay for that in its
+ * frame), and never pile up when it is not. */
+static void
+test_replaced_widgets_released_later (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  GtkWidget *old;
+
+  cfai_markdown_view_set_text (fixture->view, "Some code:\n\n```c\nint x;\n```\n");
+  old = gtk_widget_get_first_child (view);
+  g_assert_nonnull (old);
+  g_object_add_weak_pointer (G_OBJECT (old), (gpointer *) &old);
+
+  cfai_markdown_view_set_text (fixture->view, "Other text");
+  g_assert_nonnull (old);
+  g_assert_null (gtk_widget_get_parent (old));
+  g_assert_cmpstr (cfai_ui_test_get_text (nth_block (view, 0)), ==, "Other text");
+  g_assert_true (cfai_ui_test_wait_until (is_released, &old, WAIT_MS));
+
+  /* Many replaced with no idle main loop between them: the oldest are
+   * destroyed at once past a bound. */
+  cfai_markdown_view_set_text (fixture->view, "First");
+  old = gtk_widget_get_first_child (view);
+  g_object_add_weak_pointer (G_OBJECT (old), (gpointer *) &old);
+  for (guint i = 0; i < 200 && old != NULL; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Text %u", i);
+
+      cfai_markdown_view_set_text (fixture->view, text);
+    }
+  g_assert_null (old);
+}
+
 /* The view's height follows its width even with no text yet (an
  * answer waiting for its first token, or a view waiting to make its
  * widgets), so what holds it, as the message row's GtkOverlay does,
@@ -803,6 +845,8 @@ main (int   argc,
   g_test_add ("/markdown-view/open-block-in-place", Fixture, NULL, fixture_set_up, test_open_block_in_place, fixture_tear_down);
   g_test_add ("/markdown-view/escaping", Fixture, NULL, fixture_set_up, test_escaping, fixture_tear_down);
   g_test_add ("/markdown-view/set-text", Fixture, NULL, fixture_set_up, test_set_text, fixture_tear_down);
+  g_test_add ("/markdown-view/replaced-widgets-released-later", Fixture, NULL, fixture_set_up,
+              test_replaced_widgets_released_later, fixture_tear_down);
   g_test_add ("/markdown-view/height-for-width", Fixture, NULL, fixture_set_up, test_height_for_width, fixture_tear_down);
   g_test_add ("/markdown-view/made-in-steps", Fixture, NULL, fixture_set_up, test_made_in_steps, fixture_tear_down);
   g_test_add ("/markdown-view/many-blocks", Fixture, NULL, fixture_set_up, test_many_blocks, fixture_tear_down);

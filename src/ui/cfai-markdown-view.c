@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "cfai-markdown-view-private.h"
+#include "cfai-unparent-later.h"
 
 G_DEFINE_FINAL_TYPE (CfaiMarkdownView, cfai_markdown_view, GTK_TYPE_WIDGET)
 
@@ -183,13 +184,21 @@ tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* @later: destroy them once the main loop is idle, for a view given
+ * another text (a reused row; see cfai-unparent-later.c) */
 static void
-remove_widgets (CfaiMarkdownView *self)
+remove_widgets (CfaiMarkdownView *self,
+                gboolean          later)
 {
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+    {
+      if (later)
+        cfai_unparent_later (child);
+      else
+        gtk_widget_unparent (child);
+    }
   self->tail = NULL;
   self->last_finished = NULL;
   self->tail_finished = 0;
@@ -238,7 +247,7 @@ cfai_markdown_view_dispose (GObject *object)
       self->tick_id = 0;
     }
   cfai_markdown_view_stop_waiting_for_layout (self);
-  remove_widgets (self);
+  remove_widgets (self, FALSE);
   cfai_markdown_view_watch_scrolling (self, NULL);
 
   G_OBJECT_CLASS (cfai_markdown_view_parent_class)->dispose (object);
@@ -383,7 +392,7 @@ cfai_markdown_view_set_text (CfaiMarkdownView *self,
   else
     {
       cfai_markdown_blocks_reset (self->blocks);
-      remove_widgets (self);
+      remove_widgets (self, TRUE);
       cfai_markdown_blocks_append (self->blocks, text, -1);
     }
 
