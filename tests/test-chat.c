@@ -316,6 +316,47 @@ count_frame (GdkFrameClock *clock,
   (*frames)++;
 }
 
+/* The frames drawn in @page's window over @ms. */
+static guint
+frames_drawn (CfaiChatPage *page,
+              guint         ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
+  guint frames = 0;
+
+  g_signal_connect (clock, "paint", G_CALLBACK (count_frame), &frames);
+  cfai_ui_test_settle (ms);
+  g_signal_handlers_disconnect_by_func (clock, count_frame, &frames);
+  return frames;
+}
+
+/* GTK's own animations, off while a test counts frames: the blinking
+ * cursor draws for its timeout after the last key press, and overlay
+ * scrollbars fade out for a second, two seconds after a scroll. */
+typedef struct
+{
+  gboolean blink;
+  gboolean overlay;
+} Animations;
+
+static Animations
+animations_off (void)
+{
+  Animations saved;
+
+  g_object_get (gtk_settings_get_default (), "gtk-cursor-blink", &saved.blink,
+                "gtk-overlay-scrolling", &saved.overlay, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-overlay-scrolling", FALSE, NULL);
+  return saved;
+}
+
+static void
+animations_restore (Animations saved)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", saved.blink,
+                "gtk-overlay-scrolling", saved.overlay, NULL);
+}
+
 /* While a model takes its time, the answer's row says how long it has
  * waited, and nothing animates: a spinner would lay out and draw the
  * window every frame for as long as the model takes. */
@@ -323,16 +364,11 @@ static void
 test_waiting_for_answer (Fixture       *fixture,
                          gconstpointer  data)
 {
-  GtkSettings *settings = gtk_settings_get_default ();
+  Animations animations = animations_off ();
   CfaiChatPage *page;
-  GdkFrameClock *clock;
   GtkWidget *label;
-  gboolean blink, overlay;
-  guint frames = 0;
+  guint frames;
 
-  /* GTK's own animations off, as in test_at_rest(). */
-  g_object_get (settings, "gtk-cursor-blink", &blink, "gtk-overlay-scrolling", &overlay, NULL);
-  g_object_set (settings, "gtk-cursor-blink", FALSE, "gtk-overlay-scrolling", FALSE, NULL);
   use_scenario (fixture, "late-first-token");
   page = new_chat (fixture);
   type_and_send (page, "Are you there?");
@@ -341,10 +377,7 @@ test_waiting_for_answer (Fixture       *fixture,
   /* Past the frames the send itself draws. */
   cfai_ui_test_settle (400);
 
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
-  g_signal_connect (clock, "paint", G_CALLBACK (count_frame), &frames);
-  cfai_ui_test_settle (1000);
-  g_signal_handlers_disconnect_by_func (clock, count_frame, &frames);
+  frames = frames_drawn (page, 1000);
   /* The label changes once a second: a frame or two for it. */
   g_test_message ("%u frames in 1 s of waiting", frames);
   g_assert_cmpuint (frames, <=, 3);
@@ -358,7 +391,7 @@ test_waiting_for_answer (Fixture       *fixture,
   g_assert_true (cfai_ui_test_wait_until (answer_shows_text, page, WAIT_MS));
   g_assert_true (cfai_ui_test_wait_until (answer_ended, page, WAIT_MS));
   g_assert_null (waiting_label (page));
-  g_object_set (settings, "gtk-cursor-blink", blink, "gtk-overlay-scrolling", overlay, NULL);
+  animations_restore (animations);
 }
 
 /* The first token goes where the waiting label stood: the answer's
@@ -1401,21 +1434,15 @@ test_usage_cost (Fixture       *fixture,
 /* A chat at rest draws nothing: nothing of the page animates once an
  * answer is shown (following the stream, settling code blocks and rows
  * are done with), which a loop between them would break, costing CPU
- * and battery.  GTK's own animations are off here: the blinking cursor
- * draws for its timeout after the last key press, and overlay
- * scrollbars fade out for a second, two seconds after a scroll. */
+ * and battery.  GTK's own animations are off here (animations_off()). */
 static void
 test_at_rest (Fixture       *fixture,
               gconstpointer  data)
 {
-  GtkSettings *settings = gtk_settings_get_default ();
+  Animations animations = animations_off ();
   CfaiChatPage *page;
-  GdkFrameClock *clock;
-  gboolean blink, overlay;
-  guint frames = 0;
+  guint frames;
 
-  g_object_get (settings, "gtk-cursor-blink", &blink, "gtk-overlay-scrolling", &overlay, NULL);
-  g_object_set (settings, "gtk-cursor-blink", FALSE, "gtk-overlay-scrolling", FALSE, NULL);
   page = new_chat (fixture);
   /* An answer with a code block and a table (the fake says the prompt
    * back). */
@@ -1426,15 +1453,12 @@ test_at_rest (Fixture       *fixture,
   /* Past the transitions a turn's end starts (Stop back to Send). */
   cfai_ui_test_settle (1000);
 
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
-  g_signal_connect (clock, "paint", G_CALLBACK (count_frame), &frames);
-  cfai_ui_test_settle (1000);
-  g_signal_handlers_disconnect_by_func (clock, count_frame, &frames);
+  frames = frames_drawn (page, 1000);
   /* A frame or two for a clock tick elsewhere (the chats' relative
    * times); a loop draws every frame. */
   g_test_message ("%u frames in 1 s at rest", frames);
   g_assert_cmpuint (frames, <=, 2);
-  g_object_set (settings, "gtk-cursor-blink", blink, "gtk-overlay-scrolling", overlay, NULL);
+  animations_restore (animations);
 }
 
 
