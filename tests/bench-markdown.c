@@ -367,6 +367,59 @@ compare_gint64 (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* Where the measured tokens go: a token costs what the block it goes
+ * into costs to lay out and draw again, so the same answer measured at
+ * another size can cost more or less (a highlighted code block redraws
+ * its lines).  Prints the share of the measured text inside fenced
+ * code, and how many lines the code block it starts in had. */
+static void
+print_where (guint n_tokens,
+             guint n_measured)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  gsize measured_from = 0, in_code = 0, open_lines = 0, lines_before = 0;
+  gboolean code = FALSE;
+
+  for (guint i = 0; i < n_tokens + n_measured; i++)
+    {
+      if (i == n_tokens)
+        measured_from = text->len;
+      g_string_append (text, g_ptr_array_index (tokens, i));
+    }
+
+  for (const char *line = text->str; *line != '\0';)
+    {
+      const char *end = strchrnul (line, '\n');
+      const char *start = line;
+      gsize offset = line - text->str;
+
+      while (start < end && *start == ' ')
+        start++;
+      if (end - start >= 3 && strncmp (start, "```", 3) == 0)
+        {
+          code = !code;
+          open_lines = 0;
+        }
+      else if (code)
+        {
+          if (offset < measured_from)
+            open_lines++;
+          for (gsize o = MAX (offset, measured_from); o < (gsize) (end - text->str); o++)
+            in_code++;
+        }
+      /* The line the measured text starts in. */
+      if (offset <= measured_from && measured_from <= (gsize) (end - text->str) && code)
+        lines_before = open_lines;
+      line = *end != '\0' ? end + 1 : end;
+    }
+
+  g_print ("               the measured text: %.0f%% inside fenced code",
+           100.0 * in_code / MAX (text->len - measured_from, 1));
+  if (lines_before > 0)
+    g_print (", starting after %" G_GSIZE_FORMAT " lines of a code block", lines_before);
+  g_print ("\n");
+}
+
 typedef struct
 {
   gint64 wall;   /* median cost of one token, microseconds */
@@ -431,6 +484,7 @@ measure_at (guint n_tokens,
   g_print ("               of which, per frame: update (the view's tick) %.3f ms, layout %.3f ms, paint (snapshot, render, present) %.3f ms\n",
            bench.phase_sum[0] / 1000.0 / n_measured, bench.phase_sum[1] / 1000.0 / n_measured,
            bench.phase_sum[2] / 1000.0 / n_measured);
+  print_where (n_tokens, n_measured);
 
   bench_close (&bench);
   return (Cost) { median, cpu_median };
